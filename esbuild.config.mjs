@@ -1,0 +1,36 @@
+// One build for the three bundles: the extension host (CommonJS, `vscode` external), the sidecar
+// kernel (execution thread + protocol thread) and the CLI. esbuild stays external: the kernel
+// loads its native binary at run time to compile cells.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outdir: 'dist',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // Prefer packages' ESM builds: some UMD builds hide their requires from the bundler.
+  mainFields: ['module', 'main'],
+  // Keep `import()` a real dynamic import: ESM-only packages must load as ESM, never via require.
+  // esbuild says so for the kernel's computed `import(url, options)`; leaving it alone is the point.
+  supported: { 'dynamic-import': true },
+  logOverride: { 'unsupported-dynamic-import': 'silent' },
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', 'esbuild'] },
+  { ...common, entryPoints: { kernel: 'kernels/kernel/main.ts', 'kernel-protocol': 'kernels/kernel/protocolThread.ts' }, external: ['esbuild'] },
+  { ...common, entryPoints: { cli: 'kernels/cli/main.ts' }, external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
