@@ -1,0 +1,89 @@
+// The one contract between a kernel client (the VS Code extension, the CLI, tests) and the sidecar
+// kernel. Every JSON-RPC method and every output payload is declared here and nowhere else.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+
+/** Bumped on any incompatible change; `initialize` refuses a mismatch instead of misbehaving. */
+export const PROTOCOL_VERSION = 1;
+
+/** A MIME bundle: `text/plain` is always present so every output reads well without a renderer. */
+export interface MimeBundle {
+  'text/plain': string;
+  [mime: string]: unknown;
+}
+
+export interface StreamOutput {
+  kind: 'stream';
+  name: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** The value of a cell's last expression. */
+export interface ResultOutput {
+  kind: 'result';
+  data: MimeBundle;
+}
+
+export interface DisplayOutput {
+  kind: 'display';
+  data: MimeBundle;
+}
+
+export interface ErrorOutput {
+  kind: 'error';
+  name: string;
+  message: string;
+  /** Header line, frames mapped to the cell's own lines, and a code frame of the failing line. */
+  stack: string;
+}
+
+export type Output = StreamOutput | ResultOutput | DisplayOutput | ErrorOutput;
+
+/**
+ * The kernel is started as `<runtime> kernel.js <notebook path>`, one process per notebook:
+ * relative imports, `require`, `__dirname` and the working directory follow that path.
+ * JSON-RPC runs over the child's fd 3 (a pipe), so fd 1 and 2 stay free for whatever a cell's
+ * child processes or native code print.
+ */
+export interface InitializeParams {
+  protocolVersion: number;
+  clientName: string;
+}
+
+export interface KernelInfo {
+  protocolVersion: number;
+  kernelVersion: string;
+  /** e.g. `node v20.20.2`. */
+  runtime: string;
+  pid: number;
+  notebookPath: string;
+}
+
+export interface ExecuteParams {
+  /** Chosen by the client, unique within a kernel's life; outputs carry it back. */
+  executionId: number;
+  cellId: string;
+  /** How errors name the cell, e.g. `Cell 3`. */
+  label: string;
+  code: string;
+}
+
+export type ExecutionStatus = 'ok' | 'error' | 'interrupted';
+
+export interface ExecuteResult {
+  status: ExecutionStatus;
+  durationMs: number;
+}
+
+export interface OutputParams {
+  executionId: number;
+  cellId: string;
+  output: Output;
+}
+
+export const Initialize = new RequestType<InitializeParams, KernelInfo, void>('kernel/initialize');
+export const Execute = new RequestType<ExecuteParams, ExecuteResult, void>('kernel/execute');
+/** Stops the running cell, if any; resolves `true` when there was one to stop. */
+export const Interrupt = new RequestType0<boolean, void>('kernel/interrupt');
+export const Shutdown = new RequestType0<void, void>('kernel/shutdown');
+/** Sent before the `execute` response of its cell, or later for output of a cell's timers. */
+export const OutputNotification = new NotificationType<OutputParams>('kernel/output');
