@@ -1,0 +1,52 @@
+// Output on its way to the client. Stream text is coalesced and sent at most every few
+// milliseconds, so a loop that prints a million lines costs the editor a few hundred messages;
+// anything else is sent at once, behind what was queued before it, so order is kept.
+import type { OutputParams } from '../protocol';
+
+const STREAM_INTERVAL_MS = 20;
+/** Beyond this much stream text a cell's output is cut, with a note saying so. */
+export const MAX_STREAM_CHARS = 5_000_000;
+
+export class OutputQueue {
+  private queue: OutputParams[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly streamed = new Map<number, number>();
+
+  constructor(private readonly send: (params: OutputParams) => void) {}
+
+  push(params: OutputParams): void {
+    const { output } = params;
+    if (output.kind === 'stream') {
+      const before = this.streamed.get(params.executionId) ?? 0;
+      if (before >= MAX_STREAM_CHARS) return;
+      const room = MAX_STREAM_CHARS - before;
+      const text = output.text.length > room
+        ? `${output.text.slice(0, room)}\n… output truncated: this cell printed more than ${MAX_STREAM_CHARS.toLocaleString('en')} characters.\n`
+        : output.text;
+      this.streamed.set(params.executionId, before + output.text.length);
+      const last = this.queue[this.queue.length - 1];
+      if (last && last.executionId === params.executionId && last.output.kind === 'stream' && last.output.name === output.name) {
+        last.output.text += text;
+      } else {
+        this.queue.push({ ...params, output: { ...output, text } });
+      }
+      this.timer ??= setTimeout(() => this.flush(), STREAM_INTERVAL_MS);
+    } else {
+      this.queue.push(params);
+      this.flush();
+    }
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const queued = this.queue;
+    this.queue = [];
+    queued.forEach(this.send);
+  }
+
+  /** The execution is over: its output has been flushed and its budget can go. */
+  forget(executionId: number): void {
+    this.streamed.delete(executionId);
+  }
+}
