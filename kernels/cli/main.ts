@@ -1,0 +1,79 @@
+// The `aielab` command: dispatches to its subcommands and turns failures into exit codes.
+import { parseArgs } from 'node:util';
+import { version } from '../../package.json';
+import { NotebookFormatError } from '../notebook/format';
+import { convertCommand } from './convert';
+import { runCommand } from './run';
+import { HELP, UsageError } from './usage';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(version);
+    return 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  switch (command) {
+    case 'run': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          out: { type: 'string' },
+          format: { type: 'string', default: 'aielab' },
+          'allow-errors': { type: 'boolean', default: false },
+          'cell-timeout': { type: 'string' },
+          quiet: { type: 'boolean', default: false },
+        },
+      });
+      if (!positionals.length) throw new UsageError('run needs a notebook or a folder: aielab run labs/');
+      const format = values.format;
+      if (format !== 'aielab' && format !== 'ipynb') throw new UsageError(`--format must be aielab or ipynb, not ${format}.`);
+      const cellTimeout = values['cell-timeout'] === undefined ? undefined : Number(values['cell-timeout']);
+      if (cellTimeout !== undefined && !(cellTimeout > 0)) throw new UsageError(`--cell-timeout takes a number of seconds above 0, not ${values['cell-timeout']}.`);
+      return runCommand({
+        paths: positionals,
+        format,
+        allowErrors: values['allow-errors'],
+        quiet: values.quiet,
+        ...(values.out === undefined ? {} : { out: values.out }),
+        ...(cellTimeout === undefined ? {} : { cellTimeout }),
+      });
+    }
+    case 'convert': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 2) throw new UsageError('convert takes an input and an output: aielab convert lab.ipynb lab.aielab');
+      return convertCommand(positionals[0] as string, positionals[1] as string);
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'.`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`aielab: ${(err as Error).message}\nRun aielab --help for usage.`);
+      process.exitCode = 2;
+    } else if (err instanceof NotebookFormatError) {
+      console.error(`aielab: cannot read notebook ${err.message}\nThe file was not changed.`);
+      process.exitCode = 2;
+    } else if ((err as { code?: string }).code === 'ENOENT') {
+      console.error(`aielab: ${(err as Error).message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,31 @@
+// What `aielab --help` says, and the error for a command line that cannot be run.
+import { version } from '../../package.json';
+
+/** A mistake in the command line: printed with a pointer to --help, exit code 2. */
+export class UsageError extends Error {}
+
+export const HELP = `aielab ${version}: AI Engineering Lab notebooks from a terminal
+
+Usage:
+  aielab run <notebook.aielab | folder>... [options]
+      Runs each notebook top to bottom on the AI Lab TypeScript kernel (the same one VS Code
+      uses), printing every cell's progress and output, and writes the outputs back into the
+      notebook. A folder runs every .aielab file under it, each on a fresh kernel. Stops at the
+      first failing cell with exit code 1.
+      --out <file|folder>   write results there instead of into the notebooks: a .ipynb file
+                            (Jupyter nbformat 4), an .aielab file, or a folder
+      --format <aielab|ipynb>
+                            the format written into an --out folder (default aielab)
+      --allow-errors        run every cell even after one fails; exit 0
+      --cell-timeout <s>    interrupt a cell that runs longer than <s> seconds and report it
+      --quiet               print progress only, not the cells' output
+
+  aielab convert <in> <out>
+      Converts between .ipynb (Jupyter nbformat 4) and .aielab, either way, keeping sources,
+      markdown, outputs, execution counts, cell ids and cell metadata.
+
+  aielab --version | --help
+
+Exit codes: 0 success, 1 a cell failed, 2 a bad command line or an unreadable notebook.
+Ctrl+C interrupts the running cell; a second Ctrl+C stops the run.
+`;
