@@ -1,0 +1,23 @@
+// Wiring only: each feature registers its own disposables. No computing happens in this process.
+import * as vscode from 'vscode';
+import { registerKernelCommands } from './kernel/commands';
+import { KernelController } from './kernel/controller';
+import { KernelStatusBar } from './kernel/statusBar';
+import { registerCellIds } from './notebook/cellIds';
+import { AielabSerializer, NOTEBOOK_TYPE } from './notebook/serializer';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('AI Lab Kernel', { log: true });
+  const kernels = new KernelController(log);
+  context.subscriptions.push(
+    log,
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new AielabSerializer(), { transientOutputs: false }),
+    registerCellIds(),
+    kernels,
+    new KernelStatusBar(kernels),
+    ...registerKernelCommands(kernels),
+  );
+  log.info('AI Engineering Lab activated');
+}
+
+export function deactivate(): void {}

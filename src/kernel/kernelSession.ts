@@ -1,0 +1,201 @@
+// One notebook's kernel as VS Code sees it: the sidecar process (started on the first run),
+// the queue of cells waiting to run, interrupt and restart, and what to tell the user when the
+// kernel dies. Cells run one at a time; a failing cell stops the ones queued behind it, as in
+// Jupyter.
+import * as vscode from 'vscode';
+import { KernelDiedError } from '../../kernels/client/kernelExit';
+import type { KernelProcess, LateOutput } from '../../kernels/client/kernelProcess';
+import type { ErrorOutput } from '../../kernels/protocol';
+import { CellOutputWriter } from './cellOutputWriter';
+
+export type SessionState = 'not started' | 'starting' | 'idle' | 'busy' | 'dead';
+
+export interface SessionHost {
+  readonly controller: vscode.NotebookController;
+  readonly log: vscode.LogOutputChannel;
+  startKernel(notebook: vscode.NotebookDocument): Promise<KernelProcess>;
+  restart(notebook: vscode.NotebookDocument): Promise<void>;
+}
+
+/** How long an interrupted cell gets to stop before the user is offered a restart. */
+const INTERRUPT_GRACE_MS = 5000;
+
+interface Running {
+  execution: vscode.NotebookCellExecution;
+  writer: CellOutputWriter;
+}
+
+export class KernelSession implements vscode.Disposable {
+  private kernel: Promise<KernelProcess> | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private order = 0;
+  private readonly waiting = new Set<vscode.NotebookCellExecution>();
+  private running: Running | undefined;
+  private currentState: SessionState = 'not started';
+  private readonly stateEmitter = new vscode.EventEmitter<SessionState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  constructor(readonly notebook: vscode.NotebookDocument, private readonly host: SessionHost) {}
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  async info(): Promise<KernelProcess['info'] | undefined> {
+    return this.kernel?.then((k) => k.info, () => undefined);
+  }
+
+  run(cells: readonly vscode.NotebookCell[]): void {
+    for (const cell of cells) {
+      const execution = this.host.controller.createNotebookCellExecution(cell);
+      this.waiting.add(execution);
+      execution.token.onCancellationRequested(() => this.cancel(execution));
+      this.queue = this.queue.then(() => this.runCell(execution));
+    }
+  }
+
+  /** Stops the running cell and drops the cells waiting behind it. */
+  async interrupt(): Promise<void> {
+    this.cancelWaiting();
+    const running = this.running;
+    const kernel = await this.kernel?.catch(() => undefined);
+    if (!running || !kernel) return;
+    await kernel.interrupt().catch(() => false);
+    setTimeout(() => void this.offerRestart(running), INTERRUPT_GRACE_MS);
+  }
+
+  /** Ends the kernel; the next run starts a fresh one with empty state. */
+  async restart(): Promise<void> {
+    this.cancelWaiting();
+    const kernel = this.kernel;
+    this.kernel = undefined;
+    this.order = 0;
+    await (await kernel?.catch(() => undefined))?.shutdown();
+    this.setState('not started');
+  }
+
+  dispose(): void {
+    this.cancelWaiting();
+    void this.kernel?.then((k) => k.kill(), () => undefined);
+    this.kernel = undefined;
+    this.stateEmitter.dispose();
+  }
+
+  private async runCell(execution: vscode.NotebookCellExecution): Promise<void> {
+    if (!this.waiting.delete(execution)) return;
+    const cell = execution.cell;
+    const writer = new CellOutputWriter(execution, this.host.log);
+    this.running = { execution, writer };
+    execution.executionOrder = ++this.order;
+    execution.start(Date.now());
+    await execution.clearOutput();
+    let ok = false;
+    try {
+      const kernel = await this.ensureKernel();
+      this.setState('busy');
+      const result = await kernel.execute({ cellId: cellKey(cell), label: `Cell ${cell.index + 1}`, code: cell.document.getText() }, (o) => writer.write(o));
+      ok = result.status === 'ok';
+    } catch (err) {
+      writer.write(errorOutput(err));
+      if (err instanceof KernelDiedError && !err.exit.expected) this.kernelDied();
+    } finally {
+      this.running = undefined;
+      if (this.currentState === 'busy') this.setState('idle');
+    }
+    await writer.flushed();
+    execution.end(ok, Date.now());
+    if (!ok) this.cancelWaiting();
+  }
+
+  private ensureKernel(): Promise<KernelProcess> {
+    if (!this.kernel) {
+      this.setState('starting');
+      const starting = this.host.startKernel(this.notebook);
+      this.kernel = starting;
+      starting.then((kernel) => {
+        if (this.kernel !== starting) return;
+        this.setState('idle');
+        kernel.onLateOutput((late) => this.lateOutput(late));
+        kernel.onRawOutput((text) => this.host.log.info(`kernel: ${text.trimEnd()}`));
+        kernel.onDidExit((exit) => {
+          if (this.kernel !== starting || exit.expected) return;
+          this.kernelDied();
+          if (!this.running) void vscode.window.showWarningMessage(`The AI Lab kernel of ${this.name()} stopped. ${new KernelDiedError(exit, 'while no cell was running').message}`);
+        });
+      }, () => {
+        if (this.kernel === starting) {
+          this.kernel = undefined;
+          this.setState('dead');
+        }
+      });
+    }
+    return this.kernel;
+  }
+
+  private kernelDied(): void {
+    this.kernel = undefined;
+    this.order = 0;
+    this.cancelWaiting();
+    this.setState('dead');
+  }
+
+  /** Output from a cell that has finished (its timers or promises kept going). */
+  private lateOutput({ cellId, output }: LateOutput): void {
+    const cell = this.notebook.getCells().find((c) => cellKey(c) === cellId);
+    if (!cell) return;
+    if (this.running?.execution.cell === cell) {
+      this.running.writer.write(output);
+      return;
+    }
+    if ([...this.waiting].some((e) => e.cell === cell)) {
+      this.host.log.info(`Output of cell ${cell.index + 1} arrived while it waits to run again; not shown.`);
+      return;
+    }
+    const execution = this.host.controller.createNotebookCellExecution(cell);
+    execution.executionOrder = cell.executionSummary?.executionOrder;
+    execution.start(cell.executionSummary?.timing?.startTime);
+    const writer = new CellOutputWriter(execution, this.host.log);
+    writer.write(output);
+    void writer.flushed().then(() => execution.end(cell.executionSummary?.success, cell.executionSummary?.timing?.endTime));
+  }
+
+  private cancel(execution: vscode.NotebookCellExecution): void {
+    if (this.running?.execution === execution) void this.interrupt();
+    else if (this.waiting.delete(execution)) execution.end(undefined);
+  }
+
+  private cancelWaiting(): void {
+    for (const execution of this.waiting) execution.end(undefined);
+    this.waiting.clear();
+  }
+
+  private async offerRestart(running: Running): Promise<void> {
+    if (this.running !== running) return;
+    const choice = await vscode.window.showWarningMessage(
+      `Cell ${running.execution.cell.index + 1} of ${this.name()} did not stop. It is busy in code the kernel cannot interrupt, such as a package's long synchronous loop. Restarting the kernel stops it but loses the notebook's variables.`,
+      'Restart Kernel',
+    );
+    if (choice === 'Restart Kernel') await this.host.restart(this.notebook);
+  }
+
+  private name(): string {
+    return this.notebook.uri.path.split('/').pop() ?? 'this notebook';
+  }
+
+  private setState(state: SessionState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.stateEmitter.fire(state);
+  }
+}
+
+/** The id the kernel tags a cell's outputs with; stable while the notebook is open. */
+function cellKey(cell: vscode.NotebookCell): string {
+  return cell.document.uri.toString();
+}
+
+function errorOutput(err: unknown): ErrorOutput {
+  const name = err instanceof Error ? err.name : 'Error';
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'error', name, message, stack: `${name}: ${message}` };
+}
