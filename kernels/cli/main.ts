@@ -62,13 +62,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       console.error(`aielab: ${(err as Error).message}\nRun aielab --help for usage.`);
       process.exitCode = 2;
     } else if (err instanceof NotebookFormatError) {
       console.error(`aielab: cannot read notebook ${err.message}\nThe file was not changed.`);
       process.exitCode = 2;
-    } else if ((err as { code?: string }).code === 'ENOENT') {
+    } else if (code === 'ENOENT') {
       console.error(`aielab: ${(err as Error).message}`);
       process.exitCode = 2;
     } else {

@@ -64,7 +64,10 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
       if (failedCell !== undefined && !options.allowErrors) break;
       const label = `Cell ${index + 1}`;
       const push = (output: Output) => {
-        cell.outputs.push(output);
+        // Consecutive text of one stream is one output, however the kernel happened to chunk it.
+        const last = cell.outputs[cell.outputs.length - 1];
+        if (output.kind === 'stream' && last?.kind === 'stream' && last.name === output.name) last.text += output.text;
+        else cell.outputs.push({ ...output });
         events.onOutput?.(index, output);
       };
       events.onCellStart?.(index, label);
@@ -88,11 +91,15 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
         try {
           status = (await current.execute({ cellId: cell.id, label, code: cell.source }, push)).status;
         } catch (err) {
-          if (!(err instanceof KernelDiedError)) throw err;
-          push(failure(err.name, err.message));
           status = 'error';
-          kernel = undefined;
-          count = 0;
+          if (err instanceof KernelDiedError) {
+            push(failure(err.name, err.message));
+            kernel = undefined;
+            count = 0;
+          } else {
+            // The kernel answered with an error of its own: a bug on our side, not in the cell.
+            push(failure('KernelError', `The kernel could not run ${label}: ${err instanceof Error ? err.message : String(err)}. Please report this with the cell's code.`));
+          }
         } finally {
           clearTimeout(timer);
         }

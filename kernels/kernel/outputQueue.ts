@@ -18,12 +18,12 @@ export class OutputQueue {
     const { output } = params;
     if (output.kind === 'stream') {
       const before = this.streamed.get(params.executionId) ?? 0;
-      if (before >= MAX_STREAM_CHARS) return;
-      const room = MAX_STREAM_CHARS - before;
-      const text = output.text.length > room
-        ? `${output.text.slice(0, room)}\n… output truncated: this cell printed more than ${MAX_STREAM_CHARS.toLocaleString('en')} characters.\n`
+      if (before > MAX_STREAM_CHARS) return;
+      const after = before + output.text.length;
+      this.streamed.set(params.executionId, after);
+      const text = after > MAX_STREAM_CHARS
+        ? `${output.text.slice(0, MAX_STREAM_CHARS - before)}\n… output truncated: this cell printed more than ${MAX_STREAM_CHARS.toLocaleString('en')} characters.\n`
         : output.text;
-      this.streamed.set(params.executionId, before + output.text.length);
       const last = this.queue[this.queue.length - 1];
       if (last && last.executionId === params.executionId && last.output.kind === 'stream' && last.output.name === output.name) {
         last.output.text += text;

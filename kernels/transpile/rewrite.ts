@@ -97,7 +97,7 @@ export function rewriteCell(js: string): RewrittenCell {
       s.prependRight(n.start, `${n.id.name} = `);
       s.appendLeft(n.end, ';');
       // Function declarations are hoisted: a cell may call one above its definition.
-      if (n.type === 'FunctionDeclaration') s.move(n.start, n.end, 0);
+      if (n.type === 'FunctionDeclaration' && n.start > 0) s.move(n.start, n.end, 0);
     } else if (n.type === 'FunctionDeclaration' || n.type === 'ClassDeclaration') {
       s.prependRight(n.start, '(');
       s.appendLeft(n.end, ');');
@@ -105,9 +105,12 @@ export function rewriteCell(js: string): RewrittenCell {
   }
 
   const last = lastStatement(program.body);
-  if (last?.type === 'ExpressionStatement' && !('directive' in last && last.directive)) {
-    s.prependRight(last.expression.start, 'return { value: (');
-    s.appendLeft(last.expression.end, ') }');
+  // A lone string is a "directive" to the parser, but in a cell it is a value to show.
+  if (last?.type === 'ExpressionStatement') {
+    // The statement's own range: esbuild may have wrapped the expression in parentheses.
+    const end = js[last.end - 1] === ';' ? last.end - 1 : last.end;
+    s.prependRight(last.start, 'return { value: (');
+    s.appendLeft(end, ') }');
   }
 
   const names = [...declared];
