@@ -1,0 +1,182 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseNotebook, serializeNotebook, type CodeCell, type Notebook } from '../../kernels/notebook/format';
+import { CLI, NOTEBOOKS } from '../helpers/paths';
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function aielab(args: string[], cwd = NOTEBOOKS): Ran {
+  const ran = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
+}
+
+function notebook(...sources: string[]): string {
+  const cells = sources.map((source, i): CodeCell => ({ id: `c${i}`, kind: 'code', language: 'typescript', source, metadata: {}, outputs: [] }));
+  return serializeNotebook({ metadata: {}, cells });
+}
+
+function codeCells(nb: Notebook): CodeCell[] {
+  return nb.cells.filter((c): c is CodeCell => c.kind === 'code');
+}
+
+/** Debian's python3-nbformat, when installed (CI installs it): the reference validator. */
+function validateWithNbformat(path: string): string | undefined {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python)) return 'no /usr/bin/python3';
+  const check = spawnSync(python, ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")', path], { encoding: 'utf8' });
+  if (check.stderr.includes("No module named 'nbformat'")) return 'python3-nbformat is not installed';
+  assert.equal(check.stdout.trim(), 'valid', check.stderr);
+  return undefined;
+}
+
+describe('aielab CLI', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'aielab-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the kernel tour and saves a Jupyter notebook with its results, streams and errors', function () {
+    const out = join(dir, 'tour.ipynb');
+    const ran = aielab(['run', 'kernel-tour.aielab', '--allow-errors', '--cell-timeout', '2', '--out', out]);
+    assert.equal(ran.status, 0, ran.stdout + ran.stderr);
+    const nb = JSON.parse(readFileSync(out, 'utf8'));
+    const byId = Object.fromEntries(nb.cells.map((c: { id: string }) => [c.id, c]));
+    const result = (id: string) => byId[id].outputs.find((o: { output_type: string }) => o.output_type === 'execute_result')?.data['text/plain'].join('');
+    const streams = (id: string) => byId[id].outputs.filter((o: { output_type: string }) => o.output_type === 'stream').map((o: { name: string; text: string[] }) => `${o.name}:${o.text.join('')}`);
+    const error = (id: string) => byId[id].outputs.find((o: { output_type: string }) => o.output_type === 'error');
+
+    assert.equal(result('state'), "'hello'");
+    assert.equal(result('redeclare'), "'redeclared 2'");
+    assert.equal(result('await'), "'awaited'");
+    assert.deepEqual(streams('streams'), ['stdout:one\n', 'stderr:two\n', 'stdout:three\nfour\n'], 'one output per run of a stream');
+    assert.equal(result('streams'), '42');
+    assert.equal(result('declarations'), "[ '12.57', 'Square' ]");
+    assert.equal(result('imports'), "[ 'hello, lab', 'ESM!', 1, 42, 'a/b' ]");
+    assert.equal(result('dynamic-esm'), 'true');
+    assert.equal(result('paths'), '[ true, true ]');
+    assert.equal(error('error').ename, 'RangeError');
+    assert.deepEqual(error('error').traceback.slice(0, 3), ['RangeError: cannot divide by zero', '    at divide (Cell 10:2:22)', '    at Cell 10:5:1']);
+    assert.equal(error('loop').ename, 'Timeout');
+    assert.equal(error('loop').evalue, 'Cell 11 ran longer than the 2 s cell timeout and was stopped.');
+    assert.equal(error('loop').traceback[1], '    at Cell 11:2:14');
+    assert.equal(result('survives'), '[ 2, true ]', 'state survives the interrupt');
+    assert.deepEqual(streams('crash'), ['stdout:bye\n', 'stderr:process.exit(3) was called at Cell 13:2:9\n']);
+    assert.match(error('crash').evalue, /exited with code 3/);
+    assert.equal(result('fresh'), "'undefined'", 'the next cell runs on a new kernel');
+    assert.deepEqual(nb.cells.map((c: { execution_count?: number }) => c.execution_count ?? null), [null, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1]);
+    const skipped = validateWithNbformat(out);
+    if (skipped) console.log(`      (nbformat validation not run: ${skipped})`);
+  });
+
+  it('stops at the first failing cell with exit code 1, showing it, and writes what ran', () => {
+    const path = join(dir, 'fails.aielab');
+    writeFileSync(path, notebook("console.log('first')", "const data = [1, 2];\ndata.map((d) => d.missing.value);", "console.log('never')"));
+    const ran = aielab(['run', path]);
+    assert.equal(ran.status, 1);
+    assert.match(ran.stdout, /TypeError: Cannot read properties of undefined \(reading 'value'\)\n.*at Cell 2:2:27\n/);
+    assert.match(ran.stdout, /Cell 2 failed; stopping \(use --allow-errors to run every cell\)/);
+    assert.doesNotMatch(ran.stdout, /never/);
+    const saved = codeCells(parseNotebook(readFileSync(path, 'utf8')));
+    assert.equal(saved[0]?.outputs[0]?.kind, 'stream');
+    assert.equal(saved[1]?.outputs[0]?.kind, 'error');
+    assert.deepEqual(saved[2]?.outputs, []);
+    assert.equal(saved[2]?.executionCount, undefined);
+  });
+
+  it('runs every cell with --allow-errors and exits 0', () => {
+    const path = join(dir, 'fails.aielab');
+    writeFileSync(path, notebook('throw new Error("one")', '"two"'));
+    const ran = aielab(['run', path, '--allow-errors']);
+    assert.equal(ran.status, 0, ran.stdout);
+    const saved = codeCells(parseNotebook(readFileSync(path, 'utf8')));
+    assert.equal(saved[1]?.outputs[0]?.kind, 'result');
+  });
+
+  it('interrupts while (true) {} at --cell-timeout, reports it and exits 1', () => {
+    const path = join(dir, 'loop.aielab');
+    writeFileSync(path, notebook('let x = 1;', 'while (true) {}', 'x'));
+    const ran = aielab(['run', path, '--cell-timeout', '2']);
+    assert.equal(ran.status, 1);
+    assert.match(ran.stdout, /Cell 2 ✗ timeout/);
+    const saved = codeCells(parseNotebook(readFileSync(path, 'utf8')));
+    const error = saved[1]?.outputs[0];
+    assert.ok(error?.kind === 'error');
+    assert.equal(error.name, 'Timeout');
+    assert.match(error.stack, /at Cell 2:1:14/);
+  });
+
+  it('refuses a malformed notebook, names the file and position, and leaves it byte for byte', () => {
+    const path = join(dir, 'broken.aielab');
+    const bytes = '{\n  "aielab": 1,\n  "cells": [\n    {"id": "a", "kind": "code", "source": "1"}\n    {"id": "b"}\n  ]\n}\n';
+    writeFileSync(path, bytes);
+    const ran = aielab(['run', path]);
+    assert.equal(ran.status, 2);
+    assert.match(ran.stderr, new RegExp(`cannot read notebook ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 5, column 5: not valid JSON: expected ','\\nThe file was not changed\\.`));
+    assert.equal(readFileSync(path, 'utf8'), bytes);
+    writeFileSync(path, '{"aielab": 1, "cells": [{"id": "a", "kind": "sql"}]}');
+    const shape = aielab(['run', path]);
+    assert.equal(shape.status, 2);
+    assert.match(shape.stderr, /cells\[0\]\.kind: must be "code" or "markdown", found "sql"/);
+  });
+
+  it('runs a folder, one fresh kernel per notebook, into an --out folder as .ipynb', () => {
+    cpSync(join(NOTEBOOKS, 'node_modules'), join(dir, 'pack', 'node_modules'), { recursive: true });
+    writeFileSync(join(dir, 'pack', 'a.aielab'), notebook('globalThis.shared = 1; 1'));
+    cpSync(join(dir, 'pack', 'a.aielab'), join(dir, 'pack', 'sub', 'b.aielab'));
+    writeFileSync(join(dir, 'pack', 'node_modules', 'ignored.aielab'), 'not even json');
+    const ran = aielab(['run', join(dir, 'pack'), '--out', join(dir, 'out'), '--format', 'ipynb']);
+    assert.equal(ran.status, 0, ran.stdout + ran.stderr);
+    assert.match(ran.stdout, /✓ 2 notebooks, 2 cells run/);
+    for (const file of ['a.ipynb', join('sub', 'b.ipynb')]) {
+      const nb = JSON.parse(readFileSync(join(dir, 'out', file), 'utf8'));
+      assert.deepEqual(nb.cells[0].outputs[0].data['text/plain'], ['1']);
+    }
+    assert.equal(readFileSync(join(dir, 'pack', 'a.aielab'), 'utf8'), notebook('globalThis.shared = 1; 1'), 'sources untouched with --out');
+  });
+
+  it('converts .ipynb to .aielab and back, keeping sources, outputs and ids', () => {
+    const ipynb = join(dir, 'lab.ipynb');
+    writeFileSync(ipynb, JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'aielab-typescript', language: 'typescript' } },
+      cells: [
+        { cell_type: 'markdown', id: 'intro', metadata: {}, source: ['# Hello\n', 'world'] },
+        { cell_type: 'code', id: 'sum', metadata: { tags: ['exercise'] }, execution_count: 1, source: ['1 + 1'], outputs: [{ output_type: 'execute_result', execution_count: 1, data: { 'text/plain': ['2'] }, metadata: {} }] },
+      ],
+    }));
+    const aielabPath = join(dir, 'lab.aielab');
+    assert.equal(aielab(['convert', ipynb, aielabPath]).status, 0);
+    const converted = parseNotebook(readFileSync(aielabPath, 'utf8'));
+    assert.deepEqual(converted.cells.map((c) => [c.id, c.kind, c.source]), [['intro', 'markdown', '# Hello\nworld'], ['sum', 'code', '1 + 1']]);
+    assert.deepEqual(converted.cells[1]?.metadata, { tags: ['exercise'] });
+    const back = join(dir, 'back.ipynb');
+    assert.equal(aielab(['convert', aielabPath, back]).status, 0);
+    const nb = JSON.parse(readFileSync(back, 'utf8'));
+    assert.deepEqual(nb.cells[1].outputs[0].data, { 'text/plain': ['2'] });
+    assert.deepEqual(nb.cells[0].source, ['# Hello\n', 'world']);
+    const skipped = validateWithNbformat(back);
+    if (skipped) console.log(`      (nbformat validation not run: ${skipped})`);
+    const wrong = aielab(['convert', ipynb, join(dir, 'lab.txt')]);
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /convert goes from \.ipynb to \.aielab or from \.aielab to \.ipynb/);
+  });
+
+  it('documents its commands in --help and rejects unknown ones', () => {
+    const help = aielab(['--help']);
+    assert.equal(help.status, 0);
+    for (const text of ['aielab run', '--out', '--allow-errors', '--cell-timeout', 'aielab convert', 'Exit codes']) assert.ok(help.stdout.includes(text), text);
+    const bad = aielab(['frobnicate']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown command 'frobnicate'\.\nRun aielab --help for usage\./);
+    assert.match(aielab(['run', 'x.aielab', '--cell-timeout', 'soon']).stderr, /--cell-timeout takes a number of seconds above 0, not soon/);
+  });
+});
