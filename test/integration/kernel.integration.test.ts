@@ -256,7 +256,9 @@ describe('kernel over JSON-RPC', function () {
       const rpc = child.stdio[3] as Socket;
       const connection = createMessageConnection(new StreamMessageReader(rpc), new StreamMessageWriter(rpc));
       const outputs: OutputParams[] = [];
-      connection.onNotification(OutputNotification, (p) => outputs.push(p));
+      connection.onNotification(OutputNotification, (p) => {
+        outputs.push(p);
+      });
       connection.listen();
       try {
         await assert.rejects(connection.sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION + 1, clientName: 'future client' }), /future client speaks kernel protocol 2 but this kernel speaks 1/);
