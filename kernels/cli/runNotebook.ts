@@ -93,7 +93,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
         } catch (err) {
           status = 'error';
           if (err instanceof KernelDiedError) {
-            push(failure(err.name, err.message));
+            push(failure(err.name, err.message, err.consequence));
             kernel = undefined;
             count = 0;
           } else {
@@ -122,8 +122,8 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
   return { ok: failedCell === undefined, executed, ...(failedCell === undefined ? {} : { failedCell }) };
 }
 
-function failure(name: string, message: string): ErrorOutput {
-  return { kind: 'error', name, message, stack: `${name}: ${message}` };
+function failure(name: string, message: string, ...more: string[]): ErrorOutput {
+  return { kind: 'error', name, message, stack: [`${name}: ${message}`, ...more].join('\n') };
 }
 
 function retitle(error: ErrorOutput, name: string, message: string): ErrorOutput {

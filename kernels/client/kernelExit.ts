@@ -25,8 +25,10 @@ export function describeExit(exit: KernelExit): string {
 
 export class KernelDiedError extends Error {
   override name = 'KernelDied';
+  /** What it means for the user, on a line of its own under the message. */
+  readonly consequence = 'Its variables are gone; the next run starts a new kernel.';
 
   constructor(readonly exit: KernelExit, when: string) {
-    super(`${describeExit(exit)} It happened ${when}. Its variables are gone; the next run starts a new kernel.`);
+    super(`${describeExit(exit)} It happened ${when}.`);
   }
 }

@@ -100,10 +100,10 @@ export class KernelSession implements vscode.Disposable {
       if (err instanceof KernelDiedError && !err.exit.expected) this.kernelDied();
     } finally {
       this.running = undefined;
-      if (this.currentState === 'busy') this.setState('idle');
     }
     await writer.flushed();
     execution.end(ok, Date.now());
+    if (this.currentState === 'busy') this.setState('idle');
     if (!ok) this.cancelWaiting();
   }
 
@@ -120,7 +120,10 @@ export class KernelSession implements vscode.Disposable {
         kernel.onDidExit((exit) => {
           if (this.kernel !== starting || exit.expected) return;
           this.kernelDied();
-          if (!this.running) void vscode.window.showWarningMessage(`The AI Lab kernel of ${this.name()} stopped. ${new KernelDiedError(exit, 'while no cell was running').message}`);
+          if (!this.running) {
+            const died = new KernelDiedError(exit, 'while no cell was running');
+            void vscode.window.showWarningMessage(`The AI Lab kernel of ${this.name()} stopped. ${died.message} ${died.consequence}`);
+          }
         });
       }, () => {
         if (this.kernel === starting) {
@@ -197,5 +200,6 @@ function cellKey(cell: vscode.NotebookCell): string {
 function errorOutput(err: unknown): ErrorOutput {
   const name = err instanceof Error ? err.name : 'Error';
   const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'error', name, message, stack: `${name}: ${message}` };
+  const consequence = err instanceof KernelDiedError ? `\n${err.consequence}` : '';
+  return { kind: 'error', name, message, stack: `${name}: ${message}${consequence}` };
 }

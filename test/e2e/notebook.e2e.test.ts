@@ -1,0 +1,143 @@
+// The extension in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) driven through Chromium:
+// what a learner sees when opening, running, interrupting and restarting an .aielab notebook.
+import { strict as assert } from 'node:assert';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { serializeNotebook, type Cell } from '../../kernels/notebook/format';
+import { ROOT, startCodeServer, type CodeServer } from './vscode/codeServer';
+import { launchBrowser, Workbench } from './vscode/workbench';
+
+function notebook(...sources: string[]): string {
+  const cells = sources.map((source, i): Cell => (source.startsWith('#')
+    ? { id: `m${i}`, kind: 'markdown', source, metadata: {} }
+    : { id: `c${i}`, kind: 'code', language: 'typescript', source, metadata: {}, outputs: [] }));
+  return serializeNotebook({ metadata: {}, cells });
+}
+
+describe('AI Lab notebooks in VS Code', function () {
+  this.timeout(180_000);
+  let server: CodeServer;
+  let browser: Browser;
+  let workbench: Workbench | undefined;
+  let folder: string;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startCodeServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  beforeEach(() => {
+    // A new folder per test: VS Code restores nothing from an earlier test's workspace.
+    folder = mkdtempSync(join(tmpdir(), 'aielab-ws-'));
+  });
+  afterEach(async function () {
+    await workbench?.cellsSettled();
+    await workbench?.screenshot(this.currentTest?.fullTitle() ?? 'test');
+    await workbench?.close();
+    workbench = undefined;
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function open(file: string, content: string): Promise<Workbench> {
+    writeFileSync(join(folder, file), content);
+    workbench = await Workbench.open(browser, server, folder);
+    await workbench.openFile(file);
+    return workbench;
+  }
+
+  it('selects the AI Lab kernel, runs all cells and shows their outputs, errors at the cell\'s own line', async () => {
+    const wb = await open('basics.aielab', notebook(
+      '# Basics',
+      "const greeting: string = 'hello from the kernel';\nconsole.log(greeting.toUpperCase());\ngreeting.length",
+      "function fail(): never {\n  throw new TypeError('bad input');\n}\nfail();",
+    ));
+    await wb.waitForKernel();
+    assert.equal(await wb.statusBar(), 'AI Lab: not started');
+    await wb.runAll();
+    const outputs = await wb.waitForOutput('TypeError: bad input');
+    assert.equal(outputs.length, 2);
+    assert.match(outputs[0] ?? '', /^HELLO FROM THE KERNEL\s+21$/);
+    assert.match(outputs[1] ?? '', /TypeError: bad input/);
+    assert.match(outputs[1] ?? '', /at fail \(Cell 3:2:9\)/);
+    assert.match(outputs[1] ?? '', /at Cell 3:4:1/);
+    assert.match(outputs[1] ?? '', /> 2 \|\s+throw new TypeError\('bad input'\);/);
+    await wb.waitForStatus('AI Lab: idle');
+  });
+
+  it('interrupts a cell stuck in while (true) {} and keeps its variables', async () => {
+    const wb = await open('loop.aielab', notebook('let spins = 0;\nwhile (true) {\n  spins++;\n}', 'spins > 0'));
+    await wb.waitForKernel();
+    await wb.runCell(0);
+    await wb.waitForStatus('AI Lab: busy');
+    await wb.page.waitForTimeout(1000);
+    await wb.interrupt();
+    const outputs = await wb.waitForOutput('Interrupted: The cell was interrupted.');
+    assert.match(outputs[0] ?? '', /at Cell 1:2:14/);
+    await wb.runCell(1);
+    await wb.waitForOutput(/^true$/);
+    await wb.waitForStatus('AI Lab: idle');
+  });
+
+  it('restarts the kernel from the command palette, clearing state', async () => {
+    const wb = await open('restart.aielab', notebook('const kept = 42;\nkept', 'typeof kept'));
+    await wb.waitForKernel();
+    await wb.runCell(0);
+    await wb.waitForOutput(/^42$/);
+    await wb.runCommand('AI Lab: Restart Kernel');
+    await wb.waitForStatus('AI Lab: not started');
+    await wb.runCell(1);
+    await wb.waitForOutput("'undefined'");
+  });
+
+  it('restarts from the notebook toolbar, and reports a crashed kernel and starts a new one', async () => {
+    const wb = await open('crash.aielab', notebook("console.log('bye');\nprocess.exit(3);", "'alive again'"));
+    await wb.waitForKernel();
+    await wb.runCell(0);
+    const outputs = await wb.waitForOutput('KernelDied');
+    assert.match(outputs[0] ?? '', /bye/);
+    assert.match(outputs[0] ?? '', /process\.exit\(3\) was called at Cell 1:2:9/);
+    assert.match(outputs[0] ?? '', /KernelDied: The kernel exited with code 3\. It happened while running Cell 1\.\nIts variables are gone; the next run starts a new kernel\./);
+    await wb.waitForStatus('AI Lab: stopped');
+    await wb.runCell(1);
+    await wb.waitForOutput("'alive again'");
+    await wb.restartKernel();
+    await wb.waitForStatus('AI Lab: not started');
+  });
+
+  it('refuses a malformed .aielab with the reason and leaves the file byte for byte', async () => {
+    const bytes = '{\n  "aielab": 1,\n  "cells": [\n    {"id": "a", "kind": "code", "source": "1"}\n    {"id": "b"}\n  ]\n}\n';
+    const wb = await open('broken.aielab', bytes);
+    const message = wb.page.getByText(/This \.aielab notebook cannot be opened: line 5, column 5: not valid JSON: expected ','/);
+    await message.first().waitFor({ timeout: 60_000 });
+    await wb.page.keyboard.press('Control+S');
+    await wb.page.waitForTimeout(1500);
+    assert.equal(readFileSync(join(folder, 'broken.aielab'), 'utf8'), bytes);
+  });
+
+  it('runs the first lab of the curriculum from the lab pack, top to bottom', async () => {
+    cpSync(join(ROOT, 'labs'), folder, { recursive: true });
+    workbench = await Workbench.open(browser, server, folder);
+    const wb = workbench;
+    await wb.openFile('module-1-foundations/lab-01-ai-lifecycle.aielab');
+    await wb.waitForKernel();
+    await wb.runAll();
+    // Run All stops at a failing cell, so the last cell's output means every cell succeeded.
+    await wb.waitForOutput("'all lifecycle checks pass'", 120_000, true);
+    await wb.waitForStatus('AI Lab: idle');
+  });
+
+  it('activates without errors in the extension host log', async () => {
+    const wb = await open('quiet.aielab', notebook('1 + 1'));
+    await wb.waitForKernel();
+    await wb.runAll();
+    await wb.waitForOutput(/^2$/);
+    const log = wb.extensionHostLog();
+    assert.match(log, /ExtensionService#_doActivateExtension ai-engineering-lab\.ai-engineering-lab/);
+    const errors = log.split('\n').filter((line) => /\[error\]/.test(line) && /ai-engineering-lab|aielab/i.test(line));
+    assert.deepEqual(errors, []);
+  });
+});

@@ -1,0 +1,162 @@
+// Drives the VS Code workbench in headless Chromium the way a person does: by clicking what they
+// would click. Selectors are VS Code 1.100's; toolbar buttons are found by their aria-label.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { ROOT, type CodeServer } from './codeServer';
+
+export const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    // Without the networking flags Chromium keeps calling home and a closed network refuses it.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export class Workbench {
+  private constructor(readonly page: Page, private readonly server: CodeServer) {}
+
+  /**
+   * Opens `folder` as the workspace in a fresh page and waits for its extension host: a notebook
+   * opened before the host has read the extensions' contributions opens as plain text.
+   */
+  static async open(browser: Browser, server: CodeServer, folder: string): Promise<Workbench> {
+    const hostsBefore = extensionHostsReady(server);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    const deadline = Date.now() + 60_000;
+    while (extensionHostsReady(server) <= hostsBefore) {
+      if (Date.now() > deadline) throw new Error(`the extension host did not start within 60 s:\n${server.extensionHostLog()}`);
+      await page.waitForTimeout(100);
+    }
+    await page.getByRole('tree').first().waitFor({ timeout: 30_000 });
+    return new Workbench(page, server);
+  }
+
+  async close(): Promise<void> {
+    await this.page.close();
+  }
+
+  /** Opens a file from the explorer, expanding the folders on its path. */
+  async openFile(relativePath: string): Promise<void> {
+    const parts = relativePath.split('/');
+    for (const folder of parts.slice(0, -1)) {
+      const item = this.page.getByRole('treeitem', { name: folder, exact: true });
+      if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+    }
+    await this.page.getByRole('treeitem', { name: parts[parts.length - 1], exact: true }).dblclick();
+  }
+
+  /** The notebook toolbar names the selected kernel once the notebook is open and ours is picked. */
+  async waitForKernel(name = 'AI Lab (TypeScript)'): Promise<void> {
+    await this.page.locator('.notebook-toolbar-container', { hasText: name }).waitFor({ timeout: 60_000 });
+  }
+
+  async runAll(): Promise<void> {
+    await this.page.locator('.notebook-toolbar-container [aria-label^="Run All"]').first().click();
+  }
+
+  /** Runs one cell (0-based among all cells) with the run button beside it. */
+  async runCell(index: number): Promise<void> {
+    const row = this.page.locator('.notebook-editor .cell-list-container .monaco-list-row').nth(index);
+    await row.hover();
+    await row.locator('[aria-label^="Execute Cell ("]').first().click();
+  }
+
+  async interrupt(): Promise<void> {
+    await this.page.locator('.notebook-toolbar-container [aria-label^="Interrupt"]').first().click();
+  }
+
+  async restartKernel(): Promise<void> {
+    await this.page.locator('.notebook-toolbar-container [aria-label="Restart Kernel"]').first().click();
+  }
+
+  /** Runs a command by its title from the command palette. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.command-center .search-label, .command-center-center').first().click();
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await input.press('Enter');
+  }
+
+  async statusBar(): Promise<string> {
+    return (await this.page.locator('[id$="aielab.kernelStatus"]').first().innerText()).trim();
+  }
+
+  async waitForStatus(text: string): Promise<void> {
+    await this.page.locator('[id$="aielab.kernelStatus"]', { hasText: text }).first().waitFor({ timeout: 60_000 });
+  }
+
+  /**
+   * The text of each cell's outputs, top to bottom: outputs live in the notebook's output webview
+   * (an iframe), one container per cell that has outputs.
+   */
+  async outputs(): Promise<string[]> {
+    for (const frame of this.page.frames()) {
+      const texts = await outputsIn(frame);
+      if (texts.length) return texts;
+    }
+    return [];
+  }
+
+  /**
+   * Scrolls the notebook to its end: VS Code renders outputs only for cells near the viewport.
+   */
+  async scrollToEnd(): Promise<void> {
+    const list = this.page.locator('.notebook-editor .cell-list-container').first();
+    await list.hover();
+    // The list scrolls a bounded distance per wheel event.
+    for (let i = 0; i < 20; i++) await this.page.mouse.wheel(0, 5000);
+  }
+
+  /**
+   * Waits until `expected` (text or regexp) shows among the rendered outputs; returns them.
+   * With `atEnd`, keeps the notebook scrolled to its last cell while waiting.
+   */
+  async waitForOutput(expected: string | RegExp, timeoutMs = 60_000, atEnd = false): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    let last: string[] = [];
+    while (Date.now() < deadline) {
+      if (atEnd) await this.scrollToEnd();
+      last = await this.outputs();
+      if (last.some((t) => (typeof expected === 'string' ? t.includes(expected) : expected.test(t)))) return last;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no output matched ${String(expected)} within ${timeoutMs / 1000} s; outputs were:\n${last.join('\n---\n')}`);
+  }
+
+  /** Waits (a few seconds at most) until no cell shows the spinner of a running execution. */
+  async cellsSettled(): Promise<void> {
+    await this.page.locator('.notebook-editor .codicon-modifier-spin').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const path = join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  extensionHostLog(): string {
+    return this.server.extensionHostLog();
+  }
+}
+
+/** How many extension hosts (one per window) have finished starting their eager extensions. */
+function extensionHostsReady(server: CodeServer): number {
+  return server.extensionHostLog().split('Eager extensions activated').length - 1;
+}
+
+function outputsIn(frame: Frame): Promise<string[]> {
+  return frame.evaluate(() => {
+    const cells = [...document.querySelectorAll<HTMLElement>('.cell_container')]
+      .filter((c) => c.querySelector('.output'))
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+    return cells.map((c) => c.innerText.trim());
+  }).catch(() => []);
+}
