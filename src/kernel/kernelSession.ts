@@ -25,11 +25,20 @@ interface Running {
   writer: CellOutputWriter;
 }
 
+/** How a cell's last run ended, so output arriving later can keep the cell's status as it was. */
+interface Finished {
+  order: number | undefined;
+  success: boolean;
+  startTime: number;
+  endTime: number;
+}
+
 export class KernelSession implements vscode.Disposable {
   private kernel: Promise<KernelProcess> | undefined;
   private queue: Promise<void> = Promise.resolve();
   private order = 0;
   private readonly waiting = new Set<vscode.NotebookCellExecution>();
+  private readonly finished = new WeakMap<vscode.NotebookCell, Finished>();
   private running: Running | undefined;
   private currentState: SessionState = 'not started';
   private readonly stateEmitter = new vscode.EventEmitter<SessionState>();
@@ -87,7 +96,8 @@ export class KernelSession implements vscode.Disposable {
     const writer = new CellOutputWriter(execution, this.host.log);
     this.running = { execution, writer };
     execution.executionOrder = ++this.order;
-    execution.start(Date.now());
+    const startTime = Date.now();
+    execution.start(startTime);
     await execution.clearOutput();
     let ok = false;
     try {
@@ -102,7 +112,9 @@ export class KernelSession implements vscode.Disposable {
       this.running = undefined;
     }
     await writer.flushed();
-    execution.end(ok, Date.now());
+    const endTime = Date.now();
+    execution.end(ok, endTime);
+    this.finished.set(cell, { order: execution.executionOrder, success: ok, startTime, endTime });
     if (this.currentState === 'busy') this.setState('idle');
     if (!ok) this.cancelWaiting();
   }
@@ -154,12 +166,13 @@ export class KernelSession implements vscode.Disposable {
       this.host.log.info(`Output of cell ${cell.index + 1} arrived while it waits to run again; not shown.`);
       return;
     }
+    const before = this.finished.get(cell);
     const execution = this.host.controller.createNotebookCellExecution(cell);
-    execution.executionOrder = cell.executionSummary?.executionOrder;
-    execution.start(cell.executionSummary?.timing?.startTime);
+    execution.executionOrder = before?.order;
+    execution.start(before?.startTime);
     const writer = new CellOutputWriter(execution, this.host.log);
     writer.write(output);
-    void writer.flushed().then(() => execution.end(cell.executionSummary?.success, cell.executionSummary?.timing?.endTime));
+    void writer.flushed().then(() => execution.end(before?.success, before?.endTime));
   }
 
   private cancel(execution: vscode.NotebookCellExecution): void {

@@ -108,6 +108,15 @@ describe('AI Lab notebooks in VS Code', function () {
     await wb.waitForStatus('AI Lab: not started');
   });
 
+  it("shows output that a cell's timer prints after the cell finished, in that cell", async () => {
+    const wb = await open('late.aielab', notebook("console.log('now');\nsetTimeout(() => console.log('later'), 1500);\n'done'", '1 + 1'));
+    await wb.waitForKernel();
+    await wb.runCell(0);
+    await wb.waitForOutput("'done'");
+    const outputs = await wb.waitForOutput('later');
+    assert.deepEqual(outputs, ["now\n\n'done'\nlater"]);
+  });
+
   it('refuses a malformed .aielab with the reason and leaves the file byte for byte', async () => {
     const bytes = '{\n  "aielab": 1,\n  "cells": [\n    {"id": "a", "kind": "code", "source": "1"}\n    {"id": "b"}\n  ]\n}\n';
     const wb = await open('broken.aielab', bytes);

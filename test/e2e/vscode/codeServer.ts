@@ -1,7 +1,7 @@
 // An isolated code-server (a real VS Code 1.100 in the browser) with this extension installed
-// from dist/ as it would be from the .vsix: a temporary user-data and extensions folder each, a
+// with the files its .vsix carries: a temporary user-data and extensions folder each, a
 // free loopback port, no auth. Used by the e2e tests and by `npm start`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,12 +10,6 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..', '..');
 const CODE_SERVER = join(__dirname, 'node_modules', '.bin', 'code-server');
 
-/** What the .vsix carries (see .vscodeignore), copied into an extensions folder. */
-const EXTENSION_FILES = [
-  'package.json', 'README.md', 'LICENSE',
-  'dist/extension.js', 'dist/kernel.js', 'dist/kernel-protocol.js', 'dist/cli.js',
-  'node_modules/esbuild/package.json', 'node_modules/esbuild/lib/main.js',
-];
 
 const SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -83,13 +77,13 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   };
 }
 
+/** Copies exactly the files the .vsix would carry (`vsce ls`) into an extensions folder. */
 function installExtension(extensions: string): void {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   const target = join(extensions, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  for (const file of EXTENSION_FILES) cpSync(join(ROOT, file), join(target, file));
-  const platform = readdirSync(join(ROOT, 'node_modules', '@esbuild'))[0];
-  if (!platform) throw new Error("esbuild's platform package is missing from node_modules/@esbuild");
-  cpSync(join(ROOT, 'node_modules', '@esbuild', platform), join(target, 'node_modules', '@esbuild', platform), { recursive: true });
+  const listed = spawnSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['ls'], { cwd: ROOT, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`vsce ls failed: ${listed.stderr}`);
+  for (const file of listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) cpSync(join(ROOT, file), join(target, file));
 }
 
 function freePort(): Promise<number> {

@@ -1,0 +1,68 @@
+// The architecture's boundaries, checked on every import: the sidecar never touches VS Code, the
+// extension host only talks to the kernel through the protocol and its client, and product code
+// never reaches into tests.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ROOT } from '../helpers/paths';
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+
+interface Edge {
+  file: string;
+  specifier: string;
+  /** Repository-relative target for relative imports. */
+  target?: string;
+}
+
+function sources(folder: string): string[] {
+  const out: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (/\.(ts|mts|cts)$/.test(entry.name)) out.push(path);
+    }
+  };
+  visit(join(ROOT, folder));
+  return out;
+}
+
+function edges(folder: string): Edge[] {
+  return sources(folder).flatMap((path) => {
+    const text = readFileSync(path, 'utf8');
+    const file = relative(ROOT, path);
+    return [...text.matchAll(IMPORT)].map((m) => {
+      const specifier = (m[1] ?? m[2] ?? m[3] ?? m[4]) as string;
+      return specifier.startsWith('.')
+        ? { file, specifier, target: relative(ROOT, resolve(dirname(path), specifier)) }
+        : { file, specifier };
+    });
+  });
+}
+
+function violations(folder: string, forbidden: (edge: Edge) => boolean): string[] {
+  return edges(folder).filter(forbidden).map((e) => `${e.file} imports ${e.specifier}`);
+}
+
+describe('layering', () => {
+  it('finds the imports it checks', () => {
+    assert.ok(edges('src').some((e) => e.specifier === 'vscode'));
+    assert.ok(edges('kernels').some((e) => e.target === 'kernels/protocol'));
+  });
+
+  it('keeps VS Code and the extension out of the sidecar, the SDK and the CLI', () => {
+    assert.deepEqual(violations('kernels', (e) => e.specifier === 'vscode' || e.target?.startsWith('src/') === true), []);
+  });
+
+  it('lets the extension host reach the kernel only through the protocol, its client and the notebook format', () => {
+    const allowed = ['kernels/protocol', 'kernels/client/', 'kernels/notebook/'];
+    assert.deepEqual(violations('src', (e) => e.target?.startsWith('kernels') === true && !allowed.some((a) => e.target?.startsWith(a))), []);
+  });
+
+  it('never imports test code from product code', () => {
+    const intoTests = (e: Edge) => e.target?.startsWith('test/') === true;
+    assert.deepEqual([...violations('src', intoTests), ...violations('kernels', intoTests)], []);
+  });
+});
