@@ -38,7 +38,15 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
   let count = 0;
   let executed = 0;
   let failedCell: number | undefined;
-  const startKernel = () => KernelProcess.start({ clientName: 'aielab run', ...options.kernel, notebookPath: options.notebookPath });
+  const startKernel = async () => {
+    const started = await KernelProcess.start({ clientName: 'aielab run', ...options.kernel, notebookPath: options.notebookPath });
+    // Output of a finished cell's timers belongs to that cell in the saved notebook.
+    started.onLateOutput(({ cellId, output }) => {
+      const cell = notebook.cells.find((c) => c.id === cellId);
+      if (cell?.kind === 'code') appendOutput(cell.outputs, output);
+    });
+    return started;
+  };
   // A run replaces every code cell's outputs: cells after a failure are left empty, not stale.
   for (const cell of notebook.cells) {
     if (cell.kind === 'code') {
@@ -64,10 +72,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
       if (failedCell !== undefined && !options.allowErrors) break;
       const label = `Cell ${index + 1}`;
       const push = (output: Output) => {
-        // Consecutive text of one stream is one output, however the kernel happened to chunk it.
-        const last = cell.outputs[cell.outputs.length - 1];
-        if (output.kind === 'stream' && last?.kind === 'stream' && last.name === output.name) last.text += output.text;
-        else cell.outputs.push({ ...output });
+        appendOutput(cell.outputs, output);
         events.onOutput?.(index, output);
       };
       events.onCellStart?.(index, label);
@@ -93,7 +98,8 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
         } catch (err) {
           status = 'error';
           if (err instanceof KernelDiedError) {
-            push(failure(err.name, err.message, err.consequence));
+            // A kernel killed for running past the timeout is reported as the timeout, below.
+            if (!timedOut) push(failure(err.name, err.message, err.consequence));
             kernel = undefined;
             count = 0;
           } else {
@@ -105,11 +111,10 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
         }
         if (timedOut) {
           status = 'timeout';
-          const seconds = options.cellTimeout;
+          const message = `${label} ran longer than the ${options.cellTimeout} s cell timeout and was stopped.`;
           const stopped = cell.outputs.findLast((o): o is ErrorOutput => o.kind === 'error');
-          const message = `${label} ran longer than the ${seconds} s cell timeout and was stopped.`;
-          if (stopped && stopped.name === 'Interrupted') Object.assign(stopped, retitle(stopped, 'Timeout', message));
-          else push(failure('Timeout', message));
+          if (stopped?.name === 'Interrupted') Object.assign(stopped, retitle(stopped, 'Timeout', message));
+          else push(failure('Timeout', message, `It did not stop when interrupted, so its kernel was stopped; the next cell runs on a new kernel.`));
         }
       }
       events.onCellEnd?.(index, status, Date.now() - started);
@@ -120,6 +125,13 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
     await kernel?.shutdown();
   }
   return { ok: failedCell === undefined, executed, ...(failedCell === undefined ? {} : { failedCell }) };
+}
+
+/** Consecutive text of one stream is one output, however the kernel happened to chunk it. */
+function appendOutput(outputs: Output[], output: Output): void {
+  const last = outputs[outputs.length - 1];
+  if (output.kind === 'stream' && last?.kind === 'stream' && last.name === output.name) last.text += output.text;
+  else outputs.push({ ...output });
 }
 
 function failure(name: string, message: string, ...more: string[]): ErrorOutput {

@@ -51,7 +51,7 @@ export class CellRun {
 }
 
 export class Executor {
-  readonly context = new AsyncLocalStorage<CellRun>();
+  private readonly context = new AsyncLocalStorage<CellRun>();
   private current: CellRun | undefined;
   private last: CellRun | undefined;
   /** Interrupts that arrived before their execution started. */
@@ -130,7 +130,7 @@ export class Executor {
       if (run.interrupted) throw new KernelInterrupt();
       const completion = this.context.run(run, () => this.runScript(message.compiled.code, filename));
       const result = await Promise.race([completion, run.interruption]);
-      if (result && result.value !== undefined) {
+      if (result && result.value !== undefined && !isTimerHandle(result.value)) {
         this.emit({ kind: 'result', data: { 'text/plain': inspect(result.value, RESULT_INSPECT) } }, run);
       }
       if (run.failed) status = 'error';
@@ -160,6 +160,12 @@ export class Executor {
       Atomics.store(this.flags, FLAG.inScript, 0);
     }
   }
+}
+
+/** `setTimeout(...)` as a cell's last line is about the timer, not its handle: nothing to show. */
+function isTimerHandle(value: unknown): boolean {
+  const name = (value as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return name === 'Timeout' || name === 'Immediate';
 }
 
 function isInterrupt(err: unknown): boolean {

@@ -108,6 +108,15 @@ describe('aielab CLI', () => {
     assert.equal(saved[1]?.outputs[0]?.kind, 'result');
   });
 
+  it('saves background output into the cell that was running when it was printed, as Jupyter does', () => {
+    const path = join(dir, 'background.aielab');
+    writeFileSync(path, notebook("console.log('now');\nsetTimeout(() => console.log('later'), 50);", "await new Promise((r) => setTimeout(r, 300));\nconsole.log('done')"));
+    assert.equal(aielab(['run', path, '--quiet']).status, 0);
+    const saved = codeCells(parseNotebook(readFileSync(path, 'utf8')));
+    assert.deepEqual(saved[0]?.outputs, [{ kind: 'stream', name: 'stdout', text: 'now\n' }], 'a timer handle is not shown as a result');
+    assert.deepEqual(saved[1]?.outputs, [{ kind: 'stream', name: 'stdout', text: 'later\ndone\n' }]);
+  });
+
   it('interrupts while (true) {} at --cell-timeout, reports it and exits 1', () => {
     const path = join(dir, 'loop.aielab');
     writeFileSync(path, notebook('let x = 1;', 'while (true) {}', 'x'));
@@ -119,6 +128,21 @@ describe('aielab CLI', () => {
     assert.ok(error?.kind === 'error');
     assert.equal(error.name, 'Timeout');
     assert.match(error.stack, /at Cell 2:1:14/);
+  });
+
+  it('stops a kernel whose cell ignores the interrupt, and goes on with a new one', function () {
+    this.timeout(60_000);
+    cpSync(join(NOTEBOOKS, 'node_modules'), join(dir, 'node_modules'), { recursive: true });
+    const path = join(dir, 'stuck.aielab');
+    // After an await the cell's synchronous part is over: nothing can break the package's loop.
+    writeFileSync(path, notebook("const counter = require('cjs-counter');\nawait null;\ncounter.spin();", "typeof counter"));
+    const ran = aielab(['run', path, '--cell-timeout', '1', '--allow-errors']);
+    assert.equal(ran.status, 0, ran.stdout + ran.stderr);
+    const saved = codeCells(parseNotebook(readFileSync(path, 'utf8')));
+    assert.deepEqual(saved[0]?.outputs.map((o) => o.kind === 'error' && o.stack), [
+      'Timeout: Cell 1 ran longer than the 1 s cell timeout and was stopped.\nIt did not stop when interrupted, so its kernel was stopped; the next cell runs on a new kernel.',
+    ]);
+    assert.deepEqual(saved[1]?.outputs, [{ kind: 'result', data: { 'text/plain': "'undefined'" } }]);
   });
 
   it('refuses a malformed notebook, names the file and position, and leaves it byte for byte', () => {

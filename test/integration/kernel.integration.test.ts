@@ -42,6 +42,7 @@ describe('kernel over JSON-RPC', function () {
       assert.equal((await run(kernel, "'text'")).result, "'text'");
       const quiet = await run(kernel, 'undefined');
       assert.equal(quiet.outputs.length, 0);
+      assert.equal((await run(kernel, 'setTimeout(() => {}, 1)')).outputs.length, 0, 'a timer handle is not a result');
       assert.equal((await run(kernel, 'const x = 5;')).outputs.length, 0);
     });
 
