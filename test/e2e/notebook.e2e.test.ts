@@ -96,6 +96,7 @@ describe('AI Lab notebooks in VS Code', function () {
   it('restarts from the notebook toolbar, and reports a crashed kernel and starts a new one', async () => {
     const wb = await open('crash.aielab', notebook("console.log('bye');\nprocess.exit(3);", "'alive again'"));
     await wb.waitForKernel();
+    await wb.pickKernel();
     await wb.runCell(0);
     const outputs = await wb.waitForOutput('KernelDied');
     assert.match(outputs[0] ?? '', /bye/);

@@ -55,6 +55,13 @@ export class Workbench {
     await this.page.locator('.notebook-toolbar-container', { hasText: name }).waitFor({ timeout: 60_000 });
   }
 
+  /** Picks a kernel from the notebook's kernel picker, as a person switching kernels would. */
+  async pickKernel(name = 'AI Lab (TypeScript)'): Promise<void> {
+    await this.page.locator('.notebook-toolbar-container .codicon-notebook-kernel-select').first().click();
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+    await this.waitForKernel(name);
+  }
+
   async runAll(): Promise<void> {
     await this.page.locator('.notebook-toolbar-container [aria-label^="Run All"]').first().click();
   }
