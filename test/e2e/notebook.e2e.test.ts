@@ -82,6 +82,21 @@ describe('AI Lab notebooks in VS Code', function () {
     await wb.waitForStatus('AI Lab: idle');
   });
 
+  it('offers a restart when an interrupted cell does not stop', async () => {
+    cpSync(join(ROOT, 'test', 'fixtures', 'notebooks', 'node_modules'), join(folder, 'node_modules'), { recursive: true });
+    // After an await, a package's busy loop is out of the interrupt's reach.
+    const wb = await open('stuck.aielab', notebook("const counter = require('cjs-counter');\nawait null;\ncounter.spin();", "'fresh start'"));
+    await wb.waitForKernel();
+    await wb.runCell(0);
+    await wb.waitForStatus('AI Lab: busy');
+    await wb.interrupt();
+    const message = await wb.answerNotification('did not stop', 'Restart Kernel');
+    assert.match(message, /Cell 1 of stuck\.aielab did not stop\. It is busy in code the kernel cannot interrupt/);
+    await wb.waitForOutput('KernelDied: The kernel was shut down (restarted or stopped).');
+    await wb.runCell(1);
+    await wb.waitForOutput("'fresh start'");
+  });
+
   it('restarts the kernel from the command palette, clearing state', async () => {
     const wb = await open('restart.aielab', notebook('const kept = 42;\nkept', 'typeof kept'));
     await wb.waitForKernel();

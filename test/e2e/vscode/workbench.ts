@@ -91,6 +91,15 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /** Waits for a notification toast with this text and clicks one of its buttons. */
+  async answerNotification(text: string | RegExp, button: string): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    const message = await toast.innerText();
+    await toast.locator('.monaco-button', { hasText: button }).first().click();
+    return message;
+  }
+
   async statusBar(): Promise<string> {
     return (await this.page.locator('[id$="aielab.kernelStatus"]').first().innerText()).trim();
   }

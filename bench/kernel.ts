@@ -4,37 +4,45 @@
 // or on PATH) and `apt-get install python3-jupyter-client`; without them it says why it is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { Execute, Initialize, OutputNotification, PROTOCOL_VERSION } from '../kernels/protocol';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(__dirname, '..');
 const kernelScript = join(root, 'dist', 'kernel.js');
 const STARTS = Number(process.env.BENCH_STARTS ?? 10);
 const TRIPS = Number(process.env.BENCH_TRIPS ?? 300);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
-const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)] ?? NaN;
+const p95 = (xs: number[]) => sorted(xs)[Math.floor(xs.length * 0.95)] ?? NaN;
+const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
-async function nodeStart() {
+/** What deno_kernel.py prints, or why Deno could not be measured. */
+type DenoFigures = { start_ms: number; trip_ms: number; trip_p95_ms: number } | { missing: string };
+
+async function nodeStart(): Promise<number> {
   const t0 = performance.now();
   await new Promise((resolve) => spawn(process.execPath, ['-e', '0']).on('exit', resolve));
   return performance.now() - t0;
 }
 
-async function startKernel(dir) {
+async function startKernel(dir: string) {
   const t0 = performance.now();
   const child = spawn(process.execPath, [kernelScript, join(dir, 'bench.aielab')], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdio[3]), new StreamMessageWriter(child.stdio[3]));
+  const rpc = child.stdio[3] as Socket;
+  const connection = createMessageConnection(new StreamMessageReader(rpc), new StreamMessageWriter(rpc));
   let onResult = () => {};
-  connection.onNotification('kernel/output', (p) => p.output.kind === 'result' && onResult());
+  connection.onNotification(OutputNotification, (p) => {
+    if (p.output.kind === 'result') onResult();
+  });
   connection.listen();
-  await connection.sendRequest('kernel/initialize', { protocolVersion: 1, clientName: 'bench' });
+  await connection.sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION, clientName: 'bench' });
   let id = 0;
-  const execute = (code) => connection.sendRequest('kernel/execute', { executionId: ++id, cellId: 'bench', label: 'Cell 1', code });
-  const firstResult = new Promise((resolve) => (onResult = resolve));
+  const execute = (code: string) => connection.sendRequest(Execute, { executionId: ++id, cellId: 'bench', label: 'Cell 1', code });
+  const firstResult = new Promise<void>((resolve) => (onResult = resolve));
   await execute('1 + 1');
   await firstResult;
   const started = performance.now() - t0;
@@ -45,8 +53,8 @@ async function startKernel(dir) {
   return { started, execute, stop };
 }
 
-async function roundTrips(execute, code) {
-  const times = [];
+async function roundTrips(execute: (code: string) => Promise<unknown>, code: string): Promise<number[]> {
+  const times: number[] = [];
   for (let i = 0; i < TRIPS; i++) {
     const t0 = performance.now();
     await execute(code);
@@ -55,25 +63,30 @@ async function roundTrips(execute, code) {
   return times;
 }
 
-function deno() {
-  const candidates = [process.env.DENO, join(root, 'node_modules', '.bin', 'deno'), 'deno'].filter(Boolean);
+function deno(): DenoFigures {
+  const candidates = [process.env.DENO, join(root, 'node_modules', '.bin', 'deno'), 'deno'].filter((c): c is string => !!c);
   const binary = candidates.find((c) => spawnSync(c, ['--version']).status === 0);
   if (!binary) return { missing: 'deno not found (npm i --no-save deno, or put it on PATH)' };
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import jupyter_client']);
   if (probe.status !== 0) return { missing: "Debian's python3-jupyter-client is not installed (apt-get install python3-jupyter-client)" };
   const ran = spawnSync('/usr/bin/python3', [join(root, 'bench', 'deno_kernel.py'), binary, String(STARTS), String(TRIPS)], { encoding: 'utf8' });
   if (ran.status !== 0) return { missing: `the Deno run failed: ${ran.stderr.trim().split('\n').pop()}` };
-  return JSON.parse(ran.stdout);
+  return JSON.parse(ran.stdout) as DenoFigures;
 }
 
-if (!existsSync(kernelScript)) {
-  console.error('dist/kernel.js is missing: run npm run build first (npm run bench:kernel does).');
-  process.exit(1);
+async function main(): Promise<void> {
+  if (!existsSync(kernelScript)) throw new Error('dist/kernel.js is missing: run npm run build first (npm run bench:kernel does).');
+  const dir = mkdtempSync(join(tmpdir(), 'aielab-bench-'));
+  try {
+    await measure(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-const dir = mkdtempSync(join(tmpdir(), 'aielab-bench-'));
-try {
-  const nodeStarts = [];
-  const kernelStarts = [];
+
+async function measure(dir: string): Promise<void> {
+  const nodeStarts: number[] = [];
+  const kernelStarts: number[] = [];
   for (let i = 0; i < STARTS; i++) {
     nodeStarts.push(await nodeStart());
     const kernel = await startKernel(dir);
@@ -91,11 +104,14 @@ try {
   console.log('\nstart to first result of `1 + 1`');
   console.log(`  node -e 0 (starting Node, nothing else)   ${ms(median(nodeStarts))}`);
   console.log(`  aielab kernel                              ${ms(median(kernelStarts))}`);
-  console.log(`  deno jupyter kernel                        ${denoFigures.missing ? `not measured: ${denoFigures.missing}` : ms(denoFigures.start_ms)}`);
+  console.log(`  deno jupyter kernel                        ${'missing' in denoFigures ? `not measured: ${denoFigures.missing}` : ms(denoFigures.start_ms)}`);
   console.log('\ncell round trip (request sent → reply received, output included)');
   console.log(`  aielab, empty cell                         ${ms(median(empty))} (p95 ${ms(p95(empty))})`);
   console.log(`  aielab, \`1 + 1\`                            ${ms(median(trivial))} (p95 ${ms(p95(trivial))})`);
-  console.log(`  deno, \`1 + 1\`                              ${denoFigures.missing ? 'not measured' : `${ms(denoFigures.trip_ms)} (p95 ${ms(denoFigures.trip_p95_ms)})`}`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  console.log(`  deno, \`1 + 1\`                              ${'missing' in denoFigures ? 'not measured' : `${ms(denoFigures.trip_ms)} (p95 ${ms(denoFigures.trip_p95_ms)})`}`);
 }
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
