@@ -3,7 +3,7 @@
 // Usage: npm run bench:kernel   (builds first). Deno's column needs `deno` (npm i --no-save deno,
 // or on PATH) and `apt-get install python3-jupyter-client`; without them it says why it is missing.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,24 @@ function deno(): DenoFigures {
   return JSON.parse(ran.stdout) as DenoFigures;
 }
 
+/** A tight loop, where a cell's interrupt checks cost the most; timed inside the code itself. */
+const LOOP = 'const t0 = performance.now(); let s = 0; for (let i = 0; i < 1e8; i++) { s += i % 7; } const ms = performance.now() - t0;';
+
+async function loopTimes(run: (code: string) => Promise<unknown>): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'aielab-loop-'));
+  const file = join(dir, 'ms');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      await run(`${LOOP} require('node:fs').writeFileSync(${JSON.stringify(file)}, String(ms));`);
+      times.push(Number(readFileSync(file, 'utf8')));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return times;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(kernelScript)) throw new Error('dist/kernel.js is missing: run npm run build first (npm run bench:kernel does).');
   const dir = mkdtempSync(join(tmpdir(), 'aielab-bench-'));
@@ -97,7 +115,11 @@ async function measure(dir: string): Promise<void> {
   await roundTrips(kernel.execute, '1 + 1'); // warm up
   const empty = await roundTrips(kernel.execute, '');
   const trivial = await roundTrips(kernel.execute, '1 + 1');
+  const inCell = await loopTimes((code) => kernel.execute(code));
   kernel.stop();
+  const inNode = await loopTimes(async (code) => {
+    spawnSync(process.execPath, ['-e', code]);
+  });
   const denoFigures = deno();
 
   console.log(`machine: ${process.platform} ${process.arch}, Node ${process.version}; ${STARTS} starts, ${TRIPS} round trips each; medians`);
@@ -109,6 +131,9 @@ async function measure(dir: string): Promise<void> {
   console.log(`  aielab, empty cell                         ${ms(median(empty))} (p95 ${ms(p95(empty))})`);
   console.log(`  aielab, \`1 + 1\`                            ${ms(median(trivial))} (p95 ${ms(p95(trivial))})`);
   console.log(`  deno, \`1 + 1\`                              ${'missing' in denoFigures ? 'not measured' : `${ms(denoFigures.trip_ms)} (p95 ${ms(denoFigures.trip_p95_ms)})`}`);
+  console.log('\n1e8 iterations of `s += i % 7` (the cost of the interrupt check in every loop)');
+  console.log(`  node -e                                    ${ms(median(inNode))}`);
+  console.log(`  aielab cell                                ${ms(median(inCell))}`);
 }
 
 main().catch((err: unknown) => {
