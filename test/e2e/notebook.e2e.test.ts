@@ -1,12 +1,13 @@
 // The extension in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) driven through Chromium:
 // what a learner sees when opening, running, interrupting and restarting an .aielab notebook.
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { serializeNotebook, type Cell } from '../../kernels/notebook/format';
-import { ROOT, startCodeServer, type CodeServer } from './vscode/codeServer';
+import { freePort, ROOT, startCodeServer, type CodeServer } from './vscode/codeServer';
 import { launchBrowser, Workbench } from './vscode/workbench';
 
 function notebook(...sources: string[]): string {
@@ -164,5 +165,27 @@ describe('AI Lab notebooks in VS Code', function () {
     assert.match(log, /ExtensionService#_doActivateExtension ai-engineering-lab\.ai-engineering-lab/);
     const errors = log.split('\n').filter((line) => /\[error\]/.test(line) && /ai-engineering-lab|aielab/i.test(line));
     assert.deepEqual(errors, []);
+  });
+
+  it('npm start serves the lab pack in VS Code on loopback and stops cleanly on Ctrl-C', async () => {
+    const port = await freePort();
+    const start = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'test', 'e2e', 'vscode', 'start.ts')], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let printed = '';
+    start.stdout?.on('data', (d: Buffer) => (printed += d.toString()));
+    const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
+    try {
+      while (!printed.includes('is running at')) await new Promise((r) => setTimeout(r, 100));
+      assert.match(printed, new RegExp(`AI Engineering Lab is running at http://127\\.0\\.0\\.1:${port}/ with .*labs open\\.`));
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.getByRole('treeitem', { name: 'module-1-foundations' }).waitFor({ timeout: 60_000 });
+      await page.getByRole('treeitem', { name: 'data' }).waitFor();
+      await page.close();
+    } finally {
+      start.kill('SIGINT');
+    }
+    assert.equal(await exited, 0);
+    assert.match(printed, /Stopping…/);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/`), 'code-server is gone');
   });
 });

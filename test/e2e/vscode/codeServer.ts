@@ -86,7 +86,7 @@ function installExtension(extensions: string): void {
   for (const file of listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) cpSync(join(ROOT, file), join(target, file));
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
