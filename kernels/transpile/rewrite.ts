@@ -1,8 +1,9 @@
 // Turns a cell's JavaScript (esbuild's output) into a script that behaves like a REPL entry:
 // top-level bindings become properties of the global object so later cells see them and may
 // declare them again, `import` goes through the kernel's resolver (real ESM, never `require`), the
-// last expression becomes the cell's result, top-level `await` works, and every loop checks for an
-// interrupt so a synchronous `while (true) {}` can be stopped without killing the kernel.
+// last expression becomes the cell's result, top-level `await` works, every loop checks for an
+// interrupt so a synchronous `while (true) {}` can be stopped without killing the kernel, and every
+// `await` checks on resuming, so an interrupted cell's pending work does not run on.
 import { parse, type AnyNode, type ImportDeclaration, type Node, type Pattern, type Statement, type VariableDeclaration } from 'acorn';
 import { ancestor } from 'acorn-walk';
 import MagicString from 'magic-string';
