@@ -1,15 +1,16 @@
-// An isolated code-server (a real VS Code 1.100 in the browser) with this extension installed
-// with the files its .vsix carries: a temporary user-data and extensions folder each, a
-// free loopback port, no auth. Used by the e2e tests and by `npm start`.
+// An isolated code-server (a real VS Code 1.100 in the browser) with this extension installed from
+// its .vsix: a temporary user-data and extensions folder each, a free loopback port, no auth.
+// Used by the e2e tests and by `npm start`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 const CODE_SERVER = join(__dirname, 'node_modules', '.bin', 'code-server');
-
+/** What `npm run package` writes. */
+export const VSIX = join(ROOT, 'dist', 'ai-engineering-lab.vsix');
 
 const SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -50,11 +51,11 @@ export function codeServerInstalled(): boolean {
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   if (!codeServerInstalled()) throw new Error('code-server is not installed: run bash test/e2e/vscode/setup.sh');
-  if (!existsSync(join(ROOT, 'dist', 'extension.js'))) throw new Error('dist/ is missing: run npm run build');
+  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run npm run package`);
   const home = mkdtempSync(join(tmpdir(), 'aielab-vscode-'));
   const extensions = join(home, 'extensions');
   const data = join(home, 'data');
-  installExtension(extensions);
+  installExtension(extensions, data);
   mkdirSync(join(data, 'User'), { recursive: true });
   writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...options.settings }, null, 2));
   const port = options.port ?? (await freePort());
@@ -77,13 +78,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   };
 }
 
-/** Copies exactly the files the .vsix would carry (`vsce ls`) into an extensions folder. */
-function installExtension(extensions: string): void {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  const target = join(extensions, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  const listed = spawnSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['ls'], { cwd: ROOT, encoding: 'utf8' });
-  if (listed.status !== 0) throw new Error(`vsce ls failed: ${listed.stderr}`);
-  for (const file of listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) cpSync(join(ROOT, file), join(target, file));
+/** Installs the packaged extension the way a user does: `--install-extension` of the .vsix. */
+function installExtension(extensions: string, data: string): void {
+  const installed = spawnSync(CODE_SERVER, ['--extensions-dir', extensions, '--user-data-dir', data, '--install-extension', VSIX], { encoding: 'utf8' });
+  if (installed.status !== 0 || !/successfully installed/.test(installed.stdout)) {
+    throw new Error(`code-server could not install ${VSIX}:\n${installed.stdout}${installed.stderr}`);
+  }
 }
 
 export function freePort(): Promise<number> {
