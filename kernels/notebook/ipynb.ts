@@ -4,7 +4,7 @@
 import { version } from '../../package.json';
 import type { MimeBundle, Output } from '../protocol';
 import {
-  DEFAULT_LANGUAGE, derivedCellId, isTextMime, NotebookFormatError,
+  DEFAULT_LANGUAGE, derivedCellId, isJsonMime, isTextMime, NotebookFormatError,
   type Cell, type Notebook,
 } from './format';
 import { isJsonObject, parseJson, sortKeys, JsonSyntaxError, type JsonObject, type JsonValue } from './json';
@@ -144,7 +144,8 @@ function aielabOutput(raw: JsonValue, path: string, warnings: string[]): Output[
 function aielabBundle(raw: JsonValue | undefined): MimeBundle {
   const data: Record<string, unknown> = {};
   for (const [mime, value] of Object.entries(isJsonObject(raw) ? raw : {})) {
-    data[mime] = isTextMime(mime) && Array.isArray(value) ? jupyterText(value) : value;
+    // nbformat may split any string value (base64 images too) into lines; JSON values stay JSON.
+    data[mime] = !isJsonMime(mime) && Array.isArray(value) ? jupyterText(value) : value;
   }
   if (typeof data['text/plain'] !== 'string') data['text/plain'] = `[${Object.keys(data).join(', ') || 'empty output'}]`;
   return data as MimeBundle;

@@ -66,7 +66,7 @@ describe('ipynb conversion', () => {
           execution_count: 1,
           source: ['print(1)'],
           outputs: [
-            { output_type: 'display_data', data: { 'image/png': 'iVBOR' }, metadata: {} },
+            { output_type: 'display_data', data: { 'image/png': ['iVBOR\n', 'w0KGgo='] }, metadata: {} },
             { output_type: 'unknown_type' },
           ],
         },
@@ -80,7 +80,7 @@ describe('ipynb conversion', () => {
     assert.ok(code?.kind === 'code');
     assert.equal(code.language, 'python');
     assert.deepEqual(code.metadata, { tags: ['x'] });
-    assert.deepEqual(code.outputs, [{ kind: 'display', data: { 'image/png': 'iVBOR', 'text/plain': '[image/png]' } }]);
+    assert.deepEqual(code.outputs, [{ kind: 'display', data: { 'image/png': 'iVBOR\nw0KGgo=', 'text/plain': '[image/png]' } }]);
     assert.equal(new Set(result.cells.map((c) => c.id)).size, 3);
     assert.equal(warnings.length, 4);
     assert.match(warnings.join('\n'), /language is python/);
