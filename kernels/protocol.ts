@@ -26,6 +26,8 @@ export interface ResultOutput {
 export interface DisplayOutput {
   kind: 'display';
   data: MimeBundle;
+  /** Set while the display can still be updated in place; not saved with the notebook. */
+  displayId?: string;
 }
 
 export interface ErrorOutput {
@@ -37,6 +39,16 @@ export interface ErrorOutput {
 }
 
 export type Output = StreamOutput | ResultOutput | DisplayOutput | ErrorOutput;
+
+/** Replaces what an earlier display shows (a live chart growing); never saved as an output. */
+export interface DisplayUpdate {
+  kind: 'update';
+  displayId: string;
+  data: MimeBundle;
+}
+
+/** What the kernel sends about a cell's outputs. */
+export type OutputEvent = Output | DisplayUpdate;
 
 /**
  * The kernel is started as `<runtime> kernel.js <notebook path>`, one process per notebook:
@@ -77,7 +89,7 @@ export interface ExecuteResult {
 export interface OutputParams {
   executionId: number;
   cellId: string;
-  output: Output;
+  output: OutputEvent;
 }
 
 export const Initialize = new RequestType<InitializeParams, KernelInfo, void>('kernel/initialize');

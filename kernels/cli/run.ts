@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { toIpynb } from '../notebook/ipynb';
 import { parseNotebook, serializeNotebook, type Notebook } from '../notebook/format';
-import type { Output } from '../protocol';
+import type { OutputEvent } from '../protocol';
 import { findNotebooks, isDirectory, writeFileAtomic } from './files';
 import { runNotebook } from './runNotebook';
 import { UsageError } from './usage';
@@ -72,6 +72,8 @@ function write(target: Target, notebook: Notebook, options: RunCommandOptions, o
 /** Prints cell progress and, unless quiet, each output indented under its cell. */
 class Printer {
   private midLine = false;
+  /** The last state of displays updated during the cell, printed when it ends. */
+  private readonly updated = new Map<string, string>();
 
   constructor(private readonly quiet: boolean) {}
 
@@ -79,8 +81,12 @@ class Printer {
     process.stdout.write(`  ${label} …\n`);
   }
 
-  onOutput(_index: number, output: Output): void {
+  onOutput(_index: number, output: OutputEvent): void {
     if (this.quiet) return;
+    if (output.kind === 'update') {
+      this.updated.set(output.displayId, output.data['text/plain']);
+      return;
+    }
     const text = output.kind === 'stream' ? output.text
       : output.kind === 'error' ? `${output.stack}\n`
       : `${output.data['text/plain']}\n`;
@@ -89,6 +95,8 @@ class Printer {
 
   onCellEnd(index: number, status: string, durationMs: number): void {
     if (this.midLine) this.print('\n');
+    for (const text of this.updated.values()) this.print(`${text}\n`);
+    this.updated.clear();
     const mark = status === 'ok' ? '✓' : '✗';
     process.stdout.write(`  Cell ${index + 1} ${mark} ${status === 'ok' ? '' : `${status} `}${durationMs} ms\n`);
   }

@@ -4,7 +4,7 @@
 import { KernelDiedError } from '../client/kernelExit';
 import { KernelProcess, type KernelStartOptions } from '../client/kernelProcess';
 import type { Notebook } from '../notebook/format';
-import type { ErrorOutput, ExecutionStatus, Output } from '../protocol';
+import type { DisplayOutput, ErrorOutput, ExecutionStatus, Output, OutputEvent } from '../protocol';
 
 export const RUNNABLE_LANGUAGES = new Set(['typescript', 'javascript']);
 /** After an interrupt, how long a cell gets to stop before its kernel is killed. */
@@ -20,7 +20,7 @@ export interface RunOptions {
 
 export interface CellEvents {
   onCellStart?(index: number, label: string): void;
-  onOutput?(index: number, output: Output): void;
+  onOutput?(index: number, output: OutputEvent): void;
   onCellEnd?(index: number, status: ExecutionStatus | 'timeout', durationMs: number): void;
   onInterrupt?(): void;
 }
@@ -35,6 +35,24 @@ export interface NotebookRun {
 /** Runs the code cells, rewriting their outputs and execution counts in `notebook` in place. */
 export async function runNotebook(notebook: Notebook, options: RunOptions, events: CellEvents = {}): Promise<NotebookRun> {
   let kernel: KernelProcess | undefined;
+  /** Displays that may still be updated in place, from any cell. */
+  const displays = new Map<string, DisplayOutput>();
+  const appendOutput = (outputs: Output[], event: OutputEvent) => {
+    if (event.kind === 'update') {
+      const target = displays.get(event.displayId);
+      if (target) target.data = event.data;
+      return;
+    }
+    // Consecutive text of one stream is one output, however the kernel happened to chunk it.
+    const last = outputs[outputs.length - 1];
+    if (event.kind === 'stream' && last?.kind === 'stream' && last.name === event.name) {
+      last.text += event.text;
+      return;
+    }
+    const copy = { ...event };
+    outputs.push(copy);
+    if (copy.kind === 'display' && copy.displayId) displays.set(copy.displayId, copy);
+  };
   let count = 0;
   let executed = 0;
   let failedCell: number | undefined;
@@ -71,7 +89,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
       if (cell.kind !== 'code') continue;
       if (failedCell !== undefined && !options.allowErrors) break;
       const label = `Cell ${index + 1}`;
-      const push = (output: Output) => {
+      const push = (output: OutputEvent) => {
         appendOutput(cell.outputs, output);
         events.onOutput?.(index, output);
       };
@@ -125,13 +143,6 @@ export async function runNotebook(notebook: Notebook, options: RunOptions, event
     await kernel?.shutdown();
   }
   return { ok: failedCell === undefined, executed, ...(failedCell === undefined ? {} : { failedCell }) };
-}
-
-/** Consecutive text of one stream is one output, however the kernel happened to chunk it. */
-function appendOutput(outputs: Output[], output: Output): void {
-  const last = outputs[outputs.length - 1];
-  if (output.kind === 'stream' && last?.kind === 'stream' && last.name === output.name) last.text += output.text;
-  else outputs.push({ ...output });
 }
 
 function failure(name: string, message: string, ...more: string[]): ErrorOutput {

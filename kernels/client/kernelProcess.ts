@@ -8,7 +8,7 @@ import { Emitter, type Event } from 'vscode-jsonrpc';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
   Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, Shutdown,
-  type ExecuteResult, type KernelInfo, type Output, type OutputParams,
+  type ExecuteResult, type KernelInfo, type OutputEvent, type OutputParams,
 } from '../protocol';
 import { KernelDiedError, type KernelExit } from './kernelExit';
 
@@ -34,13 +34,13 @@ export type KernelState = 'idle' | 'busy' | 'dead';
 /** Output for an execution that has already finished: its timers or promises kept working. */
 export interface LateOutput {
   cellId: string;
-  output: Output;
+  output: OutputEvent;
 }
 
 const STDERR_TAIL = 8192;
 
 export class KernelProcess {
-  private readonly running = new Map<number, (output: Output) => void>();
+  private readonly running = new Map<number, (output: OutputEvent) => void>();
   private readonly stateEmitter = new Emitter<KernelState>();
   private readonly exitEmitter = new Emitter<KernelExit>();
   private readonly lateEmitter = new Emitter<LateOutput>();
@@ -117,7 +117,7 @@ export class KernelProcess {
   }
 
   /** Runs one cell; rejects with KernelDiedError when the kernel dies before it finishes. */
-  async execute(cell: CellRequest, onOutput: (output: Output) => void): Promise<ExecuteResult> {
+  async execute(cell: CellRequest, onOutput: (output: OutputEvent) => void): Promise<ExecuteResult> {
     if (this.exited) throw new KernelDiedError(this.exited, 'before the cell started');
     const executionId = this.nextExecutionId++;
     this.running.set(executionId, onOutput);

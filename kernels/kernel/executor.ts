@@ -4,14 +4,12 @@
 // interrupt: its loops throw, its pending `await`s never resume, its timers are cleared.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { inspect, type InspectOptions } from 'node:util';
 import { runInThisContext } from 'node:vm';
-import type { ExecutionStatus, Output } from '../protocol';
+import type { ExecutionStatus, OutputEvent } from '../protocol';
+import { toMimeBundle } from '../sdk/display/bundle';
 import { errorOutput } from './errorFormat';
 import type { CellScripts, ErrorReporter } from './errorReport';
 import { FLAG, type ExecuteMessage, type FromExecutionThread } from './threadMessages';
-
-const RESULT_INSPECT: InspectOptions = { depth: 4, colors: false, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 };
 
 /** Thrown into a cell's code to stop it. A regular exception, so the kernel's state survives. */
 export class KernelInterrupt extends Error {
@@ -98,7 +96,7 @@ export class Executor {
     return this.current ?? this.context.getStore() ?? this.last;
   }
 
-  emit(output: Output, run: CellRun | undefined = this.owner()): void {
+  emit(output: OutputEvent, run: CellRun | undefined = this.owner()): void {
     if (run) this.send({ type: 'output', executionId: run.executionId, cellId: run.cellId, output });
   }
 
@@ -131,7 +129,7 @@ export class Executor {
       const completion = this.context.run(run, () => this.runScript(message.compiled.code, filename));
       const result = await Promise.race([completion, run.interruption]);
       if (result && result.value !== undefined && !isTimerHandle(result.value)) {
-        this.emit({ kind: 'result', data: { 'text/plain': inspect(result.value, RESULT_INSPECT) } }, run);
+        this.emit({ kind: 'result', data: toMimeBundle(result.value) }, run);
       }
       if (run.failed) status = 'error';
     } catch (err) {

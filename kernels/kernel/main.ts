@@ -3,6 +3,8 @@
 import { writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import * as sdk from '../sdk';
+import { useDisplaySink } from '../sdk/display/display';
 import { CELL_RUNTIME } from '../transpile/cellRuntime';
 import { trackCellTimers } from './cellTimers';
 import { CellScripts, ErrorReporter } from './errorReport';
@@ -19,7 +21,7 @@ const protocolScript = join(__dirname, 'kernel-protocol.js');
 const flags = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * FLAG_COUNT));
 const scripts = new CellScripts();
 const reporter = new ErrorReporter(scripts, [__filename, protocolScript]);
-const loader = new ModuleLoader(notebookPath);
+const loader = new ModuleLoader(notebookPath, { aielab: sdk });
 
 const workerData: KernelThreadData = { flags: flags.buffer as SharedArrayBuffer, notebookPath };
 const protocol = new Worker(protocolScript, { workerData, stdout: false, stderr: false });
@@ -46,9 +48,15 @@ defineGlobals({
   require: loader.require,
   __filename: notebookPath,
   __dirname: dirname(notebookPath),
+  // As in Jupyter, display() needs no import.
+  display: sdk.display,
 });
 
 captureStreams((name, text) => executor.emit({ kind: 'stream', name, text }));
+useDisplaySink({
+  show: (data, displayId) => executor.emit({ kind: 'display', data, displayId }),
+  update: (displayId, data) => executor.emit({ kind: 'update', displayId, data }),
+});
 trackCellTimers(() => executor.running);
 process.on('uncaughtException', (err) => executor.uncaught(err));
 process.on('unhandledRejection', (reason) => executor.uncaught(reason));

@@ -18,10 +18,12 @@ export class ModuleLoader {
   private readonly folder: string;
   private readonly parentUrl: string;
 
-  constructor(notebookPath: string) {
+  /** `builtins`: modules the kernel provides itself, such as the `aielab` SDK. */
+  constructor(notebookPath: string, private readonly builtins: Readonly<Record<string, unknown>> = {}) {
     this.folder = dirname(notebookPath);
     this.parentUrl = pathToFileURL(notebookPath).href;
-    this.require = createRequire(notebookPath);
+    const required = createRequire(notebookPath);
+    this.require = Object.assign((id: string) => (Object.hasOwn(builtins, id) ? builtins[id] : required(id)), required);
     this.meta = { url: this.parentUrl, filename: notebookPath, dirname: this.folder, resolve: (s) => this.resolve(s) };
   }
 
@@ -45,6 +47,7 @@ export class ModuleLoader {
   }
 
   import(specifier: string, options?: ImportCallOptions): Promise<unknown> {
+    if (Object.hasOwn(this.builtins, specifier)) return Promise.resolve(this.builtins[specifier]);
     return import(this.resolve(specifier), options);
   }
 }

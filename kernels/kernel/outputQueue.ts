@@ -1,6 +1,7 @@
 // Output on its way to the client. Stream text is coalesced and sent at most every few
 // milliseconds, so a loop that prints a million lines costs the editor a few hundred messages;
-// anything else is sent at once, behind what was queued before it, so order is kept.
+// updates of one display within that window collapse into the last one; anything else is sent
+// at once, behind what was queued before it, so order is kept.
 import type { OutputParams } from '../protocol';
 
 const STREAM_INTERVAL_MS = 20;
@@ -30,6 +31,11 @@ export class OutputQueue {
       } else {
         this.queue.push({ ...params, output: { ...output, text } });
       }
+      this.timer ??= setTimeout(() => this.flush(), STREAM_INTERVAL_MS);
+    } else if (output.kind === 'update') {
+      const pending = this.queue.find((p) => p.output.kind === 'update' && p.output.displayId === output.displayId);
+      if (pending) pending.output = output;
+      else this.queue.push(params);
       this.timer ??= setTimeout(() => this.flush(), STREAM_INTERVAL_MS);
     } else {
       this.queue.push(params);

@@ -1,12 +1,13 @@
 // Drives a real sidecar kernel (the built dist/kernel.js) the way the extension and CLI do.
 import { join } from 'node:path';
 import { KernelProcess, type KernelStartOptions } from '../../kernels/client/kernelProcess';
-import type { ExecutionStatus, Output } from '../../kernels/protocol';
+import type { ExecutionStatus, Output, OutputEvent } from '../../kernels/protocol';
 import { KERNEL_SCRIPT, NOTEBOOKS } from './paths';
 
 export interface CellRun {
   status: ExecutionStatus;
-  outputs: Output[];
+  /** Outputs as the kernel sent them, display updates included. */
+  outputs: OutputEvent[];
   /** Every stream's text, in order. */
   text: string;
   /** The result's text/plain, if the cell had a result. */
@@ -25,8 +26,8 @@ export function startKernel(options: Partial<KernelStartOptions> = {}): Promise<
 
 let counter = 0;
 
-export async function run(kernel: KernelProcess, code: string, onOutput?: (o: Output) => void): Promise<CellRun> {
-  const outputs: Output[] = [];
+export async function run(kernel: KernelProcess, code: string, onOutput?: (o: OutputEvent) => void): Promise<CellRun> {
+  const outputs: OutputEvent[] = [];
   const label = `Cell ${++counter}`;
   const { status } = await kernel.execute({ cellId: label, label, code }, (o) => {
     outputs.push(o);

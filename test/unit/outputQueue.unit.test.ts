@@ -17,6 +17,16 @@ describe('output queue', () => {
     assert.deepEqual(sent.map((p) => (p.output.kind === 'stream' ? p.output.text : p.output.kind)), ['ab', 'c', 'd', 'result']);
   });
 
+  it('collapses updates of one display within the window into the last, keeping other displays apart', () => {
+    const sent: OutputParams[] = [];
+    const queue = new OutputQueue((p) => sent.push(p));
+    const update = (displayId: string, text: string): OutputParams => ({ executionId: 1, cellId: 'c', output: { kind: 'update', displayId, data: { 'text/plain': text } } });
+    for (let i = 0; i < 1000; i++) queue.push(update('a', String(i)));
+    queue.push(update('b', 'x'));
+    queue.flush();
+    assert.deepEqual(sent.map((p) => (p.output.kind === 'update' ? `${p.output.displayId}=${p.output.data['text/plain']}` : '')), ['a=999', 'b=x']);
+  });
+
   it('sends queued stream text on its own after a short delay', async () => {
     const sent: OutputParams[] = [];
     const queue = new OutputQueue((p) => sent.push(p));

@@ -1,0 +1,82 @@
+// Rich output payloads, one MIME type each: the kernel's SDK builds them, notebooks store them,
+// the extension pins them to panels and webview-ui renders them. Pure types and constants, so the
+// browser bundles can import this module too. Every payload travels in a bundle that also has a
+// readable text/plain (and, for tables, text/html).
+
+export const MIME = {
+  table: 'application/vnd.aielab.table+json',
+  chart: 'application/vnd.aielab.chart+json',
+  metrics: 'application/vnd.aielab.metrics+json',
+  confusion: 'application/vnd.aielab.confusion+json',
+  progress: 'application/vnd.aielab.progress+json',
+} as const;
+
+export type RichMime = (typeof MIME)[keyof typeof MIME];
+export const RICH_MIMES: readonly RichMime[] = Object.values(MIME);
+
+export type CellValue = string | number | boolean | null;
+
+export interface TableColumn {
+  name: string;
+  type: 'number' | 'string' | 'boolean' | 'mixed';
+}
+
+export interface TablePayload {
+  title?: string;
+  columns: TableColumn[];
+  rows: CellValue[][];
+  /** Rows in the data; more than `rows.length` when the payload was cut to a maximum. */
+  totalRows: number;
+}
+
+export type ChartKind = 'line' | 'bar' | 'scatter' | 'histogram';
+
+export interface ChartSeries {
+  name: string;
+  /** Category labels (bar), x values (line, scatter) or bin starts (histogram). */
+  x: Array<number | string>;
+  y: number[];
+}
+
+export interface ChartPayload {
+  kind: ChartKind;
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  series: ChartSeries[];
+  /** Histogram bins' width, for labels. */
+  binWidth?: number;
+}
+
+export interface MetricsPayload {
+  title?: string;
+  values: Array<{ name: string; value: number }>;
+  /** Per-class rows, e.g. precision / recall / F1 / support per label. */
+  classes?: { columns: string[]; rows: Array<{ label: string; values: number[] }> };
+}
+
+export interface ConfusionPayload {
+  title?: string;
+  labels: string[];
+  /** matrix[actual][predicted] */
+  matrix: number[][];
+}
+
+export interface ProgressPayload {
+  title?: string;
+  /** What one step is: "epoch", "batch", "step". */
+  unit: string;
+  step: number;
+  total?: number;
+  metrics: Array<{ name: string; points: Array<[number, number]> }>;
+  status: 'running' | 'done' | 'stopped';
+  elapsedMs: number;
+}
+
+export interface RichPayloads {
+  [MIME.table]: TablePayload;
+  [MIME.chart]: ChartPayload;
+  [MIME.metrics]: MetricsPayload;
+  [MIME.confusion]: ConfusionPayload;
+  [MIME.progress]: ProgressPayload;
+}

@@ -1,0 +1,8 @@
+// The `aielab` module cells import: `import { display, table, chart } from 'aielab'`. It grows a
+// namespace per capability (data, ml, nn, metrics, onnx, track, serve) as those land.
+export { chart, type ChartOptions, type HistogramOptions, type LineOptions } from './display/chart';
+export { display, type DisplayHandle } from './display/display';
+export { image, type ImageOptions } from './display/image';
+export { confusion, metrics, type ConfusionOptions, type MetricsOptions } from './display/metrics';
+export { progress, Progress, type ProgressOptions } from './display/progress';
+export { table, type TableOptions } from './display/table';
