@@ -1,6 +1,7 @@
-// One build for the three bundles: the extension host (CommonJS, `vscode` external), the sidecar
-// kernel (execution thread + protocol thread) and the CLI. esbuild stays external: the kernel
-// loads its native binary at run time to compile cells.
+// One build for every bundle: the extension host (CommonJS, `vscode` external), the sidecar
+// kernel (execution thread + protocol thread), the CLI, and the browser code of webview-ui (the
+// notebook renderer and the panels). esbuild stays external: the kernel loads its native binary
+// at run time to compile cells.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -23,10 +24,15 @@ const common = {
   logOverride: { 'unsupported-dynamic-import': 'silent' },
 };
 
+// Browser code: the notebook renderer is an ES module VS Code imports; panels are plain scripts.
+const browser = { bundle: true, platform: 'browser', target: 'es2022', outdir: 'dist', sourcemap: !production, minify: production, logLevel: 'warning' };
+
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', 'esbuild'] },
   { ...common, entryPoints: { kernel: 'kernels/kernel/main.ts', 'kernel-protocol': 'kernels/kernel/protocolThread.ts' }, external: ['esbuild'] },
   { ...common, entryPoints: { cli: 'kernels/cli/main.ts' }, external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
+  { ...browser, entryPoints: { renderer: 'webview-ui/renderer/index.ts' }, format: 'esm' },
+  { ...browser, entryPoints: { 'charts-panel': 'webview-ui/panels/charts.ts', 'weights-panel': 'webview-ui/panels/weights.ts' }, format: 'iife' },
 ];
 
 if (watch) {

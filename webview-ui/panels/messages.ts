@@ -1,0 +1,30 @@
+// What the extension, the notebook renderer and the panels say to each other. Pure types: both
+// sides import them.
+import type { RichMime } from '../../kernels/mime';
+
+export interface PinnedRun {
+  /** e.g. "run 3 · 14:02:11". */
+  label: string;
+  payload: unknown;
+  /** The output this run came from; a live output updating keeps replacing its run. */
+  outputId?: string;
+}
+
+export interface Pin {
+  id: string;
+  /** Where it came from, e.g. "lab-01-ai-lifecycle.aielab · Cell 12". */
+  title: string;
+  mime: RichMime;
+  /** Oldest first; the last is the latest run. */
+  runs: PinnedRun[];
+}
+
+export type ToChartsPanel = { type: 'pins'; pins: Pin[] };
+export type FromChartsPanel = { type: 'ready' } | { type: 'unpin'; id: string };
+
+/** Sent by the notebook renderer when the learner pins an output. */
+export interface PinRequest {
+  type: 'pin';
+  outputId: string;
+  mime: RichMime;
+}
