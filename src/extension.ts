@@ -5,6 +5,7 @@ import { KernelController } from './kernel/controller';
 import { KernelStatusBar } from './kernel/statusBar';
 import { registerCellIds } from './notebook/cellIds';
 import { AielabSerializer, NOTEBOOK_TYPE } from './notebook/serializer';
+import { registerPanels } from './panels/registerPanels';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('AI Lab Kernel', { log: true });
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
     kernels,
     new KernelStatusBar(kernels),
     ...registerKernelCommands(kernels),
+    ...registerPanels(context),
   );
   log.info('AI Engineering Lab activated');
 }

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { KernelDiedError } from '../../kernels/client/kernelExit';
 import type { KernelProcess, LateOutput } from '../../kernels/client/kernelProcess';
-import type { ErrorOutput } from '../../kernels/protocol';
-import { CellOutputWriter } from './cellOutputWriter';
+import type { DisplayUpdate, ErrorOutput, OutputEvent } from '../../kernels/protocol';
+import { CellOutputWriter, type DisplayTarget } from './cellOutputWriter';
 
 export type SessionState = 'not started' | 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -39,6 +39,7 @@ export class KernelSession implements vscode.Disposable {
   private order = 0;
   private readonly waiting = new Set<vscode.NotebookCellExecution>();
   private readonly finished = new WeakMap<vscode.NotebookCell, Finished>();
+  private readonly displays = new Map<string, DisplayTarget>();
   private running: Running | undefined;
   private currentState: SessionState = 'not started';
   private readonly stateEmitter = new vscode.EventEmitter<SessionState>();
@@ -93,12 +94,13 @@ export class KernelSession implements vscode.Disposable {
   private async runCell(execution: vscode.NotebookCellExecution): Promise<void> {
     if (!this.waiting.delete(execution)) return;
     const cell = execution.cell;
-    const writer = new CellOutputWriter(execution, this.host.log);
+    const writer = this.writer(execution);
     this.running = { execution, writer };
     execution.executionOrder = ++this.order;
     const startTime = Date.now();
     execution.start(startTime);
     await execution.clearOutput();
+    for (const [id, target] of this.displays) if (target.cell === cell) this.displays.delete(id);
     let ok = false;
     try {
       const kernel = await this.ensureKernel();
@@ -154,10 +156,24 @@ export class KernelSession implements vscode.Disposable {
     this.setState('dead');
   }
 
+  private writer(execution: vscode.NotebookCellExecution): CellOutputWriter {
+    return new CellOutputWriter(execution, this.host.log, this.displays, (update) => this.updateElsewhere(update));
+  }
+
   /** Output from a cell that has finished (its timers or promises kept going). */
   private lateOutput({ cellId, output }: LateOutput): void {
-    const cell = this.notebook.getCells().find((c) => cellKey(c) === cellId);
-    if (!cell) return;
+    const cell = output.kind === 'update' ? this.displays.get(output.displayId)?.cell : this.notebook.getCells().find((c) => cellKey(c) === cellId);
+    if (cell) this.writeLater(cell, output);
+  }
+
+  /** A display in a cell other than the running one was updated (a handle kept from earlier). */
+  private updateElsewhere(update: DisplayUpdate): void {
+    const target = this.displays.get(update.displayId);
+    if (target) this.writeLater(target.cell, update);
+  }
+
+  /** Writes into a cell that is not running, keeping its execution order and status. */
+  private writeLater(cell: vscode.NotebookCell, output: OutputEvent): void {
     if (this.running?.execution.cell === cell) {
       this.running.writer.write(output);
       return;
@@ -166,11 +182,15 @@ export class KernelSession implements vscode.Disposable {
       this.host.log.info(`Output of cell ${cell.index + 1} arrived while it waits to run again; not shown.`);
       return;
     }
+    if (output.kind === 'update') {
+      const target = this.displays.get(output.displayId);
+      if (!target || !cell.outputs.some((o) => (o.metadata as { displayId?: string } | undefined)?.displayId === output.displayId)) return;
+    }
     const before = this.finished.get(cell);
     const execution = this.host.controller.createNotebookCellExecution(cell);
     execution.executionOrder = before?.order;
     execution.start(before?.startTime);
-    const writer = new CellOutputWriter(execution, this.host.log);
+    const writer = this.writer(execution);
     writer.write(output);
     void writer.flushed().then(() => execution.end(before?.success, before?.endTime));
   }

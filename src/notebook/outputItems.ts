@@ -9,15 +9,21 @@ const STDERR = 'application/vnd.code.notebook.stderr';
 const ERROR = 'application/vnd.code.notebook.error';
 
 export function toCellOutput(output: Output): vscode.NotebookCellOutput {
-  const metadata = { kind: output.kind };
+  const metadata = output.kind === 'display' && output.displayId ? { kind: output.kind, displayId: output.displayId } : { kind: output.kind };
   switch (output.kind) {
     case 'stream':
       return new vscode.NotebookCellOutput([streamItem(output.name, output.text)], metadata);
     case 'error':
       return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(output)], metadata);
     default:
-      return new vscode.NotebookCellOutput(Object.entries(output.data).map(([mime, value]) => bundleItem(mime, value)), metadata);
+      return new vscode.NotebookCellOutput(bundleItems(output.data), metadata);
   }
+}
+
+/** A MIME bundle's items, rich ones first: VS Code shows the first it has a renderer for. */
+export function bundleItems(data: MimeBundle): vscode.NotebookCellOutputItem[] {
+  const mimes = Object.keys(data).sort((a, b) => Number(a.startsWith('text/')) - Number(b.startsWith('text/')));
+  return mimes.map((mime) => bundleItem(mime, data[mime]));
 }
 
 export function streamItem(name: 'stdout' | 'stderr', text: string): vscode.NotebookCellOutputItem {

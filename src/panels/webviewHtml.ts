@@ -1,0 +1,36 @@
+// The page a panel webview loads: its bundle from dist/ inlined under a strict content security
+// policy with a per-page nonce, and nothing from the network. Inlined rather than loaded by URL
+// because a panel restored right after a window reload can ask for its script before the
+// browser's webview resource loader is ready (seen in code-server), leaving it blank.
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const code = readFileSync(vscode.Uri.joinPath(extensionUri, 'dist', script).fsPath, 'utf8').replace(/<\/script/gi, '<\\/script');
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    `img-src ${webview.cspSource} data:`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${title}</title>
+</head>
+<body>
+<div id="root"></div>
+<script nonce="${nonce}">${code}</script>
+</body>
+</html>`;
+}
+
+/** Scripts run; nothing is loaded from outside dist/. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')], retainContextWhenHidden: false };
+}
