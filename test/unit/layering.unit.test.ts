@@ -56,13 +56,19 @@ describe('layering', () => {
     assert.deepEqual(violations('kernels', (e) => e.specifier === 'vscode' || e.target?.startsWith('src/') === true), []);
   });
 
-  it('lets the extension host reach the kernel only through the protocol, its client and the notebook format', () => {
-    const allowed = ['kernels/protocol', 'kernels/client/', 'kernels/notebook/'];
+  it('lets the extension host reach the kernel only through the protocol, the MIME types, its client and the notebook format', () => {
+    const allowed = ['kernels/protocol', 'kernels/mime', 'kernels/client/', 'kernels/notebook/'];
     assert.deepEqual(violations('src', (e) => e.target?.startsWith('kernels') === true && !allowed.some((a) => e.target?.startsWith(a))), []);
+  });
+
+  it('keeps webview code free of vscode and Node: it reaches the kernels only for the MIME payload types', () => {
+    const forbidden = (e: Edge) => e.specifier === 'vscode' || e.specifier.startsWith('node:') || (e.target?.startsWith('kernels') === true && e.target !== 'kernels/mime') || e.target?.startsWith('src/') === true;
+    assert.deepEqual(violations('webview-ui', forbidden), []);
+    assert.ok(edges('webview-ui').some((e) => e.specifier === 'chart.js'));
   });
 
   it('never imports test code from product code', () => {
     const intoTests = (e: Edge) => e.target?.startsWith('test/') === true;
-    assert.deepEqual([...violations('src', intoTests), ...violations('kernels', intoTests)], []);
+    assert.deepEqual([...violations('src', intoTests), ...violations('kernels', intoTests), ...violations('webview-ui', intoTests)], []);
   });
 });

@@ -22,9 +22,9 @@ export class Workbench {
    * Opens `folder` as the workspace in a fresh page and waits for its extension host: a notebook
    * opened before the host has read the extensions' contributions opens as plain text.
    */
-  static async open(browser: Browser, server: CodeServer, folder: string): Promise<Workbench> {
+  static async open(browser: Browser, server: CodeServer, folder: string, viewport = { width: 1400, height: 900 }): Promise<Workbench> {
     const hostsBefore = extensionHostsReady(server);
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     const deadline = Date.now() + 60_000;
@@ -121,29 +121,65 @@ export class Workbench {
   }
 
   /**
-   * Scrolls the notebook to its end: VS Code renders outputs only for cells near the viewport.
+   * Scrolls until cell `index` (0-based; negative counts from the end) is on screen: VS Code
+   * renders only the cells, and the outputs, near the viewport.
    */
-  async scrollToEnd(): Promise<void> {
-    const list = this.page.locator('.notebook-editor .cell-list-container').first();
-    await list.hover();
-    // The list scrolls a bounded distance per wheel event.
-    for (let i = 0; i < 20; i++) await this.page.mouse.wheel(0, 5000);
+  async revealCell(index: number): Promise<void> {
+    const target = index < 0 ? (await this.cellCount()) + index : index;
+    const rows = this.page.locator('.notebook-editor .cell-list-container .monaco-list-row');
+    const height = this.page.viewportSize()?.height ?? 900;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const row = rows.and(this.page.locator(`[data-index="${target}"]`)).first();
+      const box = (await row.count()) ? await row.boundingBox() : null;
+      // Its top on screen, with room below for its outputs.
+      if (box && box.y >= 60 && box.y < height / 2) return;
+      if (box && box.y >= 60 && box.y < height - 100 && attempt > 0) return;
+      const shown = (await rows.evaluateAll((list) => list.map((r) => Number(r.getAttribute('data-index'))))).filter(Number.isFinite);
+      const below = box ? box.y >= 60 : shown.every((i) => i < target);
+      await this.scroll(below ? 400 : -400);
+    }
+    throw new Error(`could not scroll cell ${target} into view`);
+  }
+
+  /** How many cells the notebook has, from the status bar's "Cell 1 of N". */
+  async cellCount(): Promise<number> {
+    const text = await this.page.locator('.statusbar-item', { hasText: /Cell \d+ of \d+/ }).first().innerText();
+    return Number(/of (\d+)/.exec(text)?.[1] ?? 0);
+  }
+
+  /** Scrolls the notebook by `pixels` (negative: up), as the mouse wheel does. */
+  async scroll(pixels: number): Promise<void> {
+    await this.page.locator('.notebook-editor .cell-list-container').first().hover({ position: { x: 20, y: 200 } });
+    await this.page.mouse.wheel(0, pixels);
+    await this.page.waitForTimeout(150);
   }
 
   /**
    * Waits until `expected` (text or regexp) shows among the rendered outputs; returns them.
-   * With `atEnd`, keeps the notebook scrolled to its last cell while waiting.
+   * With `reveal`, keeps that cell (see revealCell) on screen while waiting.
    */
-  async waitForOutput(expected: string | RegExp, timeoutMs = 60_000, atEnd = false): Promise<string[]> {
+  async waitForOutput(expected: string | RegExp, timeoutMs = 60_000, reveal?: number): Promise<string[]> {
     const deadline = Date.now() + timeoutMs;
     let last: string[] = [];
     while (Date.now() < deadline) {
-      if (atEnd) await this.scrollToEnd();
+      if (reveal !== undefined) await this.revealCell(reveal);
       last = await this.outputs();
       if (last.some((t) => (typeof expected === 'string' ? t.includes(expected) : expected.test(t)))) return last;
       await this.page.waitForTimeout(250);
     }
     throw new Error(`no output matched ${String(expected)} within ${timeoutMs / 1000} s; outputs were:\n${last.join('\n---\n')}`);
+  }
+
+  /** The frame of a webview (an output area or a panel) that shows `selector`. */
+  async frameWith(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (await frame.$(selector).catch(() => null)) return frame;
+      }
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`no webview shows ${selector} within ${timeoutMs / 1000} s`);
   }
 
   /** Waits (a few seconds at most) until no cell shows the spinner of a running execution. */
