@@ -121,24 +121,18 @@ export class Workbench {
   }
 
   /**
-   * Scrolls until cell `index` (0-based; negative counts from the end) is on screen: VS Code
-   * renders only the cells, and the outputs, near the viewport.
+   * Brings cell `index` (0-based; negative counts from the end) on screen the way a keyboard user
+   * does: Focus First / Last Cell, then the arrow keys. VS Code renders only the cells, and the
+   * outputs, near the viewport.
    */
   async revealCell(index: number): Promise<void> {
-    const target = index < 0 ? (await this.cellCount()) + index : index;
-    const rows = this.page.locator('.notebook-editor .cell-list-container .monaco-list-row');
-    const height = this.page.viewportSize()?.height ?? 900;
-    for (let attempt = 0; attempt < 40; attempt++) {
-      const row = rows.and(this.page.locator(`[data-index="${target}"]`)).first();
-      const box = (await row.count()) ? await row.boundingBox() : null;
-      // Its top on screen, with room below for its outputs.
-      if (box && box.y >= 60 && box.y < height / 2) return;
-      if (box && box.y >= 60 && box.y < height - 100 && attempt > 0) return;
-      const shown = (await rows.evaluateAll((list) => list.map((r) => Number(r.getAttribute('data-index'))))).filter(Number.isFinite);
-      const below = box ? box.y >= 60 : shown.every((i) => i < target);
-      await this.scroll(below ? 400 : -400);
-    }
-    throw new Error(`could not scroll cell ${target} into view`);
+    const count = await this.cellCount();
+    const target = index < 0 ? count + index : index;
+    const fromEnd = target > count / 2;
+    await this.runCommand(fromEnd ? 'Notebook: Focus Last Cell' : 'Notebook: Focus First Cell');
+    const steps = fromEnd ? count - 1 - target : target;
+    for (let i = 0; i < steps; i++) await this.page.keyboard.press(fromEnd ? 'ArrowUp' : 'ArrowDown');
+    await this.page.waitForTimeout(300);
   }
 
   /** How many cells the notebook has, from the status bar's "Cell 1 of N". */
