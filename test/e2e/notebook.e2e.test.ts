@@ -2,53 +2,16 @@
 // what a learner sees when opening, running, interrupting and restarting an .aielab notebook.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { serializeNotebook, type Cell } from '../../kernels/notebook/format';
-import { freePort, ROOT, startCodeServer, type CodeServer } from './vscode/codeServer';
-import { launchBrowser, Workbench } from './vscode/workbench';
-
-function notebook(...sources: string[]): string {
-  const cells = sources.map((source, i): Cell => (source.startsWith('#')
-    ? { id: `m${i}`, kind: 'markdown', source, metadata: {} }
-    : { id: `c${i}`, kind: 'code', language: 'typescript', source, metadata: {}, outputs: [] }));
-  return serializeNotebook({ metadata: {}, cells });
-}
+import { notebookText as notebook } from '../helpers/notebooks';
+import { freePort, ROOT } from './vscode/codeServer';
+import { useVsCode } from './vscode/suite';
 
 describe('AI Lab notebooks in VS Code', function () {
   this.timeout(180_000);
-  let server: CodeServer;
-  let browser: Browser;
-  let workbench: Workbench | undefined;
-  let folder: string;
-
-  before(async () => {
-    [server, browser] = await Promise.all([startCodeServer(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  beforeEach(() => {
-    // A new folder per test: VS Code restores nothing from an earlier test's workspace.
-    folder = mkdtempSync(join(tmpdir(), 'aielab-ws-'));
-  });
-  afterEach(async function () {
-    await workbench?.cellsSettled();
-    await workbench?.screenshot(this.currentTest?.fullTitle() ?? 'test');
-    await workbench?.close();
-    workbench = undefined;
-    rmSync(folder, { recursive: true, force: true });
-  });
-
-  async function open(file: string, content: string): Promise<Workbench> {
-    writeFileSync(join(folder, file), content);
-    workbench = await Workbench.open(browser, server, folder);
-    await workbench.openFile(file);
-    return workbench;
-  }
+  const vscode = useVsCode();
+  const open = (file: string, content: string) => vscode.open(file, content);
 
   it('selects the AI Lab kernel, runs all cells and shows their outputs, errors at the cell\'s own line', async () => {
     const wb = await open('basics.aielab', notebook(
@@ -84,7 +47,7 @@ describe('AI Lab notebooks in VS Code', function () {
   });
 
   it('offers a restart when an interrupted cell does not stop', async () => {
-    cpSync(join(ROOT, 'test', 'fixtures', 'notebooks', 'node_modules'), join(folder, 'node_modules'), { recursive: true });
+    cpSync(join(ROOT, 'test', 'fixtures', 'notebooks', 'node_modules'), join(vscode.folder, 'node_modules'), { recursive: true });
     // After an await, a package's busy loop is out of the interrupt's reach.
     const wb = await open('stuck.aielab', notebook("const counter = require('cjs-counter');\nawait null;\ncounter.spin();", "'fresh start'"));
     await wb.waitForKernel();
@@ -141,13 +104,12 @@ describe('AI Lab notebooks in VS Code', function () {
     await message.first().waitFor({ timeout: 60_000 });
     await wb.page.keyboard.press('Control+S');
     await wb.page.waitForTimeout(1500);
-    assert.equal(readFileSync(join(folder, 'broken.aielab'), 'utf8'), bytes);
+    assert.equal(readFileSync(join(vscode.folder, 'broken.aielab'), 'utf8'), bytes);
   });
 
   it('runs the first lab of the curriculum from the lab pack, top to bottom', async () => {
-    cpSync(join(ROOT, 'labs'), folder, { recursive: true });
-    workbench = await Workbench.open(browser, server, folder);
-    const wb = workbench;
+    cpSync(join(ROOT, 'labs'), vscode.folder, { recursive: true });
+    const wb = await vscode.openWorkspace();
     await wb.openFile('module-1-foundations/lab-01-ai-lifecycle.aielab');
     await wb.waitForKernel();
     await wb.runAll();
@@ -176,7 +138,7 @@ describe('AI Lab notebooks in VS Code', function () {
     try {
       while (!printed.includes('is running at')) await new Promise((r) => setTimeout(r, 100));
       assert.match(printed, new RegExp(`AI Engineering Lab is running at http://127\\.0\\.0\\.1:${port}/ with .*labs open\\.`));
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const page = await vscode.browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`http://127.0.0.1:${port}/`);
       await page.getByRole('treeitem', { name: 'module-1-foundations' }).waitFor({ timeout: 60_000 });
       await page.getByRole('treeitem', { name: 'data' }).waitFor();

@@ -2,20 +2,11 @@
 // progress chart that grows while its cell runs; pinning to the Charts & Metrics panel, its run
 // history, and the panel surviving a reload of the window.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { serializeNotebook, type Cell } from '../../kernels/notebook/format';
-import { startCodeServer, type CodeServer } from './vscode/codeServer';
-import { launchBrowser, Workbench } from './vscode/workbench';
+import { notebookText as notebook } from '../helpers/notebooks';
+import { useVsCode } from './vscode/suite';
+import type { Workbench } from './vscode/workbench';
 
 const TALL = { width: 1400, height: 1500 };
-
-function notebook(...sources: string[]): string {
-  const cells = sources.map((source, i): Cell => ({ id: `c${i}`, kind: 'code', language: 'typescript', source, metadata: {}, outputs: [] }));
-  return serializeNotebook({ metadata: {}, cells });
-}
 
 const EVERY_KIND = notebook(
   "import { table, chart, metrics, confusion, progress } from 'aielab';\nconst species = ['setosa', 'versicolor', 'virginica'];\nconst flowers = Array.from({ length: 250 }, (_, i) => ({ id: i, petal_length: Number((1 + (i % 60) / 10).toFixed(1)), species: species[i % 3] }));\ntable(flowers, { title: 'Flowers' })",
@@ -27,35 +18,12 @@ const EVERY_KIND = notebook(
 
 describe('rich outputs in VS Code', function () {
   this.timeout(180_000);
-  let server: CodeServer;
-  let browser: Browser;
-  let workbench: Workbench | undefined;
-  let folder: string;
-
-  before(async () => {
-    [server, browser] = await Promise.all([startCodeServer(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), 'aielab-ws-'));
-  });
-  afterEach(async function () {
-    await workbench?.cellsSettled();
-    await workbench?.screenshot(this.currentTest?.fullTitle() ?? 'test');
-    await workbench?.close();
-    workbench = undefined;
-    rmSync(folder, { recursive: true, force: true });
-  });
+  const vscode = useVsCode();
 
   async function open(file: string, content: string): Promise<Workbench> {
-    writeFileSync(join(folder, file), content);
-    workbench = await Workbench.open(browser, server, folder, TALL);
-    await workbench.openFile(file);
-    await workbench.waitForKernel();
-    return workbench;
+    const wb = await vscode.open(file, content, TALL);
+    await wb.waitForKernel();
+    return wb;
   }
 
   /** The step the progress output shows, read from its summary line. */
@@ -109,7 +77,8 @@ describe('rich outputs in VS Code', function () {
     await wb.runCommand('Developer: Reload Window');
     await wb.page.waitForEvent('load', { timeout: 60_000 });
     await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    panel = await wb.frameWith('h2:has-text("Charts & Metrics")', 60_000);
+    await wb.waitForKernel();
+    panel = await wb.frameWith('h2:has-text("Charts & Metrics")', 90_000);
     await panel.waitForSelector('text=2 runs, latest solid, earlier dashed', { timeout: 30_000 });
   });
 

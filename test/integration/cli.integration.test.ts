@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNotebook, serializeNotebook, type CodeCell, type Notebook } from '../../kernels/notebook/format';
+import { parseNotebook, type CodeCell, type Notebook } from '../../kernels/notebook/format';
+import { notebookText as notebook } from '../helpers/notebooks';
 import { CLI, NOTEBOOKS } from '../helpers/paths';
 
 interface Ran {
@@ -15,11 +16,6 @@ interface Ran {
 function aielab(args: string[], cwd = NOTEBOOKS): Ran {
   const ran = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
-}
-
-function notebook(...sources: string[]): string {
-  const cells = sources.map((source, i): CodeCell => ({ id: `c${i}`, kind: 'code', language: 'typescript', source, metadata: {}, outputs: [] }));
-  return serializeNotebook({ metadata: {}, cells });
 }
 
 function codeCells(nb: Notebook): CodeCell[] {

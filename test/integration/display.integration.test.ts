@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelProcess } from '../../kernels/client/kernelProcess';
 import { MIME, type ProgressPayload } from '../../kernels/mime';
-import { serializeNotebook, type Cell } from '../../kernels/notebook/format';
 import type { DisplayOutput, DisplayUpdate } from '../../kernels/protocol';
 import { run, startKernel } from '../helpers/kernel';
+import { notebookText } from '../helpers/notebooks';
 import { CLI } from '../helpers/paths';
 
 describe('rich display through the kernel', () => {
@@ -68,8 +68,7 @@ describe('aielab run with rich outputs', () => {
         "const p = progress({ total: 3 });\nfor (let i = 0; i < 3; i++) p.log({ loss: 1 / (i + 1) });\np.done();",
         "image(Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e6f0bd0000000049454e44ae426082', 'hex'))",
       ];
-      const cells = sources.map((source, i): Cell => ({ id: `c${i}`, kind: 'code', language: 'typescript', source, metadata: {}, outputs: [] }));
-      writeFileSync(join(dir, 'rich.aielab'), serializeNotebook({ metadata: {}, cells }));
+      writeFileSync(join(dir, 'rich.aielab'), notebookText(...sources));
       const ran = spawnSync(process.execPath, [CLI, 'run', join(dir, 'rich.aielab'), '--out', join(dir, 'rich.ipynb')], { encoding: 'utf8' });
       assert.equal(ran.status, 0, ran.stdout + ran.stderr);
       assert.match(ran.stdout, /step 3\/3 ▕█{20}▏ 100% {2}loss 0\.3333/, 'the progress output is printed in its final state');

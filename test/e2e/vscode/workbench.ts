@@ -169,7 +169,9 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const frame of this.page.frames()) {
-        if (await frame.$(selector).catch(() => null)) return frame;
+        // A frame still loading may not answer; do not let it hold up the others.
+        const found = await Promise.race([frame.$(selector).catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+        if (found) return frame;
       }
       await this.page.waitForTimeout(200);
     }
