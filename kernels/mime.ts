@@ -9,6 +9,7 @@ export const MIME = {
   metrics: 'application/vnd.aielab.metrics+json',
   confusion: 'application/vnd.aielab.confusion+json',
   progress: 'application/vnd.aielab.progress+json',
+  check: 'application/vnd.aielab.check+json',
 } as const;
 
 export type RichMime = (typeof MIME)[keyof typeof MIME];
@@ -73,10 +74,19 @@ export interface ProgressPayload {
   elapsedMs: number;
 }
 
+/** What a lab's check cell found: each check passed or not, with what is wrong. */
+export interface CheckPayload {
+  title?: string;
+  items: Array<{ name: string; passed: boolean; message?: string }>;
+  passed: number;
+  total: number;
+}
+
 export interface RichPayloads {
   [MIME.table]: TablePayload;
   [MIME.chart]: ChartPayload;
   [MIME.metrics]: MetricsPayload;
   [MIME.confusion]: ConfusionPayload;
   [MIME.progress]: ProgressPayload;
+  [MIME.check]: CheckPayload;
 }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { NotebookFormatError } from '../notebook/format';
 import { convertCommand } from './convert';
+import { newCommand, packCommand } from './pack';
 import { runCommand } from './run';
 import { HELP, UsageError } from './usage';
 
@@ -52,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 2) throw new UsageError('convert takes an input and an output: aielab convert lab.ipynb lab.aielab');
       return convertCommand(positionals[0] as string, positionals[1] as string);
     }
+    case 'pack':
+      return packCommand(rest);
+    case 'new':
+      return newCommand(rest);
     default:
       throw new UsageError(`unknown command '${command}'.`);
   }

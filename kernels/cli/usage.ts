@@ -24,8 +24,27 @@ Usage:
       Converts between .ipynb (Jupyter nbformat 4) and .aielab, either way, keeping sources,
       markdown, outputs, execution counts, cell ids and cell metadata.
 
+  aielab pack validate <folder> [--strict]
+      Checks a lab pack: labpack.json against its schema, unique ids, prerequisites, that every
+      notebook parses and its cell roles make sense, that shipped datasets exist. Labs whose
+      notebook does not exist yet are listed as planned (--strict: they are problems too).
+
+  aielab pack release <folder> <out>
+      Writes the student version of a pack into a new folder: solution cells removed, hints
+      kept for "Show hint", exercises' starter code recorded, outputs cleared, checks kept.
+
+  aielab pack grade <pack> <submission>... [--out grades] [--cell-timeout 60]
+      Runs each submission (a learner's copy of the pack, or .aielab notebooks in a folder named
+      after the learner) with the pack's own check cells, and writes gradebook.csv,
+      gradebook.json and feedback/<learner>.md. Crashes and timeouts cost points; they do not
+      stop the grading.
+
+  aielab new pack <folder> [--title <title>]
+      Creates a small lab pack that shows every cell role, ready to validate, run and grade.
+
   aielab --version | --help
 
-Exit codes: 0 success, 1 a cell failed, 2 a bad command line or an unreadable notebook.
+Exit codes: 0 success, 1 a cell failed or a pack has problems, 2 a bad command line or an
+unreadable notebook.
 Ctrl+C interrupts the running cell; a second Ctrl+C stops the run.
 `;

@@ -2,6 +2,7 @@
 // the kernel's own frames and Node's internals are dropped, package frames are kept.
 import { inspect, types } from 'node:util';
 import type { ErrorOutput } from '../protocol';
+import { QUIET_ERROR } from '../sdk/check/checks';
 import { tracePosition } from '../transpile/sourcePosition';
 import { codeFrame, errorOutput, type CellSource } from './errorFormat';
 
@@ -31,6 +32,7 @@ export class ErrorReporter {
 
   report(err: unknown): ErrorOutput {
     if (!isError(err)) return errorOutput('Uncaught', inspect(err, { depth: 4 }), []);
+    if ((err as { [QUIET_ERROR]?: boolean })[QUIET_ERROR] === true) return errorOutput(err.name, err.message, []);
     const { frames, codeFrame: frame } = this.mapStack(err.stack ?? '');
     const out = errorOutput(err.name || 'Error', err.message, frames, frame);
     if (err.cause !== undefined) {

@@ -6,3 +6,5 @@ export { image, type ImageOptions } from './display/image';
 export { confusion, metrics, type ConfusionOptions, type MetricsOptions } from './display/metrics';
 export { progress, Progress, type ProgressOptions } from './display/progress';
 export { table, type TableOptions } from './display/table';
+export { checks, CheckFailed, type ChecksOptions } from './check/checks';
+export { digest, expect, Expectation, ExpectationFailed, type CloseOptions } from './check/expect';

@@ -1,6 +1,7 @@
 // One entry point for every rich payload, used by the notebook renderer and by the panels.
-import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload, type RichMime, type TablePayload } from '../../kernels/mime';
+import { MIME, type ChartPayload, type CheckPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload, type RichMime, type TablePayload } from '../../kernels/mime';
 import { ChartView } from './chart';
+import { renderCheck } from './check';
 import { el } from './dom';
 import { renderConfusion, renderMetrics } from './metrics';
 import { ProgressView } from './progress';
@@ -26,8 +27,11 @@ export function render(root: HTMLElement, mime: RichMime, payload: unknown): Ren
       return { update: (p) => view.update(p as ProgressPayload), dispose: () => view.dispose() };
     }
     case MIME.metrics:
+      return staticView(root, (target, p) => renderMetrics(target, p as MetricsPayload), payload);
     case MIME.confusion:
-      return staticView(root, (target, p) => (mime === MIME.metrics ? renderMetrics(target, p as MetricsPayload) : renderConfusion(target, p as ConfusionPayload)), payload);
+      return staticView(root, (target, p) => renderConfusion(target, p as ConfusionPayload), payload);
+    case MIME.check:
+      return staticView(root, (target, p) => renderCheck(target, p as CheckPayload), payload);
   }
 }
 

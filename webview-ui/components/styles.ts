@@ -37,6 +37,12 @@ const CSS = `
 .aielab-status-done { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
 .aielab-status-stopped { color: var(--vscode-testing-iconFailed, var(--vscode-charts-red)); }
 .aielab-muted { color: var(--vscode-descriptionForeground); }
+.aielab-checks { list-style: none; padding: 0; margin: 4px 0; }
+.aielab-checks li { margin: 3px 0; }
+.aielab-check-mark { display: inline-block; width: 1.4em; font-weight: 700; }
+.aielab-check-passed .aielab-check-mark { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
+.aielab-check-failed .aielab-check-mark { color: var(--vscode-testing-iconFailed, var(--vscode-charts-red)); }
+.aielab-check-message { margin-left: 1.4em; color: var(--vscode-descriptionForeground); white-space: pre-wrap; }
 `;
 
 export function ensureStyles(nonce?: string): void {
