@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerKernelCommands } from './kernel/commands';
 import { KernelController } from './kernel/controller';
 import { KernelStatusBar } from './kernel/statusBar';
+import { registerLabs } from './labs/registerLabs';
 import { registerCellIds } from './notebook/cellIds';
 import { AielabSerializer, NOTEBOOK_TYPE } from './notebook/serializer';
 import { registerPanels } from './panels/registerPanels';
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new KernelStatusBar(kernels),
     ...registerKernelCommands(kernels),
     ...registerPanels(context),
+    ...registerLabs(context),
   );
   log.info('AI Engineering Lab activated');
 }

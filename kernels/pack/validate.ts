@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import semver from 'semver';
 import { version as sdkVersion } from '../../package.json';
 import { NotebookFormatError, parseNotebook, type Notebook } from '../notebook/format';
-import { allLabs, ManifestError, MANIFEST_FILE, readManifest, type Lab, type LabPack, type Problem } from './manifest';
+import { ManifestError, MANIFEST_FILE, readManifest, type Lab, type LabPack, type Problem } from './manifest';
 import { roleProblems } from './roles';
 
 export interface PlannedLab {
@@ -77,7 +77,7 @@ export function validatePack(dir: string, options: ValidateOptions = {}): Valida
       else if (!labs.has(id)) problem(field(`${path}.prerequisites[${p}]`), `no lab has the id "${id}"`);
     });
   }
-  const cycle = prerequisiteCycle(pack);
+  const cycle = prerequisiteCycle(new Map([...labs].map(([id, { lab }]) => [id, lab.prerequisites ?? []])));
   if (cycle) problem(field(`${labs.get(cycle[0] as string)?.path}.prerequisites`), `the prerequisites go round in a circle: ${cycle.join(' → ')}`);
 
   for (const { lab, path } of labs.values()) {
@@ -116,8 +116,7 @@ export function validatePack(dir: string, options: ValidateOptions = {}): Valida
 }
 
 /** The first circle of prerequisites, as lab ids from a lab back to itself. */
-function prerequisiteCycle(pack: LabPack): string[] | undefined {
-  const requires = new Map(allLabs(pack).map(({ lab }) => [lab.id, lab.prerequisites ?? []]));
+function prerequisiteCycle(requires: ReadonlyMap<string, readonly string[]>): string[] | undefined {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (id: string): string[] | undefined => {

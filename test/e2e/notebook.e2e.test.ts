@@ -114,7 +114,7 @@ describe('AI Lab notebooks in VS Code', function () {
     await wb.waitForKernel();
     await wb.runAll();
     // Run All stops at a failing cell, so the last cell's output means every cell succeeded.
-    await wb.waitForOutput("'all lifecycle checks pass'", 120_000, -2);
+    await wb.waitForOutput('Quiz: 5 of 5 checks passed', 120_000, -2);
     await wb.waitForStatus('AI Lab: idle');
   });
 

@@ -12,7 +12,7 @@ export interface DisplaySink {
 
 let sink: DisplaySink | undefined;
 
-export function useDisplaySink(next: DisplaySink): void {
+export function useDisplaySink(next: DisplaySink | undefined): void {
   sink = next;
 }
 

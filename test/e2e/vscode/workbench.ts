@@ -87,8 +87,56 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await input.press('Enter');
+    // Click the command itself: Enter runs the best fuzzy match, which may be a similar title.
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+  }
+
+  /** Shows the AI Lab view container from the activity bar. */
+  async showLabExplorer(): Promise<void> {
+    const item = this.page.locator('.activitybar .action-item a[aria-label^="AI Lab"]').first();
+    await item.waitFor({ timeout: 30_000 });
+    if ((await item.getAttribute('aria-pressed')) !== 'true' && !(await item.evaluate((e) => e.parentElement?.classList.contains('checked')))) await item.click();
+    await this.page.locator('[id="workbench.view.extension.aielab"]').first().waitFor({ timeout: 30_000 });
+  }
+
+  /** Waits for a row of the Lab Explorer whose accessible name matches; returns that name. */
+  async waitForLab(name: string | RegExp, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let seen: string[] = [];
+    while (Date.now() < deadline) {
+      seen = await this.page.locator('[id="workbench.view.extension.aielab"] [role="treeitem"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+      const found = seen.find((label) => (typeof name === 'string' ? label.includes(name) : name.test(label)));
+      if (found) return found;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no Lab Explorer row matched ${String(name)} within ${timeoutMs / 1000} s; rows were:\n${seen.join('\n')}`);
+  }
+
+  async clickLab(name: string): Promise<void> {
+    await this.page.locator('[id="workbench.view.extension.aielab"] [role="treeitem"]', { hasText: name }).first().click();
+  }
+
+  /** Clicks an item of a cell's status bar (below the cell), e.g. "Show hint 1 of 2". */
+  async clickCellStatus(text: string | RegExp): Promise<void> {
+    await this.page.locator('.notebook-editor .cell-statusbar-container .cell-status-item', { hasText: text }).first().click();
+  }
+
+  async waitForCellStatus(text: string | RegExp): Promise<void> {
+    await this.page.locator('.notebook-editor .cell-statusbar-container .cell-status-item', { hasText: text }).first().waitFor({ timeout: 30_000 });
+  }
+
+  /** The text in a code cell's editor (0-based among all cells; the cell must be on screen). */
+  async cellText(index: number): Promise<string> {
+    const lines = this.page.locator('.notebook-editor .cell-list-container .monaco-list-row').nth(index).locator('.view-lines');
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Replaces a code cell's text by typing into its editor. */
+  async setCellText(index: number, text: string): Promise<void> {
+    await this.page.locator('.notebook-editor .cell-list-container .monaco-list-row').nth(index).locator('.view-lines').click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.insertText(text);
+    await this.page.keyboard.press('Escape');
   }
 
   /** Waits for a notification toast with this text and clicks one of its buttons. */

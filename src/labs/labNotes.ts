@@ -1,0 +1,65 @@
+// "AI Lab: New Lab Note": a dated markdown note in the pack's journal folder, linked to the lab
+// being worked on, with headings for what was tried, what broke and the numbers worth keeping.
+import { posix } from 'node:path';
+import * as vscode from 'vscode';
+import { notebookUri, notesUri, type LabPacks, type LabRef } from './packs';
+
+export async function newLabNote(packs: LabPacks, today = new Date()): Promise<vscode.Uri | undefined> {
+  const ref = await currentLab(packs);
+  if (!ref) return undefined;
+  const journal = ref.pack.pack.modules.flatMap((m) => m.labs).find((lab) => lab.kind === 'journal');
+  const folder = notesUri(ref.pack, journal ?? { id: 'lab-notes', title: 'Lab notes', minutes: 1, notes: 'notes' });
+  await vscode.workspace.fs.createDirectory(folder);
+  const date = today.toISOString().slice(0, 10);
+  const uri = await freeName(folder, `${date}-${ref.lab.id}`);
+  const notebook = posix.relative(folder.path, notebookUri(ref.pack, ref.lab).path);
+  const text = [
+    '---',
+    `date: ${date}`,
+    `lab: ${ref.lab.id}`,
+    `notebook: ${notebook}`,
+    'runs: []',
+    '---',
+    '',
+    `# ${date} · ${ref.lab.title}`,
+    '',
+    `Lab: [${ref.lab.id} ${ref.lab.title}](${encodeURI(notebook)})`,
+    '',
+    '## What I tried',
+    '',
+    '## What broke, and how I fixed it',
+    '',
+    '## Numbers worth keeping (accuracy, latency, cost)',
+    '',
+    '## Next',
+    '',
+  ].join('\n');
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await vscode.window.showTextDocument(uri);
+  return uri;
+}
+
+/** The lab of the active notebook, else the one the learner picks. */
+async function currentLab(packs: LabPacks): Promise<LabRef | undefined> {
+  const active = vscode.window.activeNotebookEditor?.notebook.uri;
+  const fromEditor = active && packs.labOf(active);
+  if (fromEditor) return fromEditor;
+  const labs = packs.labs().filter(({ lab }) => lab.kind !== 'journal');
+  if (!labs.length) {
+    void vscode.window.showInformationMessage('Lab notes belong to a lab pack: open a folder with a labpack.json first.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    labs.map((ref) => ({ label: ref.lab.title, description: ref.lab.id, detail: ref.pack.pack.title, ref })),
+    { title: 'New Lab Note', placeHolder: 'Which lab is this note about?' },
+  );
+  return picked?.ref;
+}
+
+async function freeName(folder: vscode.Uri, base: string): Promise<vscode.Uri> {
+  for (let n = 1; ; n++) {
+    const uri = vscode.Uri.joinPath(folder, `${base}${n === 1 ? '' : `-${n}`}.md`);
+    const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+    if (!exists) return uri;
+  }
+}

@@ -1,0 +1,146 @@
+// The instructor's path from a terminal: validate the curriculum pack, break a copy, release the
+// student version and grade submissions of Module 1 that are right, wrong, crashing and too slow.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseNotebook, serializeNotebook, type Notebook } from '../../kernels/notebook/format';
+import type { LearnerGrade } from '../../kernels/pack/grade';
+import { CLI, ROOT } from '../helpers/paths';
+
+const LABS = join(ROOT, 'labs');
+const L1 = 'module-1-foundations/lab-01-ai-lifecycle.aielab';
+const L2 = 'module-1-foundations/lab-02-tooling-landscape.aielab';
+
+function aielab(...args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+}
+
+function read(path: string): Notebook {
+  return parseNotebook(readFileSync(path, 'utf8'));
+}
+
+function write(path: string, notebook: Notebook): void {
+  writeFileSync(path, serializeNotebook(notebook));
+}
+
+/** The released notebook with every exercise answered by the pack's own solution. */
+function solved(released: Notebook, pack: Notebook): Notebook {
+  const solutions = new Map<string, string>();
+  pack.cells.forEach((cell, i) => {
+    if (cell.metadata.role !== 'exercise') return;
+    const solution = pack.cells.slice(i + 1).find((c) => c.metadata.role === 'solution' || c.metadata.role === 'exercise');
+    if (solution?.metadata.role === 'solution') solutions.set(cell.id, solution.source);
+  });
+  return { ...released, cells: released.cells.map((c) => (solutions.has(c.id) ? { ...c, source: solutions.get(c.id) as string } : c)) };
+}
+
+function withExercise(notebook: Notebook, index: number, edit: (source: string) => string): Notebook {
+  const exercises = notebook.cells.filter((c) => c.metadata.role === 'exercise');
+  const target = exercises[index];
+  return { ...notebook, cells: notebook.cells.map((c) => (c === target ? { ...c, source: edit(c.source) } : c)) };
+}
+
+describe('aielab pack on the curriculum', function () {
+  this.timeout(300_000);
+  let work = '';
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'aielab-packs-'));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('validates labs/, listing every curriculum lab and the ones still planned', () => {
+    const ran = aielab('pack', 'validate', LABS);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.match(ran.stdout, /is valid: 6 modules, 22 labs \(2 written, 19 planned, 1 journal\)/);
+    assert.match(ran.stdout, /planned: m2-l1 Data exploration/);
+    const pack = JSON.parse(readFileSync(join(LABS, 'labpack.json'), 'utf8')) as { modules: Array<{ labs: Array<{ id: string }> }> };
+    const ids = pack.modules.flatMap((m) => m.labs.map((l) => l.id));
+    const expected = ['m1-l1', 'm1-l2', ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `m2-l${n}`), ...[1, 2, 3, 4, 5].map((n) => `m3-l${n}`), ...[1, 2, 3, 4, 5].map((n) => `m4-l${n}`), 'pipeline-project', 'lab-notes'];
+    assert.deepEqual(ids, expected);
+  });
+
+  it('fails usefully on a broken copy, naming each problem and where it is', () => {
+    const broken = join(work, 'broken');
+    cpSync(LABS, broken, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(broken, 'labpack.json'), 'utf8'));
+    manifest.modules[1].labs[0].id = 'm1-l1';
+    manifest.modules[0].labs[1].minutes = 'soon';
+    manifest.datasets.push({ path: 'data/wine.csv', source: 'UCI', license: 'CC BY 4.0' });
+    writeFileSync(join(broken, 'labpack.json'), JSON.stringify(manifest, null, 2));
+    let ran = aielab('pack', 'validate', broken);
+    assert.equal(ran.status, 1);
+    assert.match(ran.stderr, /labpack.json: modules\[0\].labs\[1\].minutes: must be a whole number/);
+    manifest.modules[0].labs[1].minutes = 45;
+    writeFileSync(join(broken, 'labpack.json'), JSON.stringify(manifest, null, 2));
+    writeFileSync(join(broken, L2), readFileSync(join(broken, L2), 'utf8').replace('"kind": "code"', '"kind": "cod"'));
+    ran = aielab('pack', 'validate', broken);
+    assert.equal(ran.status, 1);
+    assert.match(ran.stderr, /labpack.json: modules\[1\].labs\[0\].id: "m1-l1" is already the id of modules\[0\].labs\[0\]/);
+    assert.match(ran.stderr, /labpack.json: datasets\[1\].path: data\/wine.csv does not exist in the pack/);
+    assert.match(ran.stderr, /module-1-foundations\/lab-02-tooling-landscape.aielab: cells\[\d+\].kind: must be "code" or "markdown", found "cod"/);
+    assert.match(ran.stderr, /labpack.json: modules\[1\].labs\[1\].prerequisites\[0\]: no lab has the id "m2-l1"/);
+    assert.match(ran.stderr, /4 problems\.$/m);
+  });
+
+  it('releases Module 1 and grades right, wrong, crashing and slow submissions with the pack’s checks', () => {
+    const student = join(work, 'student');
+    let ran = aielab('pack', 'release', LABS, student);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.match(ran.stdout, /solution cells removed/);
+    for (const lab of [L1, L2]) assert.ok(!read(join(student, lab)).cells.some((c) => c.metadata.role === 'solution'));
+
+    const subs = join(work, 'submissions');
+    const learner = (name: string, edit: (lab: string, released: Notebook, pack: Notebook) => Notebook) => {
+      cpSync(student, join(subs, name), { recursive: true });
+      for (const lab of [L1, L2]) write(join(subs, name, lab), edit(lab, read(join(student, lab)), read(join(LABS, lab))));
+      return join(subs, name);
+    };
+    const ada = learner('ada', (_, released, pack) => solved(released, pack));
+    // Wrong answers, and a check cell edited to pass: checks come from the pack.
+    const bob = learner('bob', (_, released) => ({ ...released, cells: released.cells.map((c) => (c.metadata.role === 'check' ? { ...c, source: 'true' } : c)) }));
+    const cy = learner('cy', (lab, released, pack) => (lab === L1 ? withExercise(solved(released, pack), 0, (s) => `${s}\nprocess.exit(1);`) : solved(released, pack)));
+    const dee = learner('dee', (lab, released, pack) => (lab === L2 ? withExercise(solved(released, pack), 2, (s) => `while (true) {}\n${s}`) : solved(released, pack)));
+    // One lab handed in as a file, in a folder named after the learner.
+    mkdirSync(join(subs, 'eve'));
+    write(join(subs, 'eve', 'my-lab-1.aielab'), solved(read(join(student, L1)), read(join(LABS, L1))));
+
+    const out = join(work, 'grades');
+    ran = aielab('pack', 'grade', LABS, ada, bob, cy, dee, join(subs, 'eve', 'my-lab-1.aielab'), '--out', out, '--cell-timeout', '3');
+    assert.equal(ran.status, 0, ran.stderr);
+    const book = JSON.parse(readFileSync(join(out, 'gradebook.json'), 'utf8')) as { labs: Array<{ id: string; max: number }>; learners: LearnerGrade[] };
+    assert.deepEqual(book.labs.map((l) => l.id), ['m1-l1', 'm1-l2']);
+    const [maxL1, maxL2] = book.labs.map((l) => l.max) as [number, number];
+    const grade = (name: string) => book.learners.find((l) => l.learner === name) as LearnerGrade;
+    const lab = (name: string, id: string) => grade(name).labs.find((l) => l.id === id);
+    const csv = readFileSync(join(out, 'gradebook.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'learner,m1-l1,m1-l2,total,max');
+    assert.equal(csv[1], `ada,${maxL1},${maxL2},${maxL1 + maxL2},${maxL1 + maxL2}`, 'the solutions get full marks');
+
+    assert.ok(grade('bob').score < grade('bob').max / 2, `bob: ${grade('bob').score}`);
+    const bobFeedback = readFileSync(join(out, 'feedback', 'bob.md'), 'utf8');
+    assert.match(bobFeedback, /✗ the second model reaches the target accuracy: test accuracy: expected at least 0.9, got 0.8/);
+    assert.match(bobFeedback, /✗ 1. why the scaler sees the training set only: question 1 has no answer yet/);
+    assert.match(bobFeedback, /✗ tracking tools, sorted: toolsFor\('tracking'\): expected \[ 'DVC', 'MLflow', 'Weights & Biases' \], got \[\]/);
+
+    assert.ok(lab('cy', 'm1-l1')!.score < maxL1 && lab('cy', 'm1-l2')!.score === maxL2);
+    assert.match(readFileSync(join(out, 'feedback', 'cy.md'), 'utf8'), /Cell \d+ \(exercise\): KernelDied: The kernel exited with code 1/);
+    assert.ok(lab('dee', 'm1-l2')!.score < maxL2 && lab('dee', 'm1-l1')!.score === maxL1);
+    const deeFeedback = readFileSync(join(out, 'feedback', 'dee.md'), 'utf8');
+    assert.match(deeFeedback, /Cell \d+ \(exercise\): Timeout: Cell \d+ ran longer than the 3 s cell timeout/);
+    assert.match(deeFeedback, /✗ \*\*Check: a stack for the classifier\*\* \(0 \/ 3\)\n {2}- stopped: TypeError: Cannot read properties of undefined/);
+    assert.equal(lab('eve', 'm1-l1')!.score, maxL1);
+    assert.equal(lab('eve', 'm1-l2')!.status, 'missing');
+  });
+
+  it('shows a failed check as its result and one line, with no stack trace', () => {
+    const ran = aielab('run', join(work, 'student', L1), '--out', join(work, 'starter.aielab'), '--quiet');
+    assert.equal(ran.status, 1);
+    const checkCell = read(join(work, 'starter.aielab')).cells.find((c) => c.metadata.role === 'check');
+    assert.ok(checkCell?.kind === 'code');
+    const error = checkCell.outputs.find((o) => o.kind === 'error');
+    assert.equal(error?.kind === 'error' && error.stack, 'CheckFailed: 2 of 3 checks failed. Fix the exercise above, run it, then run this cell again.');
+    assert.ok(checkCell.outputs.some((o) => o.kind === 'display' && o.data['application/vnd.aielab.check+json']));
+  });
+});
