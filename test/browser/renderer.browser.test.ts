@@ -155,6 +155,18 @@ describe('notebook renderer in Chromium', function () {
     assert.equal(await page.getAttribute('#c tbody tr:nth-child(2) td:nth-of-type(3)', 'title'), 'actual versicolor, predicted virginica: 2 (13.3% of versicolor)');
   });
 
+  it('shows a check cell’s result: each check with ✓ or ✗ and what is wrong', async () => {
+    await setTheme('light');
+    const payload = { title: 'Quiz', items: [{ name: 'question 1', passed: true }, { name: 'question 2', passed: false, message: "question 2: 'a' is not the right answer" }], passed: 1, total: 2 };
+    await show('chk', MIME.check, payload);
+    assert.equal(await page.textContent('#chk .aielab-title'), 'Quiz: 1 of 2 checks passed');
+    assert.deepEqual(await page.$$eval('#chk li', (items) => items.map((li) => [li.className, li.textContent])), [
+      ['aielab-check-passed', '✓question 1'],
+      ['aielab-check-failed', "✗question 2question 2: 'a' is not the right answer"],
+    ]);
+    assert.equal(await page.$$eval('#chk button:has-text("Pin to panel")', (b) => b.length), 0, 'check results are not pinned');
+  });
+
   it('asks the extension to pin a chart when its button is pressed', async () => {
     await setTheme('dark');
     await show('pinme', MIME.chart, richPayload(chart.line([1, 2, 3]), MIME.chart));
