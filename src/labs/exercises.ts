@@ -10,8 +10,10 @@ import { NOTEBOOK_TYPE, type CellMetadata } from '../notebook/serializer';
 type CellArg = { notebook: string; index: number } | undefined;
 
 export function registerExercises(): vscode.Disposable[] {
+  const statusBar = new RoleStatusBar();
   return [
-    vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, new RoleStatusBar()),
+    statusBar,
+    vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, statusBar),
     vscode.commands.registerCommand('aielab.resetExercise', (arg?: CellArg) => resetExercise(arg)),
     vscode.commands.registerCommand('aielab.showHint', (arg?: CellArg) => showHint(arg)),
   ];
@@ -26,15 +28,17 @@ function shownHints(cell: vscode.NotebookCell): number {
   return typeof shown === 'number' ? shown : 0;
 }
 
-class RoleStatusBar implements vscode.NotebookCellStatusBarItemProvider {
+class RoleStatusBar implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   // Hints shown and starters change with the cell's metadata.
   readonly onDidChangeCellStatusBarItems = this.changed.event;
+  private readonly subscription = vscode.workspace.onDidChangeNotebookDocument((event) => {
+    if (event.notebook.notebookType === NOTEBOOK_TYPE && event.cellChanges.some((c) => c.metadata)) this.changed.fire();
+  });
 
-  constructor() {
-    vscode.workspace.onDidChangeNotebookDocument((event) => {
-      if (event.notebook.notebookType === NOTEBOOK_TYPE && event.cellChanges.some((c) => c.metadata)) this.changed.fire();
-    });
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
   }
 
   provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
