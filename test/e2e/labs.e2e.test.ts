@@ -62,9 +62,7 @@ describe('lab packs in VS Code', function () {
     assert.match(readFileSync(join(vscode.folder, 'notes', `${today}-m1-l1.md`), 'utf8'), /^---\ndate: \d{4}-\d\d-\d\d\nlab: m1-l1\nnotebook: \.\.\/module-1\/lab-01-mean\.aielab\n/);
     await wb.page.keyboard.press('Control+S');
 
-    await wb.runCommand('Developer: Reload Window');
-    await wb.page.waitForTimeout(1000);
-    await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await wb.reload();
     await wb.showLabExplorer();
     assert.match(await wb.waitForLab(/The mean of a sample/), /passed 2\/2/, 'progress is kept per workspace');
   });

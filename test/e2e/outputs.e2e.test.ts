@@ -73,10 +73,7 @@ describe('rich outputs in VS Code', function () {
     const label = await panel.$eval('canvas', (c) => c.getAttribute('aria-label'));
     assert.match(label ?? '', /loss \(run 1 · [\d:]+\) \(3 points\), loss \(3 points\)/);
     await wb.screenshot('charts panel with two runs');
-    // As a person would: VS Code saves the window's layout, then reloads.
-    await wb.runCommand('Developer: Reload Window');
-    await wb.page.waitForEvent('load', { timeout: 60_000 });
-    await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await wb.reload();
     await wb.waitForKernel();
     panel = await wb.frameWith('h2:has-text("Charts & Metrics")', 90_000);
     await panel.waitForSelector('text=2 runs, latest solid, earlier dashed', { timeout: 30_000 });

@@ -87,8 +87,20 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    // Click the command itself: Enter runs the best fuzzy match, which may be a similar title.
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+    // Click the command whose title is exactly this: Enter runs the best fuzzy match, and other
+    // titles contain this one ("Developer: Reload Window With Extensions Disabled").
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const labels = await rows.evaluateAll((list) => list.map((row) => row.querySelector('.label-name')?.textContent?.trim() ?? ''));
+      const index = labels.indexOf(title);
+      if (index >= 0) {
+        await rows.nth(index).click();
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`the command palette has no command "${title}"; it shows: ${labels.join(' | ')}`);
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** Shows the AI Lab view container from the activity bar. */
@@ -137,6 +149,14 @@ export class Workbench {
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.insertText(text);
     await this.page.keyboard.press('Escape');
+  }
+
+  /** Reloads the window as a person would (VS Code saves its layout first) and waits for the new one. */
+  async reload(): Promise<void> {
+    const loaded = this.page.waitForEvent('load', { timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await loaded;
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   }
 
   /** Waits for a notification toast with this text and clicks one of its buttons. */
