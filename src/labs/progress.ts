@@ -87,7 +87,7 @@ export class ProgressStore implements vscode.Disposable {
   }
 }
 
-/** A check cell that stopped before checking anything counts as failed, not as missing. */
+/** A check cell without checks() output (plain asserts) is one check that passed if the cell did. */
 function checkResult(cell: vscode.NotebookCell): CheckResult {
   let passed = 0;
   let total = 0;
@@ -99,7 +99,7 @@ function checkResult(cell: vscode.NotebookCell): CheckResult {
       total += payload.total;
     }
   }
-  return total ? { passed, total } : { passed: 0, total: 1 };
+  return total ? { passed, total } : { passed: cell.executionSummary?.success ? 1 : 0, total: 1 };
 }
 
 function key(ref: LabRef): string {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNotebook, serializeNotebook, type Notebook } from '../../kernels/notebook/format';
 import type { LearnerGrade } from '../../kernels/pack/grade';
+import { code, manifest, writePack } from '../helpers/packs';
 import { CLI, ROOT } from '../helpers/paths';
 
 const LABS = join(ROOT, 'labs');
@@ -102,12 +103,14 @@ describe('aielab pack on the curriculum', function () {
     const bob = learner('bob', (_, released) => ({ ...released, cells: released.cells.map((c) => (c.metadata.role === 'check' ? { ...c, source: 'true' } : c)) }));
     const cy = learner('cy', (lab, released, pack) => (lab === L1 ? withExercise(solved(released, pack), 0, (s) => `${s}\nprocess.exit(1);`) : solved(released, pack)));
     const dee = learner('dee', (lab, released, pack) => (lab === L2 ? withExercise(solved(released, pack), 2, (s) => `while (true) {}\n${s}`) : solved(released, pack)));
+    const fay = learner('fay', (_, released, pack) => solved(released, pack));
+    writeFileSync(join(fay, L2), '{ "aielab": 1, "cells": [');
     // One lab handed in as a file, in a folder named after the learner.
     mkdirSync(join(subs, 'eve'));
     write(join(subs, 'eve', 'my-lab-1.aielab'), solved(read(join(student, L1)), read(join(LABS, L1))));
 
     const out = join(work, 'grades');
-    ran = aielab('pack', 'grade', LABS, ada, bob, cy, dee, join(subs, 'eve', 'my-lab-1.aielab'), '--out', out, '--cell-timeout', '3');
+    ran = aielab('pack', 'grade', LABS, ada, bob, cy, dee, fay, join(subs, 'eve', 'my-lab-1.aielab'), '--out', out, '--cell-timeout', '3');
     assert.equal(ran.status, 0, ran.stderr);
     const book = JSON.parse(readFileSync(join(out, 'gradebook.json'), 'utf8')) as { labs: Array<{ id: string; max: number }>; learners: LearnerGrade[] };
     assert.deepEqual(book.labs.map((l) => l.id), ['m1-l1', 'm1-l2']);
@@ -132,6 +135,28 @@ describe('aielab pack on the curriculum', function () {
     assert.match(deeFeedback, /✗ \*\*Check: a stack for the classifier\*\* \(0 \/ 3\)\n {2}- stopped: TypeError: Cannot read properties of undefined/);
     assert.equal(lab('eve', 'm1-l1')!.score, maxL1);
     assert.equal(lab('eve', 'm1-l2')!.status, 'missing');
+    assert.equal(lab('fay', 'm1-l1')!.score, maxL1);
+    assert.match(readFileSync(join(out, 'feedback', 'fay.md'), 'utf8'), /## m1-l2 AI tooling landscape: 0 \/ 8\n\nthe notebook cannot be read: line 1, column 26: not valid JSON/);
+  });
+
+  it('grades check cells written with plain asserts: clean is full marks, a failed assert is none', () => {
+    const cells = [code('ex', 'const answer = 0;', { role: 'exercise' }), code('check', "import assert from 'node:assert/strict';\nassert.equal(answer, 42, 'the answer is 42');", { role: 'check', points: 3 })];
+    const pack = writePack(manifest(), cells);
+    try {
+      const right = join(work, 'asserts', 'right');
+      const wrong = join(work, 'asserts', 'wrong');
+      for (const [dir, source] of [[right, 'const answer = 42;'], [wrong, 'const answer = 41;']] as const) {
+        mkdirSync(join(dir, 'm1'), { recursive: true });
+        write(join(dir, 'm1', 'lab-1.aielab'), { metadata: {}, cells: [{ ...cells[0]!, source }, cells[1]!] });
+      }
+      const out = join(work, 'asserts', 'grades');
+      const ran = aielab('pack', 'grade', pack, right, wrong, '--out', out);
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.equal(readFileSync(join(out, 'gradebook.csv'), 'utf8'), 'learner,m1-l1,total,max\nright,3,3,3\nwrong,0,0,3\n');
+      assert.match(readFileSync(join(out, 'feedback', 'wrong.md'), 'utf8'), /stopped: AssertionError: the answer is 42/);
+    } finally {
+      rmSync(pack, { recursive: true, force: true });
+    }
   });
 
   it('shows a failed check as its result and one line, with no stack trace', () => {
