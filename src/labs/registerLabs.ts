@@ -1,5 +1,7 @@
 // Lab packs in VS Code: the Lab Explorer and its progress, exercise actions in notebooks, lab notes.
+import semver from 'semver';
 import * as vscode from 'vscode';
+import { version } from '../../package.json';
 import { registerExercises } from './exercises';
 import { LabExplorer, LABS_VIEW } from './labExplorer';
 import { newLabNote } from './labNotes';
@@ -18,7 +20,10 @@ export function registerLabs(context: vscode.ExtensionContext): vscode.Disposabl
     progress,
     view,
     notesWatcher,
-    packs.onDidChange(() => explorer.refresh()),
+    packs.onDidChange(() => {
+      view.message = versionWarning(packs);
+      explorer.refresh();
+    }),
     progress.onDidChange(() => explorer.refresh()),
     notesWatcher.onDidCreate(() => explorer.refresh()),
     notesWatcher.onDidDelete(() => explorer.refresh()),
@@ -27,4 +32,10 @@ export function registerLabs(context: vscode.ExtensionContext): vscode.Disposabl
     vscode.commands.registerCommand('aielab.newLabNote', () => newLabNote(packs)),
     ...registerExercises(),
   ];
+}
+
+/** Packs written for another SDK version may use what this one lacks: say so above the tree. */
+function versionWarning(packs: LabPacks): string | undefined {
+  const misfits = packs.packs.flatMap(({ pack }) => (pack && semver.validRange(pack.requires.aielab) && !semver.satisfies(version, pack.requires.aielab, { includePrerelease: true }) ? [`"${pack.title}" needs AI Engineering Lab ${pack.requires.aielab}`] : []));
+  return misfits.length ? `${misfits.join('; ')}; this is ${version}. Update the extension, or some cells may fail.` : undefined;
 }

@@ -79,6 +79,10 @@ describe('lab packs in VS Code', function () {
     await wb.revealCell(7);
     await wb.waitForCellStatus('Solution');
     await wb.screenshot('lab explorer - the curriculum pack');
+    const manifest = JSON.parse(readFileSync(join(vscode.folder, 'labpack.json'), 'utf8'));
+    manifest.requires.aielab = '^9.0.0';
+    writeFileSync(join(vscode.folder, 'labpack.json'), JSON.stringify(manifest, null, 2));
+    await wb.page.getByText(/"AI Engineering & Data Science" needs AI Engineering Lab \^9\.0\.0; this is 0\.1\.0/).first().waitFor({ timeout: 30_000 });
   });
 
   it('explains a broken labpack.json in the explorer and, with the schema, in the editor', async () => {
