@@ -13,6 +13,8 @@ function labsFolder(): string {
   if (!existsSync(student)) {
     const summary = releasePack(join(ROOT, 'labs'), student);
     console.log(`Released the student version of labs/ into ${student} (${summary.solutionsRemoved} solutions removed).`);
+  } else {
+    console.log(`Opening your copy of the labs in ${student} (delete it for a fresh release of labs/).`);
   }
   return student;
 }
