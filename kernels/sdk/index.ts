@@ -3,7 +3,8 @@
 export { chart, type ChartOptions, type HistogramOptions, type LineOptions } from './display/chart';
 export { display, type DisplayHandle } from './display/display';
 export { image, type ImageOptions } from './display/image';
-export { confusion, metrics, type ConfusionOptions, type MetricsOptions } from './display/metrics';
+export { confusion, type ConfusionOptions, type MetricsOptions } from './display/metrics';
+export { metrics, ClassificationReport, ConfusionMatrix, Curve, type Average, type Averaged, type Label, type PerClass } from './metrics';
 export { progress, Progress, type ProgressOptions } from './display/progress';
 export { table, type TableOptions } from './display/table';
 export { checks, CheckFailed, type ChecksOptions } from './check/checks';

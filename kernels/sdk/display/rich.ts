@@ -19,3 +19,14 @@ export class Rich {
 export function isRich(value: unknown): value is Rich {
   return typeof value === 'object' && value !== null && (value as { [RICH]?: boolean })[RICH] === true;
 }
+
+/** A method that SDK results (a confusion matrix, a ROC curve) implement to show themselves richly. */
+export const RICH_VIEW = Symbol.for('aielab.richView');
+
+export interface RichView {
+  [RICH_VIEW](): Rich;
+}
+
+export function hasRichView(value: unknown): value is RichView {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<RichView>)[RICH_VIEW] === 'function';
+}
