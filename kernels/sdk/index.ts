@@ -9,3 +9,4 @@ export { progress, Progress, type ProgressOptions } from './display/progress';
 export { table, type TableOptions } from './display/table';
 export { checks, CheckFailed, type ChecksOptions } from './check/checks';
 export { digest, expect, Expectation, ExpectationFailed, type CloseOptions } from './check/expect';
+export { ml, Classifier, type CrossValidation, type Estimator, type Grid, type GridSearch, type Split, type SplitOptions, type Transformer } from './ml';

@@ -1,0 +1,138 @@
+// CART decision trees (Gini impurity, best split, thresholds halfway between distinct values),
+// the way scikit-learn grows them; a random forest uses them with a random subset of features
+// at each split.
+import type { Label, Matrix } from './data';
+import { Classifier } from './model';
+import { seeded, shuffled, type Random } from './random';
+
+export interface TreeOptions {
+  maxDepth?: number;
+  minSamplesSplit?: number;
+  minSamplesLeaf?: number;
+  /** Features tried at each split; all by default. */
+  maxFeatures?: number;
+  seed?: number;
+}
+
+interface Node {
+  feature: number;
+  threshold: number;
+  left: number;
+  right: number;
+  /** Class proportions of the training rows that reached this node. */
+  value: number[];
+}
+
+export class DecisionTreeClassifier extends Classifier {
+  nodes: Node[] = [];
+
+  constructor(readonly options: TreeOptions = {}) {
+    super();
+  }
+
+  get depth(): number {
+    const depthOf = (i: number): number => {
+      const node = this.nodes[i] as Node;
+      return node.feature < 0 ? 0 : 1 + Math.max(depthOf(node.left), depthOf(node.right));
+    };
+    return this.nodes.length ? depthOf(0) : 0;
+  }
+
+  protected train(X: Matrix, codes: readonly number[]): void {
+    this.grow(X, codes, X.map((_, i) => i), seeded(this.options.seed ?? 0), this.classes);
+  }
+
+  /** Grows the tree on the rows in `rows` (a forest passes a bootstrap sample, repeats included). */
+  grow(X: Matrix, codes: readonly number[], rows: readonly number[], random: Random, classes: Label[]): void {
+    this.classes = classes;
+    this.features = (X[0] as readonly number[]).length;
+    this.nodes = [];
+    const k = this.classes.length;
+    const minSplit = Math.max(2, this.options.minSamplesSplit ?? 2);
+    const minLeaf = Math.max(1, this.options.minSamplesLeaf ?? 1);
+    const maxDepth = this.options.maxDepth ?? Infinity;
+    const allFeatures = Array.from({ length: this.features }, (_, j) => j);
+    const maxFeatures = Math.min(this.features, this.options.maxFeatures ?? this.features);
+
+    const build = (sample: number[], depth: number): number => {
+      const counts = new Array<number>(k).fill(0);
+      for (const i of sample) counts[codes[i] as number]! += 1;
+      const id = this.nodes.length;
+      this.nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: counts.map((c) => c / sample.length) });
+      const pure = counts.some((c) => c === sample.length);
+      if (pure || sample.length < minSplit || depth >= maxDepth) return id;
+
+      let best: { score: number; feature: number; threshold: number; cut: number; order: number[] } | undefined;
+      let tried = 0;
+      for (const feature of shuffled(allFeatures, random)) {
+        if (tried >= maxFeatures) break;
+        const order = [...sample].sort((a, b) => (X[a]![feature] as number) - (X[b]![feature] as number));
+        const first = X[order[0] as number]![feature] as number;
+        const last = X[order[order.length - 1] as number]![feature] as number;
+        tried++;
+        if (first === last) continue;
+        const left = new Array<number>(k).fill(0);
+        const right = [...counts];
+        for (let p = 1; p < order.length; p++) {
+          const code = codes[order[p - 1] as number] as number;
+          left[code]! += 1;
+          right[code]! -= 1;
+          const a = X[order[p - 1] as number]![feature] as number;
+          const b = X[order[p] as number]![feature] as number;
+          if (a === b || p < minLeaf || order.length - p < minLeaf) continue;
+          // Lower weighted Gini impurity ⇔ a larger sum of squared counts over each side's size.
+          const score = left.reduce((s, c) => s + c * c, 0) / p + right.reduce((s, c) => s + c * c, 0) / (order.length - p);
+          if (!best || score > best.score) {
+            let threshold = a / 2 + b / 2;
+            if (threshold === b) threshold = a;
+            best = { score, feature, threshold, cut: p, order };
+          }
+        }
+      }
+      if (!best) return id;
+      const node = this.nodes[id] as Node;
+      node.feature = best.feature;
+      node.threshold = best.threshold;
+      node.left = build(best.order.slice(0, best.cut), depth + 1);
+      node.right = build(best.order.slice(best.cut), depth + 1);
+      return id;
+    };
+    build([...rows], 0);
+  }
+
+  protected probabilities(X: Matrix): number[][] {
+    return X.map((row) => {
+      let node = this.nodes[0] as Node;
+      while (node.feature >= 0) node = this.nodes[(row[node.feature] as number) <= node.threshold ? node.left : node.right] as Node;
+      return [...node.value];
+    });
+  }
+}
+
+export class RandomForestClassifier extends Classifier {
+  trees: DecisionTreeClassifier[] = [];
+
+  constructor(readonly options: { trees?: number; maxDepth?: number; maxFeatures?: number; minSamplesLeaf?: number; seed?: number } = {}) {
+    super();
+  }
+
+  protected train(X: Matrix, codes: readonly number[]): void {
+    const random = seeded(this.options.seed ?? 0);
+    const n = X.length;
+    const maxFeatures = this.options.maxFeatures ?? Math.max(1, Math.floor(Math.sqrt(this.features)));
+    this.trees = Array.from({ length: this.options.trees ?? 100 }, () => {
+      const tree = new DecisionTreeClassifier({ maxFeatures, ...(this.options.maxDepth === undefined ? {} : { maxDepth: this.options.maxDepth }), ...(this.options.minSamplesLeaf === undefined ? {} : { minSamplesLeaf: this.options.minSamplesLeaf }) });
+      const bootstrap = Array.from({ length: n }, () => Math.floor(random() * n));
+      tree.grow(X, codes, bootstrap, random, this.classes);
+      return tree;
+    });
+  }
+
+  protected probabilities(X: Matrix): number[][] {
+    const sums = X.map(() => new Array<number>(this.classes.length).fill(0));
+    for (const tree of this.trees) {
+      tree.predictProba(X).forEach((p, i) => p.forEach((v, k) => (sums[i]![k]! += v / this.trees.length)));
+    }
+    return sums;
+  }
+}
