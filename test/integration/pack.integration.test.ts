@@ -13,6 +13,8 @@ import { CLI, ROOT } from '../helpers/paths';
 const LABS = join(ROOT, 'labs');
 const L1 = 'module-1-foundations/lab-01-ai-lifecycle.aielab';
 const L2 = 'module-1-foundations/lab-02-tooling-landscape.aielab';
+const L5 = 'module-2-data-science/lab-05-evaluation-metrics.aielab';
+const GRADED = [L1, L2, L5];
 
 function aielab(...args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
@@ -54,7 +56,7 @@ describe('aielab pack on the curriculum', function () {
   it('validates labs/, listing every curriculum lab and the ones still planned', () => {
     const ran = aielab('pack', 'validate', LABS);
     assert.equal(ran.status, 0, ran.stderr);
-    assert.match(ran.stdout, /is valid: 6 modules, 22 labs \(2 written, 19 planned, 1 journal\)/);
+    assert.match(ran.stdout, /is valid: 6 modules, 22 labs \(3 written, 18 planned, 1 journal\)/);
     assert.match(ran.stdout, /planned: m2-l1 Data exploration/);
     const pack = JSON.parse(readFileSync(join(LABS, 'labpack.json'), 'utf8')) as { modules: Array<{ labs: Array<{ id: string }> }> };
     const ids = pack.modules.flatMap((m) => m.labs.map((l) => l.id));
@@ -68,7 +70,7 @@ describe('aielab pack on the curriculum', function () {
     const manifest = JSON.parse(readFileSync(join(broken, 'labpack.json'), 'utf8'));
     manifest.modules[1].labs[0].id = 'm1-l1';
     manifest.modules[0].labs[1].minutes = 'soon';
-    manifest.datasets.push({ path: 'data/wine.csv', source: 'UCI', license: 'CC BY 4.0' });
+    manifest.datasets.push({ path: 'data/titanic.csv', source: 'nowhere', license: 'CC BY 4.0' });
     writeFileSync(join(broken, 'labpack.json'), JSON.stringify(manifest, null, 2));
     let ran = aielab('pack', 'validate', broken);
     assert.equal(ran.status, 1);
@@ -79,23 +81,23 @@ describe('aielab pack on the curriculum', function () {
     ran = aielab('pack', 'validate', broken);
     assert.equal(ran.status, 1);
     assert.match(ran.stderr, /labpack.json: modules\[1\].labs\[0\].id: "m1-l1" is already the id of modules\[0\].labs\[0\]/);
-    assert.match(ran.stderr, /labpack.json: datasets\[1\].path: data\/wine.csv does not exist in the pack/);
+    assert.match(ran.stderr, /labpack.json: datasets\[\d+\].path: data\/titanic.csv does not exist in the pack/);
     assert.match(ran.stderr, /module-1-foundations\/lab-02-tooling-landscape.aielab: cells\[\d+\].kind: must be "code" or "markdown", found "cod"/);
     assert.match(ran.stderr, /labpack.json: modules\[1\].labs\[1\].prerequisites\[0\]: no lab has the id "m2-l1"/);
     assert.match(ran.stderr, /4 problems\.$/m);
   });
 
-  it('releases Module 1 and grades right, wrong, crashing and slow submissions with the pack’s checks', () => {
+  it('releases the pack and grades right, wrong, crashing and slow submissions with the pack’s checks', () => {
     const student = join(work, 'student');
     let ran = aielab('pack', 'release', LABS, student);
     assert.equal(ran.status, 0, ran.stderr);
     assert.match(ran.stdout, /solution cells removed/);
-    for (const lab of [L1, L2]) assert.ok(!read(join(student, lab)).cells.some((c) => c.metadata.role === 'solution'));
+    for (const lab of GRADED) assert.ok(!read(join(student, lab)).cells.some((c) => c.metadata.role === 'solution'));
 
     const subs = join(work, 'submissions');
     const learner = (name: string, edit: (lab: string, released: Notebook, pack: Notebook) => Notebook) => {
       cpSync(student, join(subs, name), { recursive: true });
-      for (const lab of [L1, L2]) write(join(subs, name, lab), edit(lab, read(join(student, lab)), read(join(LABS, lab))));
+      for (const lab of GRADED) write(join(subs, name, lab), edit(lab, read(join(student, lab)), read(join(LABS, lab))));
       return join(subs, name);
     };
     const ada = learner('ada', (_, released, pack) => solved(released, pack));
@@ -113,19 +115,22 @@ describe('aielab pack on the curriculum', function () {
     ran = aielab('pack', 'grade', LABS, ada, bob, cy, dee, fay, join(subs, 'eve', 'my-lab-1.aielab'), '--out', out, '--cell-timeout', '3');
     assert.equal(ran.status, 0, ran.stderr);
     const book = JSON.parse(readFileSync(join(out, 'gradebook.json'), 'utf8')) as { labs: Array<{ id: string; max: number }>; learners: LearnerGrade[] };
-    assert.deepEqual(book.labs.map((l) => l.id), ['m1-l1', 'm1-l2']);
-    const [maxL1, maxL2] = book.labs.map((l) => l.max) as [number, number];
+    assert.deepEqual(book.labs.map((l) => l.id), ['m1-l1', 'm1-l2', 'm2-l5']);
+    const maxes = book.labs.map((l) => l.max);
+    const [maxL1, maxL2] = maxes as [number, number];
+    const total = maxes.reduce((a, b) => a + b, 0);
     const grade = (name: string) => book.learners.find((l) => l.learner === name) as LearnerGrade;
     const lab = (name: string, id: string) => grade(name).labs.find((l) => l.id === id);
     const csv = readFileSync(join(out, 'gradebook.csv'), 'utf8').trim().split('\n');
-    assert.equal(csv[0], 'learner,m1-l1,m1-l2,total,max');
-    assert.equal(csv[1], `ada,${maxL1},${maxL2},${maxL1 + maxL2},${maxL1 + maxL2}`, 'the solutions get full marks');
+    assert.equal(csv[0], 'learner,m1-l1,m1-l2,m2-l5,total,max');
+    assert.equal(csv[1], `ada,${maxes.join(',')},${total},${total}`, 'the solutions get full marks');
 
     assert.ok(grade('bob').score < grade('bob').max / 2, `bob: ${grade('bob').score}`);
     const bobFeedback = readFileSync(join(out, 'feedback', 'bob.md'), 'utf8');
     assert.match(bobFeedback, /✗ the second model reaches the target accuracy: test accuracy: expected at least 0.9, got 0.8/);
     assert.match(bobFeedback, /✗ 1. why the scaler sees the training set only: question 1 has no answer yet/);
     assert.match(bobFeedback, /✗ tracking tools, sorted: toolsFor\('tracking'\): expected \[ 'DVC', 'MLflow', 'Weights & Biases' \], got \[\]/);
+    assert.match(bobFeedback, /✗ precision matches metrics.precision: myPrecision: expected a number within 1e-12 of 0\.95\d*, got 0/);
 
     assert.ok(lab('cy', 'm1-l1')!.score < maxL1 && lab('cy', 'm1-l2')!.score === maxL2);
     assert.match(readFileSync(join(out, 'feedback', 'cy.md'), 'utf8'), /Cell \d+ \(exercise\): KernelDied: The kernel exited with code 1/);

@@ -48,6 +48,11 @@ describe(`ml against scikit-learn ${reference.sklearn}`, function () {
         assert.deepEqual(new ml.KNeighborsClassifier().fit(train.X, train.y).predict(test.X), entry.knnPredictions);
       });
 
+      it('fits logistic regression to the same optimum: probabilities within 1e-4', () => {
+        const model = new ml.Pipeline([new ml.StandardScaler(), new ml.LogisticRegression()]).fit(train.X, train.y);
+        model.predictProba(test.X.slice(0, 10)).forEach((row, i) => row.forEach((p, k) => assert.ok(Math.abs(p - entry.logisticRegressionProba[i][k]) < 1e-4, `proba[${i}][${k}]: ${p} vs ${entry.logisticRegressionProba[i][k]}`)));
+      });
+
       for (const [model, make] of Object.entries(MODELS)) {
         it(`${model}: held-out accuracy within 2 points of scikit-learn's`, () => {
           const ours = make().fit(train.X, train.y).score(test.X, test.y);
