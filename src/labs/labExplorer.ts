@@ -108,7 +108,6 @@ export class LabExplorer implements vscode.TreeDataProvider<Node> {
   private labItem(ref: LabRef, planned: boolean): vscode.TreeItem {
     const { lab } = ref;
     const item = new vscode.TreeItem(lab.title, vscode.TreeItemCollapsibleState.None);
-    item.id = `${ref.pack.root.toString()}#${lab.id}`;
     const progress = this.progress.progress(ref);
     const state = planned ? 'planned' : describe(progress);
     item.description = `${lab.minutes} min · ${state}`;

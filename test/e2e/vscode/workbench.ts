@@ -103,12 +103,15 @@ export class Workbench {
     }
   }
 
-  /** Shows the AI Lab view container from the activity bar. */
+  /** Shows the AI Lab view container from the activity bar (a window may have restored it already). */
   async showLabExplorer(): Promise<void> {
+    const container = this.page.locator('[id="workbench.view.extension.aielab"]').first();
     const item = this.page.locator('.activitybar .action-item a[aria-label^="AI Lab"]').first();
     await item.waitFor({ timeout: 30_000 });
-    if ((await item.getAttribute('aria-pressed')) !== 'true' && !(await item.evaluate((e) => e.parentElement?.classList.contains('checked')))) await item.click();
-    await this.page.locator('[id="workbench.view.extension.aielab"]').first().waitFor({ timeout: 30_000 });
+    // Clicking the icon of the view container already shown would hide it.
+    const shown = await container.waitFor({ timeout: 3000 }).then(() => true, () => false);
+    if (!shown) await item.click();
+    await container.waitFor({ timeout: 30_000 });
   }
 
   /** Waits for a row of the Lab Explorer whose accessible name matches; returns that name. */
