@@ -140,8 +140,8 @@ describe('AI Lab notebooks in VS Code', function () {
       assert.match(printed, new RegExp(`AI Engineering Lab is running at http://127\\.0\\.0\\.1:${port}/ with .*labs open\\.`));
       const page = await vscode.browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`http://127.0.0.1:${port}/`);
-      await page.getByRole('treeitem', { name: 'module-1-foundations' }).waitFor({ timeout: 60_000 });
-      await page.getByRole('treeitem', { name: 'data' }).waitFor();
+      await page.getByRole('treeitem', { name: 'module-1-foundations', exact: true }).waitFor({ timeout: 60_000 });
+      await page.getByRole('treeitem', { name: 'data', exact: true }).waitFor();
       await page.close();
     } finally {
       start.kill('SIGINT');
