@@ -54,50 +54,82 @@ export class DecisionTreeClassifier extends Classifier {
     const allFeatures = Array.from({ length: this.features }, (_, j) => j);
     const maxFeatures = Math.min(this.features, this.options.maxFeatures ?? this.features);
 
-    const build = (sample: number[], depth: number): number => {
-      const counts = new Array<number>(k).fill(0);
-      for (const i of sample) counts[codes[i] as number]! += 1;
-      const id = this.nodes.length;
-      this.nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: counts.map((c) => c / sample.length) });
-      const pure = counts.some((c) => c === sample.length);
-      if (pure || sample.length < minSplit || depth >= maxDepth) return id;
+    // Each feature's rows are sorted once; a split partitions those orders, keeping them sorted,
+    // so no node sorts again (positions index the sample, whose rows may repeat).
+    const m = rows.length;
+    const y = Int32Array.from(rows, (r) => codes[r] as number);
+    const columns = allFeatures.map((j) => Float64Array.from(rows, (r) => X[r]![j] as number));
+    const goesLeft = new Uint8Array(m);
+    const presorted = columns.map((column) => {
+      const order = Int32Array.from({ length: m }, (_, p) => p);
+      return order.sort((a, b) => (column[a] as number) - (column[b] as number) || a - b);
+    });
 
-      let best: { score: number; feature: number; threshold: number; cut: number; order: number[] } | undefined;
+    const build = (orders: Int32Array[], depth: number): number => {
+      const n = (orders[0] as Int32Array).length;
+      const counts = new Array<number>(k).fill(0);
+      for (const p of orders[0] as Int32Array) counts[y[p] as number]! += 1;
+      const id = this.nodes.length;
+      this.nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: counts.map((c) => c / n) });
+      const pure = counts.some((c) => c === n);
+      if (pure || n < minSplit || depth >= maxDepth) return id;
+
+      let best: { score: number; feature: number; threshold: number; cut: number } | undefined;
       let tried = 0;
+      const totalSq = counts.reduce((s, c) => s + c * c, 0);
       for (const feature of shuffled(allFeatures, random)) {
         if (tried >= maxFeatures) break;
-        const order = [...sample].sort((a, b) => (X[a]![feature] as number) - (X[b]![feature] as number));
-        const first = X[order[0] as number]![feature] as number;
-        const last = X[order[order.length - 1] as number]![feature] as number;
+        const order = orders[feature] as Int32Array;
+        const column = columns[feature] as Float64Array;
         tried++;
-        if (first === last) continue;
+        if (column[order[0] as number] === column[order[n - 1] as number]) continue;
         const left = new Array<number>(k).fill(0);
         const right = [...counts];
-        for (let p = 1; p < order.length; p++) {
-          const code = codes[order[p - 1] as number] as number;
+        let leftSq = 0;
+        let rightSq = totalSq;
+        for (let p = 1; p < n; p++) {
+          const code = y[order[p - 1] as number] as number;
+          leftSq += 2 * (left[code] as number) + 1;
+          rightSq -= 2 * (right[code] as number) - 1;
           left[code]! += 1;
           right[code]! -= 1;
-          const a = X[order[p - 1] as number]![feature] as number;
-          const b = X[order[p] as number]![feature] as number;
-          if (a === b || p < minLeaf || order.length - p < minLeaf) continue;
+          const a = column[order[p - 1] as number] as number;
+          const b = column[order[p] as number] as number;
+          if (a === b || p < minLeaf || n - p < minLeaf) continue;
           // Lower weighted Gini impurity ⇔ a larger sum of squared counts over each side's size.
-          const score = left.reduce((s, c) => s + c * c, 0) / p + right.reduce((s, c) => s + c * c, 0) / (order.length - p);
+          const score = leftSq / p + rightSq / (n - p);
           if (!best || score > best.score) {
             let threshold = a / 2 + b / 2;
             if (threshold === b) threshold = a;
-            best = { score, feature, threshold, cut: p, order };
+            best = { score, feature, threshold, cut: p };
           }
         }
       }
       if (!best) return id;
+      const chosen = orders[best.feature] as Int32Array;
+      for (let p = 0; p < n; p++) goesLeft[chosen[p] as number] = p < best.cut ? 1 : 0;
+      const lefts: Int32Array[] = [];
+      const rights: Int32Array[] = [];
+      for (const order of orders) {
+        const l = new Int32Array(best.cut);
+        const r = new Int32Array(n - best.cut);
+        let li = 0;
+        let ri = 0;
+        for (const p of order) {
+          if (goesLeft[p]) l[li++] = p;
+          else r[ri++] = p;
+        }
+        lefts.push(l);
+        rights.push(r);
+      }
       const node = this.nodes[id] as Node;
       node.feature = best.feature;
       node.threshold = best.threshold;
-      node.left = build(best.order.slice(0, best.cut), depth + 1);
-      node.right = build(best.order.slice(best.cut), depth + 1);
+      node.left = build(lefts, depth + 1);
+      node.right = build(rights, depth + 1);
       return id;
     };
-    build([...rows], 0);
+    build(presorted, 0);
   }
 
   protected probabilities(X: Matrix): number[][] {
