@@ -85,6 +85,23 @@ describe('lab packs in VS Code', function () {
     await wb.page.getByText(/"AI Engineering & Data Science" needs AI Engineering Lab \^9\.0\.0; this is 0\.1\.0/).first().waitFor({ timeout: 30_000 });
   });
 
+  it('runs the evaluation lab (M2-L5) with its charts, tables and checks', async () => {
+    cpSync(join(ROOT, 'labs'), vscode.folder, { recursive: true });
+    const wb = await vscode.openWorkspace({ width: 1400, height: 1400 });
+    await wb.showLabExplorer();
+    await wb.clickLab('Evaluation & metrics');
+    await wb.waitForKernel();
+    await wb.runAll();
+    await wb.waitForOutput('Quiz: 3 of 3 checks passed', 120_000, -2);
+    await wb.revealCell(14);
+    const frame = await wb.frameWith('canvas[aria-label*="roc (AUC"]', 60_000);
+    assert.ok(await frame.$('canvas[aria-label*="precision-recall (AP"]'), 'the precision-recall curve is drawn');
+    await wb.screenshot('lab M2-L5 - ROC and precision-recall curves');
+    await wb.revealCell(19);
+    await wb.waitForOutput('Screening at your threshold');
+    await wb.screenshot('lab M2-L5 - screening threshold check');
+  });
+
   it('explains a broken labpack.json in the explorer and, with the schema, in the editor', async () => {
     cpSync(join(ROOT, 'labs'), vscode.folder, { recursive: true });
     const manifest = JSON.parse(readFileSync(join(vscode.folder, 'labpack.json'), 'utf8'));

@@ -89,6 +89,9 @@ describe('metrics as outputs and their errors', () => {
     assert.equal(roc.kind, 'line');
     assert.equal(roc.xLabel, 'false positive rate');
     assert.match(roc.series[0]?.name ?? '', /^roc \(AUC 0\.835\)$/);
+    assert.deepEqual(roc.series[1]?.y, roc.series[1]?.x, 'the chance diagonal');
+    const calibration = toMimeBundle(metrics.calibrationCurve(binary.yTrue, binary.probs))[MIME.chart] as ChartPayload;
+    assert.deepEqual(calibration.series.map((s) => s.name), ['model', 'perfectly calibrated']);
   });
 
   it('says what is wrong with the input and how to fix it', () => {

@@ -24,7 +24,10 @@ export class Curve {
       'precision-recall': ['Precision-recall curve', 'recall', 'precision'],
       calibration: ['Calibration curve', 'mean predicted probability', 'fraction of positives'],
     }[this.kind];
-    return chart.line({ [`${this.kind === 'calibration' ? 'model' : this.kind}${area}`]: this.y }, { x: this.x, title, xLabel, yLabel });
+    const series: Record<string, number[]> = { [`${this.kind === 'calibration' ? 'model' : this.kind}${area}`]: this.y };
+    // The diagonal is what a calibrated model (or, for ROC, a coin) would draw.
+    if (this.kind !== 'precision-recall') series[this.kind === 'roc' ? 'chance' : 'perfectly calibrated'] = this.x;
+    return chart.line(series, { x: this.x, title, xLabel, yLabel });
   }
 }
 
