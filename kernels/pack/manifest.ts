@@ -4,6 +4,8 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import semver from 'semver';
+import { version as sdkVersion } from '../../package.json';
 import schema from '../../schemas/labpack.schema.json';
 import { JsonSyntaxError, parseJson } from '../notebook/json';
 
@@ -87,6 +89,14 @@ export function parseManifest(text: string): LabPack {
   }
   if (validateShape(json)) return json;
   throw new ManifestError(shapeProblems(validateShape.errors ?? []));
+}
+
+export const SDK_VERSION = sdkVersion;
+
+/** Whether this SDK is one the pack says it works with; a range that does not parse fits nothing. */
+export function sdkFits(pack: LabPack): 'fits' | 'other version' | 'bad range' {
+  if (!semver.validRange(pack.requires.aielab)) return 'bad range';
+  return semver.satisfies(SDK_VERSION, pack.requires.aielab, { includePrerelease: true }) ? 'fits' : 'other version';
 }
 
 /** Every lab of the pack in order, with its module. */

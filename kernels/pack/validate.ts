@@ -2,10 +2,8 @@
 // and field to fix, found in one pass so an author fixes them all at once.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import semver from 'semver';
-import { version as sdkVersion } from '../../package.json';
 import { NotebookFormatError, parseNotebook, type Notebook } from '../notebook/format';
-import { ManifestError, MANIFEST_FILE, readManifest, type Lab, type LabPack, type Problem } from './manifest';
+import { ManifestError, MANIFEST_FILE, readManifest, sdkFits, SDK_VERSION, type Lab, type LabPack, type Problem } from './manifest';
 import { roleProblems } from './roles';
 
 export interface PlannedLab {
@@ -41,10 +39,11 @@ export function validatePack(dir: string, options: ValidateOptions = {}): Valida
   const problem = (where: string, message: string) => result.problems.push({ where, message });
   const field = (path: string) => `${MANIFEST_FILE}: ${path}`;
 
-  if (!semver.validRange(pack.requires.aielab)) {
-    problem(field('requires.aielab'), `"${pack.requires.aielab}" is not a version range; write one like "^${sdkVersion}"`);
-  } else if (!semver.satisfies(sdkVersion, pack.requires.aielab, { includePrerelease: true })) {
-    problem(field('requires.aielab'), `the pack needs AI Engineering Lab ${pack.requires.aielab}, and this is ${sdkVersion}: update the extension and CLI (or widen the range if the pack works with ${sdkVersion})`);
+  const fit = sdkFits(pack);
+  if (fit === 'bad range') {
+    problem(field('requires.aielab'), `"${pack.requires.aielab}" is not a version range; write one like "^${SDK_VERSION}"`);
+  } else if (fit === 'other version') {
+    problem(field('requires.aielab'), `the pack needs AI Engineering Lab ${pack.requires.aielab}, and this is ${SDK_VERSION}: update the extension and CLI (or widen the range if the pack works with ${SDK_VERSION})`);
   }
 
   const modules = new Map<string, string>();

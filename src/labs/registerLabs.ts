@@ -1,7 +1,6 @@
 // Lab packs in VS Code: the Lab Explorer and its progress, exercise actions in notebooks, lab notes.
-import semver from 'semver';
 import * as vscode from 'vscode';
-import { version } from '../../package.json';
+import { sdkFits, SDK_VERSION } from '../../kernels/pack/manifest';
 import { registerExercises } from './exercises';
 import { LabExplorer, LABS_VIEW } from './labExplorer';
 import { newLabNote } from './labNotes';
@@ -36,6 +35,6 @@ export function registerLabs(context: vscode.ExtensionContext): vscode.Disposabl
 
 /** Packs written for another SDK version may use what this one lacks: say so above the tree. */
 function versionWarning(packs: LabPacks): string | undefined {
-  const misfits = packs.packs.flatMap(({ pack }) => (pack && semver.validRange(pack.requires.aielab) && !semver.satisfies(version, pack.requires.aielab, { includePrerelease: true }) ? [`"${pack.title}" needs AI Engineering Lab ${pack.requires.aielab}`] : []));
-  return misfits.length ? `${misfits.join('; ')}; this is ${version}. Update the extension, or some cells may fail.` : undefined;
+  const misfits = packs.packs.flatMap(({ pack }) => (pack && sdkFits(pack) === 'other version' ? [`"${pack.title}" needs AI Engineering Lab ${pack.requires.aielab}`] : []));
+  return misfits.length ? `${misfits.join('; ')}; this is ${SDK_VERSION}. Update the extension, or some cells may fail.` : undefined;
 }

@@ -1,5 +1,6 @@
 // Feature scaling and label encoding with scikit-learn's definitions (population standard
 // deviation; a constant feature is left unscaled instead of divided by zero).
+import { sortedLabels } from '../metrics/labels';
 import { checkMatrix, type Label, type Matrix } from './data';
 import type { Transformer } from './model';
 
@@ -78,7 +79,7 @@ export class LabelEncoder {
   classes: Label[] = [];
 
   fit(y: readonly Label[]): this {
-    this.classes = [...new Set(y)].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    this.classes = sortedLabels(y);
     return this;
   }
 

@@ -30,14 +30,6 @@ export class DecisionTreeClassifier extends Classifier {
     super();
   }
 
-  get depth(): number {
-    const depthOf = (i: number): number => {
-      const node = this.nodes[i] as Node;
-      return node.feature < 0 ? 0 : 1 + Math.max(depthOf(node.left), depthOf(node.right));
-    };
-    return this.nodes.length ? depthOf(0) : 0;
-  }
-
   protected train(X: Matrix, codes: readonly number[]): void {
     this.grow(X, codes, X.map((_, i) => i), seeded(this.options.seed ?? 0), this.classes);
   }
