@@ -9,4 +9,5 @@ export { progress, Progress, type ProgressOptions } from './display/progress';
 export { table, type TableOptions } from './display/table';
 export { checks, CheckFailed, type ChecksOptions } from './check/checks';
 export { digest, expect, Expectation, ExpectationFailed, type CloseOptions } from './check/expect';
+export { data, ColumnError, DataFrame, GroupBy, Series, type Aggregation, type CsvOptions, type DType, type MergeOptions, type OutlierOptions, type PivotOptions, type Scalar } from './data';
 export { ml, Classifier, type CrossValidation, type Estimator, type Grid, type GridSearch, type Split, type SplitOptions, type Transformer } from './ml';
