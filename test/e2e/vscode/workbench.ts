@@ -249,6 +249,16 @@ export class Workbench {
     throw new Error(`no webview shows ${selector} within ${timeoutMs / 1000} s`);
   }
 
+  /** The titles of the editor tabs open in every group. */
+  async tabTitles(): Promise<string[]> {
+    return this.page.locator('.tabs-container .tab .label-name').allInnerTexts();
+  }
+
+  /** Brings the editor tab with this title to the front of its group. */
+  async clickTab(title: string): Promise<void> {
+    await this.page.locator('.tabs-container .tab', { has: this.page.locator('.label-name', { hasText: title }) }).first().click();
+  }
+
   /** Waits (a few seconds at most) until no cell shows the spinner of a running execution. */
   async cellsSettled(): Promise<void> {
     await this.page.locator('.notebook-editor .codicon-modifier-spin').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
