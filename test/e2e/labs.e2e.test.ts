@@ -73,7 +73,7 @@ describe('lab packs in VS Code', function () {
     await wb.showLabExplorer();
     assert.equal(await wb.waitForLab('AI lifecycle'), 'AI lifecycle & terminology, 60 minutes, not started');
     assert.equal(await wb.waitForLab('AI tooling'), 'AI tooling landscape, 45 minutes, not started');
-    assert.equal(await wb.waitForLab('Data exploration'), 'Data exploration, 60 minutes, planned');
+    assert.equal(await wb.waitForLab('Deep learning'), 'Deep learning: text classification, 75 minutes, planned');
     await wb.clickLab('AI tooling landscape');
     await wb.waitForKernel();
     await wb.revealCell(7);
@@ -100,6 +100,23 @@ describe('lab packs in VS Code', function () {
     await wb.revealCell(19);
     await wb.waitForOutput('Screening at your threshold');
     await wb.screenshot('lab M2-L5 - screening threshold check');
+  });
+
+  it('runs the data exploration lab (M2-L1): DataFrame tables, grouped plots and checks', async () => {
+    cpSync(join(ROOT, 'labs'), vscode.folder, { recursive: true });
+    const wb = await vscode.openWorkspace({ width: 1400, height: 1400 });
+    await wb.showLabExplorer();
+    await wb.clickLab('Data exploration');
+    await wb.waitForKernel();
+    await wb.runAll();
+    await wb.waitForOutput('Quiz: 3 of 3 checks passed', 120_000, -2);
+    await wb.revealCell(6);
+    await wb.waitForOutput('8 rows × 5 columns');
+    await wb.screenshot('lab M2-L1 - describe');
+    await wb.revealCell(31);
+    const frame = await wb.frameWith('canvas[aria-label*="body_mass_g by species"]', 60_000);
+    assert.ok(await frame.$('canvas[aria-label*="body_mass_g against flipper_length_mm"]'), 'the scatter plot is drawn');
+    await wb.screenshot('lab M2-L1 - plots by species');
   });
 
   it('explains a broken labpack.json in the explorer and, with the schema, in the editor', async () => {
