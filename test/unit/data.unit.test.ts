@@ -125,6 +125,15 @@ describe('data', () => {
     assert.deepEqual(data.readJson(join(dir, 'lines.json')).toRecords(), [{ a: 1 }, { a: null }]);
   });
 
+  it('lets every row decide a CSV column’s type, as pandas does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aielab-data-'));
+    const lines = Array.from({ length: 300 }, (_, i) => `${i},${i < 250 ? '' : i / 2},${i === 280 ? 'x' : i}`);
+    writeFileSync(join(dir, 'late.csv'), `id,late,text\n${lines.join('\n')}\n`);
+    const late = data.readCsv(join(dir, 'late.csv'));
+    assert.deepEqual(late.dtypes, { id: 'int64', late: 'float64', text: 'string' });
+    assert.equal(late.col('late').sum(), Array.from({ length: 50 }, (_, i) => (250 + i) / 2).reduce((a, b) => a + b));
+  });
+
   it('samples the same rows for the same seed', () => {
     const penguins = data.readJson(penguinsFile);
     assert.deepEqual(penguins.sample(5, { seed: 3 }).toRecords(), penguins.sample(5, { seed: 3 }).toRecords());

@@ -104,9 +104,8 @@ export class DataFrame {
     const pl = polars();
     const columns = options.subset ? [...options.subset] : this.columns;
     checkColumns(columns, this.columns, 'dropna');
-    const present = columns.map((c) => pl.col(c).isNotNull());
-    const keep = present.reduce((a, b) => (options.how === 'all' ? a.or(b) : a.and(b)));
-    return new DataFrame(this.inner.filter(keep));
+    if (options.how !== 'all') return new DataFrame(this.inner.dropNulls(columns));
+    return new DataFrame(this.inner.filter(columns.map((c) => pl.col(c).isNotNull()).reduce((a, b) => a.or(b))));
   }
 
   /** Rows where `mask` is true, as `df[mask]`: `df.filter(df.col("body_mass_g").gt(4000))`. */

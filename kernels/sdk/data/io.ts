@@ -2,6 +2,7 @@
 // paths start at the notebook's folder. Missing values are read as pandas reads them.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dtypeOf } from './dtypes';
 import { polars, type PlFrame } from './polars';
 
 export interface CsvOptions {
@@ -11,16 +12,28 @@ export interface CsvOptions {
   naValues?: readonly string[];
 }
 
+/** polars' default: the rows that decide column types on the first read. */
+const SAMPLE_ROWS = 100;
+
 // pandas.read_csv's default na_values.
 const PANDAS_NA = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null'];
 
 export function readCsv(path: string, options: CsvOptions = {}): PlFrame {
   const file = existing(path, 'readCsv');
-  const bytes = readFileSync(file);
+  const read = (inferSchemaLength: number) => polars().readCSV(file, { sep: options.separator ?? ',', nullValues: [...(options.naValues ?? PANDAS_NA)], inferSchemaLength });
   try {
-    // Every row decides its column's type, as in pandas: a float on row 10,000 makes the column float.
-    const rows = countLines(bytes) + 1;
-    return polars().readCSV(bytes, { sep: options.separator ?? ',', nullValues: [...(options.naValues ?? PANDAS_NA)], inferSchemaLength: rows });
+    // Types come from the first rows (fast). pandas looks at every row: when a later row does not
+    // fit (a float in an integer column) or the first rows of a column are all missing, read
+    // again with every row deciding its column's type.
+    let frame: PlFrame;
+    try {
+      frame = read(SAMPLE_ROWS);
+    } catch {
+      return read(countLines(file) + 1);
+    }
+    const sample = frame.head(SAMPLE_ROWS);
+    const undecided = frame.getColumns().some((s) => dtypeOf(s) === 'string' && sample.getColumn(s.name).nullCount() === sample.height && s.nullCount() < s.len());
+    return undecided ? read(countLines(file) + 1) : frame;
   } catch (error) {
     throw new Error(`readCsv: ${file} is not a CSV this can read: ${(error as Error).message.split('\n')[0]}. Check the separator (options.separator) and that every row has the same number of fields.`);
   }
@@ -59,7 +72,8 @@ export function writeCsv(frame: PlFrame, path: string): string {
   return file;
 }
 
-function countLines(bytes: Buffer): number {
+function countLines(file: string): number {
+  const bytes = readFileSync(file);
   let lines = 0;
   for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
   return lines;

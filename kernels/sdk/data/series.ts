@@ -7,6 +7,7 @@ import { table } from '../display/table';
 import { dtypeOf, isNumeric, polarsType, type DType } from './dtypes';
 import { polars, type Expr, type PlSeries } from './polars';
 import { DataFrame } from './frame';
+import { sampleVariance } from './summary';
 
 export type Scalar = number | string | boolean | null;
 type Operand = Series | Scalar;
@@ -57,11 +58,13 @@ export class Series {
   }
 
   sum(): number {
-    return this.number('sum', (c) => c.sum()) ?? 0;
+    this.requireNumeric('sum');
+    return Number(this.numbers().sum() ?? 0);
   }
 
   mean(): number | null {
-    return this.number('mean', (c) => c.mean());
+    this.requireNumeric('mean');
+    return this.count() ? Number(this.numbers().mean()) : null;
   }
 
   median(): number | null {
@@ -70,25 +73,28 @@ export class Series {
 
   /** Sample standard deviation (ddof = 1), as pandas. */
   std(): number | null {
-    return this.number('std', (c) => c.std());
+    const variance = this.var();
+    return variance === null ? null : Math.sqrt(variance);
   }
 
   var(): number | null {
-    return this.number('var', (c) => c.var());
+    this.requireNumeric('var');
+    return sampleVariance(this.inner);
   }
 
   min(): Scalar {
-    return this.scalar((c) => c.min());
+    return this.count() ? scalar(this.inner.min()) : null;
   }
 
   max(): Scalar {
-    return this.scalar((c) => c.max());
+    return this.count() ? scalar(this.inner.max()) : null;
   }
 
   /** The q-quantile (0 ≤ q ≤ 1) by linear interpolation, as pandas and numpy. */
   quantile(q: number): number | null {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be between 0 and 1; got ${q}.`);
-    return this.number('quantile', (c) => c.quantile(q, 'linear'));
+    this.requireNumeric('quantile');
+    return this.count() ? Number(this.inner.quantile(q, 'linear')) : null;
   }
 
   /** Distinct values in order of appearance, missing values left out. */
@@ -219,15 +225,9 @@ export class Series {
     if (!isNumeric(this.inner) && this.dtype !== 'bool') throw new TypeError(`${where}: column "${this.name}" is ${this.dtype}, not numbers. Convert it with astype("float64") or pick a numeric column.`);
   }
 
-  private number(where: string, fn: (c: Expr) => Expr): number | null {
-    this.requireNumeric(where);
-    const value = this.scalar(fn);
-    return value === null ? null : Number(value);
-  }
-
-  private scalar(fn: (c: Expr) => Expr): Scalar {
-    const value = this.map1(fn).inner.get(0) as Scalar | bigint;
-    return typeof value === 'bigint' ? Number(value) : (value ?? null);
+  /** true/false as 1/0, so that sum() counts and mean() gives a share. */
+  private numbers(): PlSeries {
+    return this.dtype === 'bool' ? this.inner.cast(polars().Int64) : this.inner;
   }
 
   private map1(fn: (c: Expr) => Expr): Series {
@@ -255,4 +255,8 @@ export class Series {
     this.requireNumeric('arithmetic');
     return this.operand(other, fn);
   }
+}
+
+function scalar(value: unknown): Scalar {
+  return typeof value === 'bigint' ? Number(value) : ((value ?? null) as Scalar);
 }
