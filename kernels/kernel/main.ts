@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as sdk from '../sdk';
 import { useDisplaySink } from '../sdk/display/display';
+import { useInterruptHook } from '../sdk/runtime';
 import { CELL_RUNTIME } from '../transpile/cellRuntime';
 import { trackCellTimers } from './cellTimers';
 import { CellScripts, ErrorReporter } from './errorReport';
@@ -58,6 +59,8 @@ useDisplaySink({
   update: (displayId, data) => executor.emit({ kind: 'update', displayId, data }),
 });
 trackCellTimers(() => executor.running);
+// SDK work the cell started (a model training) hears the interrupt too and stops cleanly.
+useInterruptHook((stop) => executor.running?.onInterrupt(stop));
 process.on('uncaughtException', (err) => executor.uncaught(err));
 process.on('unhandledRejection', (reason) => executor.uncaught(reason));
 // Ctrl+C in a terminal reaches the kernel too; the client decides what it means.

@@ -1,0 +1,34 @@
+// `nn`: neural networks with TensorFlow.js on the best backend this machine has: build with
+// nn.layers (seeded), train with nn.fit (live chart, early stopping, Interrupt keeps the weights),
+// save and load checkpoints, see which backend runs and how much tensor memory is held.
+import { backend } from './backend';
+import { load, save } from './checkpoint';
+import { fit } from './fit';
+import { layers, seed } from './layers';
+import { tf, type TF } from './tf';
+
+type SequentialLayers = NonNullable<NonNullable<Parameters<TF['sequential']>[0]>['layers']>;
+
+export const nn = {
+  /** The backend training runs on, and why better ones were not taken (shows as a table). */
+  backend,
+  seed,
+  layers,
+  /** A model from a list of layers, as tf.sequential / keras.Sequential. */
+  sequential: (list: SequentialLayers) => tf().sequential({ layers: list }),
+  fit,
+  save,
+  load,
+  /** Tensors and bytes TensorFlow.js holds now: a number that grows run after run means a leak. */
+  memory: () => {
+    const { numTensors, numBytes } = tf().memory();
+    return { tensors: numTensors, bytes: numBytes };
+  },
+  /** TensorFlow.js itself, for what nn does not wrap (tensors, ops, the functional API). */
+  get tf() {
+    return tf();
+  },
+};
+
+export { BackendReport, type BackendName } from './backend';
+export type { FitOptions, FitResult } from './fit';

@@ -1,0 +1,14 @@
+// TensorFlow.js behind `nn`, loaded on first use (it takes ~100 ms to load, which a notebook that
+// never trains should not pay at kernel start). The native backends, when installed, attach to this
+// same copy, so there is one engine and one set of tensors.
+import type * as Tf from '@tensorflow/tfjs';
+
+export type TF = typeof Tf;
+export type { Tensor, LayersModel, Sequential, History, Logs } from '@tensorflow/tfjs';
+
+let loaded: TF | undefined;
+
+export function tf(): TF {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loaded ??= require('@tensorflow/tfjs') as TF);
+}

@@ -1,0 +1,130 @@
+// `nn` on the backend this machine has (wasm here), and its choice of backend with candidates that
+// fail the way tfjs-node does when libtensorflow could not be installed.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nn } from '../../kernels/sdk';
+import { selectBackend, type Candidate } from '../../kernels/sdk/nn/backend';
+import { tf } from '../../kernels/sdk/nn/tf';
+import { useInterruptHook } from '../../kernels/sdk/runtime';
+
+/** Two noisy classes in 4 features, separable by a plane. */
+function blobs(n: number, seed = 1) {
+  let s = seed;
+  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const x = Array.from({ length: n }, (_, i) => Array.from({ length: 4 }, () => random() * 2 - 1 + (i % 2 ? 0.8 : -0.8)));
+  return { x, y: x.map((_, i) => i % 2) };
+}
+
+function model(seed: number, dropout = 0) {
+  nn.seed(seed);
+  const m = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nn.layers.dropout({ rate: dropout }), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+  m.compile({ optimizer: nn.tf.train.adam(0.05), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  return m;
+}
+
+const weights = (m: ReturnType<typeof model>) => m.getWeights().map((w) => Array.from(w.dataSync()));
+
+describe('nn', function () {
+  this.timeout(60_000);
+  const { x, y } = blobs(400);
+
+  it('falls back past backends that fail to load, saying why, and honours a forced one', async () => {
+    const fake = (name: Candidate['name'], load: () => Promise<boolean>): Candidate => ({ name, load, device: async () => `${name} device` });
+    const missing = Object.assign(new Error("Cannot find module '@tensorflow/tfjs-node-gpu'"), { code: 'MODULE_NOT_FOUND' });
+    const candidates = [
+      fake('tensorflow-gpu', async () => Promise.reject(missing)),
+      fake('tensorflow', async () => Promise.reject(new Error('libtensorflow.so.2: cannot open shared object file\n at dlopen'))),
+      fake('wasm', async () => false),
+      fake('cpu', async () => tf().setBackend('cpu')),
+    ];
+    const report = await selectBackend(tf(), candidates);
+    assert.equal(report.name, 'cpu');
+    assert.deepEqual(report.skipped.map((s) => s.name), ['tensorflow-gpu', 'tensorflow', 'wasm']);
+    assert.match(report.skipped[0]?.reason ?? '', /@tensorflow\/tfjs-node-gpu is not installed/);
+    assert.equal(report.skipped[1]?.reason, 'libtensorflow.so.2: cannot open shared object file');
+    assert.equal((await selectBackend(tf(), candidates, 'cpu')).skipped[0]?.reason, 'not tried: AIELAB_NN_BACKEND=cpu');
+    await assert.rejects(selectBackend(tf(), candidates, 'tpu'), /AIELAB_NN_BACKEND=tpu is not a backend\. Use one of tensorflow-gpu, tensorflow, wasm, cpu, or auto/);
+    await assert.rejects(selectBackend(tf(), candidates.slice(0, 2)), /No TensorFlow\.js backend starts here/);
+  });
+
+  it('trains on the best backend here (wasm: no libtensorflow on this machine) and says so', async () => {
+    await tf().setBackend('wasm').catch(() => undefined);
+    const report = await nn.backend();
+    assert.ok(['tensorflow-gpu', 'tensorflow', 'wasm'].includes(report.name), report.summary);
+    const m = model(1);
+    const result = await nn.fit(m, x, y, { epochs: 15, title: false });
+    assert.equal(result.epochs, 15);
+    assert.ok((result.history.acc?.at(-1) ?? 0) > 0.9, `accuracy ${result.history.acc?.at(-1)}`);
+  });
+
+  it('is reproducible: the same seed gives the same weights, shuffling and dropout', async () => {
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const m = model(7, 0.3);
+      await nn.fit(m, x, y, { epochs: 3, title: false });
+      runs.push(weights(m));
+    }
+    assert.deepEqual(runs[0], runs[1]);
+    assert.notDeepEqual(weights(model(7)), weights(model(8)));
+  });
+
+  it('stops early and restores the best weights, with a learning-rate schedule', async () => {
+    const m = model(3);
+    const result = await nn.fit(m, x, y, { epochs: 40, validationSplit: 0.25, earlyStopping: { patience: 2, monitor: 'val_loss' }, learningRate: (epoch) => 0.05 * 0.5 ** epoch, title: false });
+    assert.equal(result.stopped, 'early stopping');
+    assert.ok(result.epochs < 40);
+    assert.deepEqual(result.history.lr?.slice(0, 3), [0.05, 0.025, 0.0125]);
+    const losses = result.history.val_loss as number[];
+    assert.equal(result.bestEpoch, losses.indexOf(Math.min(...losses)) + 1);
+  });
+
+  it('stops at the next batch when the cell is interrupted, keeping the weights learned so far', async () => {
+    let interrupt: (() => void) | undefined;
+    useInterruptHook((stop) => (interrupt = stop));
+    try {
+      const m = model(5);
+      const before = weights(m);
+      const training = nn.fit(m, x, y, { epochs: 1000, batchSize: 8, title: false });
+      await new Promise((r) => setTimeout(r, 300));
+      interrupt?.();
+      const result = await training;
+      assert.equal(result.stopped, 'interrupted');
+      assert.ok(result.epochs < 1000);
+      assert.notDeepEqual(weights(m), before, 'the weights learned before the interrupt are kept');
+      assert.equal((m.predict(nn.tf.tensor([x[0] as number[]])) as { shape: number[] }).shape[1], 2, 'the model still predicts');
+    } finally {
+      useInterruptHook(() => undefined);
+    }
+  });
+
+  it('saves and loads a checkpoint in the tfjs format, and does not leak tensors run after run', async () => {
+    const m = model(2);
+    await nn.fit(m, x, y, { epochs: 2, title: false });
+    const dir = await nn.save(m, join(mkdtempSync(join(tmpdir(), 'aielab-nn-')), 'checkpoint'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    assert.equal(manifest.format, 'layers-model');
+    assert.deepEqual(manifest.weightsManifest[0].paths, ['weights.bin']);
+    const loaded = await nn.load(dir);
+    assert.deepEqual(weights(loaded as never), weights(m));
+    await assert.rejects(nn.load(join(dir, 'nope')), /no model\.json in .*nope\. Save one with nn\.save/);
+
+    const held = nn.memory().tensors;
+    for (let i = 0; i < 3; i++) await nn.fit(m, x, y, { epochs: 1, title: false });
+    assert.equal(nn.memory().tensors, held);
+  });
+
+  it('trains an Embedding layer on wasm, whose gradient needs the UnsortedSegmentSum kernel added here', async () => {
+    await nn.backend();
+    const ids = tf().tensor1d([0, 2, 0, 1], 'int32');
+    const values = tf().tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    assert.deepEqual(tf().unsortedSegmentSum(values, ids, 3).arraySync(), [[6, 8], [7, 8], [3, 4]]);
+    nn.seed(0);
+    const m = nn.sequential([nn.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 3 }), nn.layers.globalAveragePooling1d(), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+    m.compile({ optimizer: nn.tf.train.adam(0.1), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const seqs = Array.from({ length: 60 }, (_, i) => [i % 20, i % 20, 0]);
+    const result = await nn.fit(m, seqs, seqs.map((s) => (s[0] as number) % 2), { epochs: 30, title: false });
+    assert.ok((result.history.acc?.at(-1) ?? 0) > 0.9, `accuracy ${result.history.acc?.at(-1)}`);
+  });
+});
