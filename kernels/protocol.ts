@@ -97,5 +97,14 @@ export const Execute = new RequestType<ExecuteParams, ExecuteResult, void>('kern
 /** Stops the running cell, if any; resolves `true` when there was one to stop. */
 export const Interrupt = new RequestType0<boolean, void>('kernel/interrupt');
 export const Shutdown = new RequestType0<void, void>('kernel/shutdown');
+/** Where `nn` trains, sent once the SDK has chosen a backend (on first use of nn). */
+export interface ComputeInfo {
+  backend: string;
+  device: string;
+  /** Each better backend that was not taken, and why. */
+  skipped: Array<{ name: string; reason: string }>;
+}
+
+export const ComputeNotification = new NotificationType<ComputeInfo>('kernel/compute');
 /** Sent before the `execute` response of its cell, or later for output of a cell's timers. */
 export const OutputNotification = new NotificationType<OutputParams>('kernel/output');

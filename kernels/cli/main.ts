@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { NotebookFormatError } from '../notebook/format';
 import { convertCommand } from './convert';
+import { doctorCommand } from './doctor';
 import { newCommand, packCommand } from './pack';
 import { runCommand } from './run';
 import { HELP, UsageError } from './usage';
@@ -55,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'pack':
       return packCommand(rest);
+    case 'doctor':
+      return doctorCommand();
     case 'new':
       return newCommand(rest);
     default:

@@ -24,6 +24,11 @@ Usage:
       Converts between .ipynb (Jupyter nbformat 4) and .aielab, either way, keeping sources,
       markdown, outputs, execution counts, cell ids and cell metadata.
 
+  aielab doctor
+      Says what this machine gives the kernel: Node.js, the cell compiler, the DataFrame
+      library, and the TensorFlow.js backend nn trains on (CUDA, native, wasm or plain
+      JavaScript) with the reason each faster one is not used. AIELAB_NN_BACKEND forces one.
+
   aielab pack validate <folder> [--strict]
       Checks a lab pack: labpack.json against its schema, unique ids, prerequisites, that every
       notebook parses and its cell roles make sense, that shipped datasets exist. Labs whose

@@ -7,8 +7,8 @@ import type { Socket } from 'node:net';
 import { Emitter, type Event } from 'vscode-jsonrpc';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
-  Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, Shutdown,
-  type ExecuteResult, type KernelInfo, type OutputEvent, type OutputParams,
+  ComputeNotification, Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, Shutdown,
+  type ComputeInfo, type ExecuteResult, type KernelInfo, type OutputEvent, type OutputParams,
 } from '../protocol';
 import { KernelDiedError, type KernelExit } from './kernelExit';
 
@@ -45,6 +45,7 @@ export class KernelProcess {
   private readonly exitEmitter = new Emitter<KernelExit>();
   private readonly lateEmitter = new Emitter<LateOutput>();
   private readonly rawEmitter = new Emitter<string>();
+  private readonly computeEmitter = new Emitter<ComputeInfo>();
   private nextExecutionId = 1;
   private stderrTail = '';
   private stopping = false;
@@ -55,11 +56,14 @@ export class KernelProcess {
   readonly onDidChangeState: Event<KernelState> = this.stateEmitter.event;
   readonly onDidExit: Event<KernelExit> = this.exitEmitter.event;
   readonly onLateOutput: Event<LateOutput> = this.lateEmitter.event;
+  /** Where `nn` trains, once a notebook has used it. */
+  readonly onCompute: Event<ComputeInfo> = this.computeEmitter.event;
   /** What the process itself printed while no cell was running (native code, fatal errors). */
   readonly onRawOutput: Event<string> = this.rawEmitter.event;
 
   private constructor(private readonly child: ChildProcess, private readonly connection: MessageConnection) {
     connection.onNotification(OutputNotification, (params) => this.route(params));
+    connection.onNotification(ComputeNotification, (info) => this.computeEmitter.fire(info));
     child.stdout?.on('data', (data: Buffer) => this.raw('stdout', data.toString()));
     child.stderr?.on('data', (data: Buffer) => {
       const text = data.toString();

@@ -5,9 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as sdk from '../sdk';
 import { useDisplaySink } from '../sdk/display/display';
-import { useInterruptHook } from '../sdk/runtime';
+import { useComputeSink, useInterruptHook, useSelfStopping } from '../sdk/runtime';
 import { CELL_RUNTIME } from '../transpile/cellRuntime';
-import { trackCellTimers } from './cellTimers';
+import { runSelfStopping, trackCellTimers } from './cellTimers';
 import { CellScripts, ErrorReporter } from './errorReport';
 import { Executor } from './executor';
 import { ModuleLoader, pickNamed } from './moduleLoader';
@@ -61,6 +61,8 @@ useDisplaySink({
 trackCellTimers(() => executor.running);
 // SDK work the cell started (a model training) hears the interrupt too and stops cleanly.
 useInterruptHook((stop) => executor.running?.onInterrupt(stop));
+useComputeSink((info) => send({ type: 'compute', info }));
+useSelfStopping(runSelfStopping);
 process.on('uncaughtException', (err) => executor.uncaught(err));
 process.on('unhandledRejection', (reason) => executor.uncaught(reason));
 // Ctrl+C in a terminal reaches the kernel too; the client decides what it means.

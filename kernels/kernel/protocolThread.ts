@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { version } from '../../package.json';
 import {
-  Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, Shutdown,
+  ComputeNotification, Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, Shutdown,
   type ExecuteParams, type ExecuteResult, type KernelInfo,
 } from '../protocol';
 import { CellSyntaxError, compileCell } from '../transpile/compileCell';
@@ -77,6 +77,8 @@ port.on('message', (message: FromExecutionThread) => {
   } else if (message.type === 'done') {
     inFlight.get(message.seq)?.(message.result);
     inFlight.delete(message.seq);
+  } else if (message.type === 'compute') {
+    void connection.sendNotification(ComputeNotification, message.info);
   } else {
     outputs.flush();
     void lastWrite.finally(() => {

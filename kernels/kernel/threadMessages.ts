@@ -1,7 +1,7 @@
 // Messages between the kernel's two threads. The protocol thread owns the JSON-RPC connection and
 // compiles cells; the execution thread (the process's main thread) runs them, so a busy cell never
 // stops the kernel from answering, streaming output or taking an interrupt.
-import type { ExecuteResult, OutputEvent } from '../protocol';
+import type { ComputeInfo, ExecuteResult, OutputEvent } from '../protocol';
 import type { CompiledCell } from '../transpile/compileCell';
 
 /** Slots of the Int32Array over the shared buffer both threads hold. */
@@ -39,4 +39,5 @@ export type FromExecutionThread =
   | { type: 'output'; executionId: number; cellId: string; output: OutputEvent }
   | { type: 'done'; seq: number; result: ExecuteResult }
   /** The process is about to exit: write out what is queued, then set FLAG.flushed. */
+  | { type: 'compute'; info: ComputeInfo }
   | { type: 'flush' };

@@ -10,6 +10,6 @@ export { table, type TableOptions } from './display/table';
 export { checks, CheckFailed, type ChecksOptions } from './check/checks';
 export { digest, expect, Expectation, ExpectationFailed, type CloseOptions } from './check/expect';
 export { data, ColumnError, DataFrame, GroupBy, Series, type Aggregation, type CsvOptions, type DType, type MergeOptions, type OutlierOptions, type PivotOptions, type Scalar } from './data';
-export { nn, BackendReport, type BackendName, type FitOptions, type FitResult } from './nn';
+export { nn, BackendReport, FitResult, type BackendName, type FitOptions } from './nn';
 export { text, TfIdf, Vocabulary, type PadOptions, type TfIdfOptions, type TokenizeOptions, type VocabularyOptions } from './text';
 export { ml, Classifier, type CrossValidation, type Estimator, type Grid, type GridSearch, type Split, type SplitOptions, type Transformer } from './ml';

@@ -9,11 +9,13 @@ export function kernelStartOptions(notebook: vscode.NotebookDocument): KernelSta
   const config = vscode.workspace.getConfiguration('aielab.kernel', notebook.uri);
   const runtime = config.get<string>('runtimePath')?.trim();
   const memoryLimit = config.get<number>('memoryLimitMB') ?? 0;
+  const backend = vscode.workspace.getConfiguration('aielab.nn', notebook.uri).get<string>('backend') ?? 'auto';
   return {
     notebookPath: notebookPath(notebook),
     clientName: `VS Code ${vscode.version}`,
     ...(runtime ? { runtime } : {}),
     runtimeArgs: memoryLimit > 0 ? [`--max-old-space-size=${Math.round(memoryLimit)}`] : [],
+    ...(backend !== 'auto' ? { env: { AIELAB_NN_BACKEND: backend } } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { KernelDiedError } from '../../kernels/client/kernelExit';
 import type { KernelProcess, LateOutput } from '../../kernels/client/kernelProcess';
+import type { ComputeInfo } from '../../kernels/protocol';
 import type { DisplayUpdate, ErrorOutput, OutputEvent } from '../../kernels/protocol';
 import { CellOutputWriter, type DisplayTarget } from './cellOutputWriter';
 
@@ -40,8 +41,11 @@ export class KernelSession implements vscode.Disposable {
   private readonly waiting = new Set<vscode.NotebookCellExecution>();
   private readonly finished = new WeakMap<vscode.NotebookCell, Finished>();
   private readonly displays = new Map<string, DisplayTarget>();
+  /** Cells whose execution is writing its last outputs: later output waits for it to end. */
+  private readonly ending = new Map<vscode.NotebookCell, Promise<void>>();
   private running: Running | undefined;
   private currentState: SessionState = 'not started';
+  private computeInfo: ComputeInfo | undefined;
   private readonly stateEmitter = new vscode.EventEmitter<SessionState>();
   readonly onDidChangeState = this.stateEmitter.event;
 
@@ -49,6 +53,11 @@ export class KernelSession implements vscode.Disposable {
 
   get state(): SessionState {
     return this.currentState;
+  }
+
+  /** Where this notebook's `nn` trains, once it has trained. */
+  get compute(): ComputeInfo | undefined {
+    return this.computeInfo;
   }
 
   async info(): Promise<KernelProcess['info'] | undefined> {
@@ -113,9 +122,14 @@ export class KernelSession implements vscode.Disposable {
     } finally {
       this.running = undefined;
     }
-    await writer.flushed();
-    const endTime = Date.now();
-    execution.end(ok, endTime);
+    let endTime = 0;
+    const ended = writer.flushed().then(() => {
+      endTime = Date.now();
+      execution.end(ok, endTime);
+      this.ending.delete(cell);
+    });
+    this.ending.set(cell, ended);
+    await ended;
     this.finished.set(cell, { order: execution.executionOrder, success: ok, startTime, endTime });
     if (this.currentState === 'busy') this.setState('idle');
     if (!ok) this.cancelWaiting();
@@ -130,6 +144,11 @@ export class KernelSession implements vscode.Disposable {
         if (this.kernel !== starting) return;
         this.setState('idle');
         kernel.onLateOutput((late) => this.lateOutput(late));
+        kernel.onCompute((info) => {
+          this.computeInfo = info;
+          this.host.log.info(`nn trains on ${info.backend} (${info.device})${info.skipped.map((s) => `; not ${s.name}: ${s.reason}`).join('')}`);
+          this.stateEmitter.fire(this.currentState);
+        });
         kernel.onRawOutput((text) => this.host.log.info(`kernel: ${text.trimEnd()}`));
         kernel.onDidExit((exit) => {
           if (this.kernel !== starting || exit.expected) return;
@@ -174,6 +193,12 @@ export class KernelSession implements vscode.Disposable {
 
   /** Writes into a cell that is not running, keeping its execution order and status. */
   private writeLater(cell: vscode.NotebookCell, output: OutputEvent): void {
+    // An interrupted training reports "stopped" just after its cell ends: after the end, not lost in it.
+    const ending = this.ending.get(cell);
+    if (ending) {
+      void ending.then(() => this.writeLater(cell, output));
+      return;
+    }
     if (this.running?.execution.cell === cell) {
       this.running.writer.write(output);
       return;

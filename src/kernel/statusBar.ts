@@ -1,5 +1,6 @@
-// The status bar item for the active .aielab notebook: the kernel's state, its runtime on hover,
-// and a click to its log.
+// The status bar item for the active .aielab notebook: the kernel's state and, once the notebook
+// has trained, the nn backend; the runtime and why better backends were not taken on hover; a
+// click to its log.
 import * as vscode from 'vscode';
 import { NOTEBOOK_TYPE } from '../notebook/serializer';
 import type { KernelController } from './controller';
@@ -40,10 +41,12 @@ export class KernelStatusBar implements vscode.Disposable {
     }
     const session = this.kernels.existingSession(notebook);
     const look = LOOK[session?.state ?? 'not started'];
-    this.item.text = `${look.icon} AI Lab: ${look.text}`;
+    const compute = session?.compute;
+    this.item.text = `${look.icon} AI Lab: ${look.text}${compute ? ` · ${compute.backend}` : ''}`;
     const info = await session?.info();
+    const trains = compute ? ` nn trains on ${compute.backend}: ${compute.device}.${compute.skipped.map((s) => ` Not ${s.name}: ${s.reason}.`).join('')}` : '';
     this.item.tooltip = info
-      ? `AI Lab (TypeScript) kernel ${info.kernelVersion} on ${info.runtime}, pid ${info.pid}. Click for the kernel log.`
+      ? `AI Lab (TypeScript) kernel ${info.kernelVersion} on ${info.runtime}, pid ${info.pid}.${trains} Click for the kernel log.`
       : 'AI Lab (TypeScript) kernel: starts when a cell runs. Click for the kernel log.';
     this.item.show();
   }

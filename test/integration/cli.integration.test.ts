@@ -198,6 +198,21 @@ describe('aielab CLI', () => {
     assert.match(wrong.stderr, /convert goes from \.ipynb to \.aielab or from \.aielab to \.ipynb/);
   });
 
+  it('says with doctor which nn backend this machine trains on and why not a faster one, and takes a forced one', function () {
+    this.timeout(60_000);
+    const ran = aielab(['doctor']);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.match(ran.stdout, /✓ runtime {4}Node\.js \d+/);
+    assert.match(ran.stdout, /✓ data {7}nodejs-polars loads/);
+    assert.match(ran.stdout, /✓ nn {9}trains on (wasm|tensorflow|tensorflow-gpu) · /);
+    assert.match(ran.stdout, /not tensorflow-gpu: /, 'a machine without CUDA says why not the GPU');
+    const forced = spawnSync(process.execPath, [CLI, 'doctor'], { encoding: 'utf8', env: { ...process.env, AIELAB_NN_BACKEND: 'cpu' } });
+    assert.match(forced.stdout, /✓ nn {9}trains on cpu · CPU in plain JavaScript \(AIELAB_NN_BACKEND=cpu\)/);
+    const wrong = spawnSync(process.execPath, [CLI, 'doctor'], { encoding: 'utf8', env: { ...process.env, AIELAB_NN_BACKEND: 'gpu' } });
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stdout, /✗ nn {9}AIELAB_NN_BACKEND=gpu is not a backend/);
+  });
+
   it('documents its commands in --help and rejects unknown ones', () => {
     const help = aielab(['--help']);
     assert.equal(help.status, 0);

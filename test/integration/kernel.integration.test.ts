@@ -196,6 +196,22 @@ describe('kernel over JSON-RPC', function () {
       assert.equal((await run(kernel, 'counter.next() > 1')).result, 'true');
     });
 
+    it('stops a model training at its next batch, which then finishes cleanly and keeps its weights', async function () {
+      this.timeout(60_000);
+      const lates: LateOutput[] = [];
+      kernel.onLateOutput((late) => lates.push(late));
+      await run(kernel, "import { nn } from 'aielab';\nconst x = Array.from({ length: 256 }, (_, i) => [Math.sin(i), Math.cos(i)]);\nnn.seed(0);\nconst model = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [2] }), nn.layers.dense({ units: 2, activation: 'softmax' })]);\nmodel.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });\nconst before = nn.predict(model, [[0.5, 0.5]])[0][0];");
+      const cell = run(kernel, 'await nn.fit(model, x, x.map(([a]) => (a > 0 ? 1 : 0)), { epochs: 5000, batchSize: 8 });');
+      await sleep(1500);
+      assert.equal(await kernel.interrupt(), true);
+      assert.equal((await cell).status, 'interrupted');
+      await sleep(500);
+      const stopped = lates.filter((l) => l.output.kind === 'update' && String(l.output.data['text/plain']).includes('stopped'));
+      assert.equal(stopped.length, 1, 'the training chart says it stopped, in its cell');
+      const after = await run(kernel, 'const after = nn.predict(model, [[0.5, 0.5]])[0][0];\n[after !== before, Math.random() !== Math.random(), nn.memory().tensors]');
+      assert.match(after.result ?? '', /^\[ true, true, \d+ \]$/, 'the weights moved, Math.random is itself again');
+    });
+
     it('answers false when nothing runs', async () => {
       assert.equal(await kernel.interrupt(), false);
     });

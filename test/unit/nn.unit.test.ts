@@ -115,7 +115,25 @@ describe('nn', function () {
     assert.equal(nn.memory().tensors, held);
   });
 
-  it('trains an Embedding layer on wasm, whose gradient needs the UnsortedSegmentSum kernel added here', async () => {
+  it('computes the gradients wasm lacks as the CPU backend does', async () => {
+    const t = tf();
+    const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.sin(i * k));
+    const gradients = async (name: string) => {
+      await t.setBackend(name);
+      const x = t.tensor4d(values(2 * 7 * 6 * 3, 1.3), [2, 7, 6, 3]);
+      const w = t.tensor4d(values(3 * 2 * 3 * 4, 0.7), [3, 2, 3, 4]);
+      const filter = (strides: [number, number], pad: 'same' | 'valid') => t.grad((f) => t.conv2d(x, f as typeof x, strides, pad).square().sum())(w).arraySync();
+      const segments = t.grad((v) => t.gather(v, t.tensor1d([0, 3, 3, 1], 'int32')).square().sum())(t.tensor2d(values(4 * 5, 0.3), [4, 5])).arraySync();
+      return [filter([1, 1], 'same'), filter([2, 1], 'valid'), filter([2, 2], 'same'), segments];
+    };
+    const onCpu = await gradients('cpu');
+    await nn.backend();
+    const onWasm = await gradients('wasm');
+    const flat = (v: unknown) => (v as number[]).flat(4) as number[];
+    onCpu.forEach((expected, i) => flat(onWasm[i]).forEach((v, j) => assert.ok(Math.abs(v - (flat(expected)[j] as number)) < 1e-3, `case ${i}, value ${j}: ${v} vs ${flat(expected)[j]}`)));
+  });
+
+  it('trains an Embedding layer and a convolution on wasm', async () => {
     await nn.backend();
     const ids = tf().tensor1d([0, 2, 0, 1], 'int32');
     const values = tf().tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
@@ -126,5 +144,11 @@ describe('nn', function () {
     const seqs = Array.from({ length: 60 }, (_, i) => [i % 20, i % 20, 0]);
     const result = await nn.fit(m, seqs, seqs.map((s) => (s[0] as number) % 2), { epochs: 30, title: false });
     assert.ok((result.history.acc?.at(-1) ?? 0) > 0.9, `accuracy ${result.history.acc?.at(-1)}`);
+    nn.seed(0);
+    const conv = nn.sequential([nn.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 3 }), nn.layers.conv1d({ filters: 4, kernelSize: 2, activation: 'relu' }), nn.layers.globalMaxPooling1d(), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+    conv.compile({ optimizer: nn.tf.train.adam(0.1), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const before = weights(conv as never);
+    await nn.fit(conv, seqs, seqs.map((s) => (s[0] as number) % 2), { epochs: 2, title: false });
+    assert.notDeepEqual(weights(conv as never)[2], before[2], 'the convolution’s filters learned');
   });
 });

@@ -29,7 +29,8 @@ export class ProgressView {
     const status = el('span', payload.status === 'running' ? 'aielab-muted' : `aielab-status-${payload.status}`, payload.status);
     const latest = payload.metrics.map((m) => `${m.name} ${formatNumber(m.points[m.points.length - 1]?.[1] ?? NaN)}`).join(' · ');
     this.summary.replaceChildren(
-      el('span', undefined, `${payload.unit} ${payload.step}${payload.total ? ` / ${payload.total}` : ''}`),
+      // A step between whole ones (a batch inside an epoch) counts the whole steps finished.
+      el('span', undefined, `${payload.unit} ${Math.floor(payload.step)}${payload.total ? ` / ${payload.total}` : ''}`),
       el('span', 'aielab-muted', formatDuration(payload.elapsedMs)),
       status,
       el('span', undefined, latest),

@@ -31,7 +31,10 @@ export class Progress {
     this.handle = display(this.render());
   }
 
-  /** Records one step: `log({ loss: 0.31, accuracy: 0.9 })`; the step counts up unless given. */
+  /**
+   * Records one step: `log({ loss: 0.31, accuracy: 0.9 })`; the step counts up unless given. A step
+   * between whole ones (batch 3 of 8 in epoch 2: 1.375) plots there and shows as the steps finished.
+   */
   log(values: Readonly<Record<string, number>>, step = this.step + 1): void {
     this.step = step;
     for (const [name, value] of Object.entries(values)) {
@@ -96,8 +99,8 @@ function sample(points: Array<[number, number]>): Array<[number, number]> {
 
 function progressText(payload: ProgressPayload): string {
   const where = payload.total
-    ? `${payload.unit} ${payload.step}/${payload.total} ${progressBar(payload.step / payload.total)} ${Math.round((100 * payload.step) / payload.total)}%`
-    : `${payload.unit} ${payload.step}`;
+    ? `${payload.unit} ${Math.floor(payload.step)}/${payload.total} ${progressBar(payload.step / payload.total)} ${Math.round((100 * payload.step) / payload.total)}%`
+    : `${payload.unit} ${Math.floor(payload.step)}`;
   const metrics = payload.metrics.map((m) => `${m.name} ${formatNumber(m.points[m.points.length - 1]?.[1] ?? NaN)} ${sparkline(m.points.map((p) => p[1]), 16)}`);
   const state = payload.status === 'running' ? '' : `, ${payload.status}`;
   return [payload.title, `${where}  ${metrics.join('  ')}  (${(payload.elapsedMs / 1000).toFixed(1)} s${state})`].filter(Boolean).join('\n');

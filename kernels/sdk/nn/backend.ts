@@ -5,6 +5,7 @@
 // `aielab.nn.backend` setting) forces one.
 import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
+import { reportCompute } from '../runtime';
 import { tf, type TF } from './tf';
 import { registerWasmKernels } from './wasmKernels';
 
@@ -64,7 +65,10 @@ let chosen: Promise<BackendReport> | undefined;
 
 /** The backend `nn` trains on, chosen on first call. */
 export function backend(): Promise<BackendReport> {
-  return (chosen ??= selectBackend(tf(), CANDIDATES, process.env[ENV_VARIABLE]));
+  return (chosen ??= selectBackend(tf(), CANDIDATES, process.env[ENV_VARIABLE]).then((report) => {
+    reportCompute({ backend: report.name, device: report.device, skipped: [...report.skipped] });
+    return report;
+  }));
 }
 
 export async function selectBackend(t: TF, candidates: readonly Candidate[], forced?: string): Promise<BackendReport> {

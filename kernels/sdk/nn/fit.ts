@@ -2,9 +2,12 @@
 // updates in place, early stopping that restores the best weights, a learning-rate schedule,
 // seeded shuffling and dropout, and Interrupt that stops at the next batch and keeps the weights
 // learned so far. Arrays are accepted as well as tensors, and tensors made here are released.
+import { inspect } from 'node:util';
 import { Progress } from '../display/progress';
+import { RICH_VIEW, type Rich } from '../display/rich';
+import { table } from '../display/table';
 import { seeded } from '../ml/random';
-import { onInterrupt } from '../runtime';
+import { onInterrupt, selfStoppingWork } from '../runtime';
 import { backend } from './backend';
 import { currentSeed } from './layers';
 import { tf, type LayersModel, type Logs, type Tensor } from './tf';
@@ -28,15 +31,28 @@ export interface FitOptions {
   verbose?: 0 | 1;
 }
 
-export interface FitResult {
-  /** One value per finished epoch for each metric (loss, acc, val_loss, val_acc, lr). */
-  history: Record<string, number[]>;
-  epochs: number;
-  /** Why training ended before the last epoch, if it did. */
-  stopped?: 'early stopping' | 'interrupted';
-  /** The epoch (1-based) whose weights the model has after early stopping. */
-  bestEpoch?: number;
-  seconds: number;
+/** What a training run did: its metrics per epoch, and why it ended. Shows as a one-row table. */
+export class FitResult {
+  constructor(
+    /** One value per finished epoch for each metric (loss, acc, val_loss, val_acc, lr). */
+    readonly history: Record<string, number[]>,
+    readonly epochs: number,
+    readonly seconds: number,
+    /** Why training ended before the last epoch, if it did. */
+    readonly stopped?: 'early stopping' | 'interrupted',
+    /** The epoch (1-based) whose weights the model has after early stopping. */
+    readonly bestEpoch?: number,
+  ) {}
+
+  [RICH_VIEW](): Rich {
+    const last = Object.fromEntries(Object.entries(this.history).map(([name, values]) => [name, values[(this.bestEpoch ?? values.length) - 1]]));
+    const ended = this.stopped === 'early stopping' ? `early stopping, weights of epoch ${this.bestEpoch}` : (this.stopped ?? 'all epochs');
+    return table([{ epochs: this.epochs, ...last, ended, seconds: Number(this.seconds.toFixed(2)) }], { title: 'Training run' });
+  }
+
+  [inspect.custom](): string {
+    return this[RICH_VIEW]().data['text/plain'];
+  }
 }
 
 export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: FitOptions = {}): Promise<FitResult> {
@@ -80,7 +96,8 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
   Math.random = seeded(options.seed ?? currentSeed());
   const started = performance.now();
   try {
-    await model.fit(xs, ys, {
+    // Training stops itself at the next batch on interrupt; its timers must keep running until then.
+    await selfStoppingWork(() => model.fit(xs, ys, {
       epochs,
       batchSize: options.batchSize ?? 32,
       validationSplit: options.validationSplit,
@@ -118,7 +135,7 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
           }
         },
       },
-    });
+    }));
   } finally {
     Math.random = random;
     owned.forEach((tensor) => tensor.dispose());
@@ -130,5 +147,5 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
   if (stopped) progress?.stop();
   else progress?.done();
   const finished = history.loss?.length ?? 0;
-  return { history, epochs: finished, ...(stopped ? { stopped } : {}), ...(stopped === 'early stopping' ? { bestEpoch } : {}), seconds: (performance.now() - started) / 1000 };
+  return new FitResult(history, finished, (performance.now() - started) / 1000, stopped, stopped === 'early stopping' ? bestEpoch : undefined);
 }

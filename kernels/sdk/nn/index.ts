@@ -5,7 +5,7 @@ import { backend } from './backend';
 import { load, save } from './checkpoint';
 import { fit } from './fit';
 import { layers, seed } from './layers';
-import { tf, type TF } from './tf';
+import { tf, type LayersModel, type Tensor, type TF } from './tf';
 
 type SequentialLayers = NonNullable<NonNullable<Parameters<TF['sequential']>[0]>['layers']>;
 
@@ -17,6 +17,11 @@ export const nn = {
   /** A model from a list of layers, as tf.sequential / keras.Sequential. */
   sequential: (list: SequentialLayers) => tf().sequential({ layers: list }),
   fit,
+  /** The model's outputs (class probabilities for a softmax) as plain arrays, tensors released. */
+  predict: (model: LayersModel, x: ReadonlyArray<ReadonlyArray<number>>): number[][] => {
+    const t = tf();
+    return t.tidy(() => (model.predict(t.tensor(x as number[][])) as Tensor).arraySync() as number[][]);
+  },
   save,
   load,
   /** Tensors and bytes TensorFlow.js holds now: a number that grows run after run means a leak. */
@@ -31,4 +36,4 @@ export const nn = {
 };
 
 export { BackendReport, type BackendName } from './backend';
-export type { FitOptions, FitResult } from './fit';
+export { FitResult, type FitOptions } from './fit';

@@ -1,6 +1,7 @@
 // nn.layers: TensorFlow.js's layers with seeded initial weights, so a model built after
 // nn.seed(42) starts from the same weights on every run and machine. A layer given its own
 // initializer keeps it.
+import { backend } from './backend';
 import { tf, type TF } from './tf';
 
 type Layers = TF['layers'];
@@ -42,6 +43,8 @@ function nextSeed(): number {
 export const layers: Layers = new Proxy({} as Layers, {
   get(_, name: string) {
     const t = tf();
+    // Choosing the backend takes a moment (wasm compiles); start while the model is being built.
+    void backend().catch(() => undefined);
     const factory = (t.layers as unknown as Record<string, unknown>)[name];
     const seeded = SEEDED[name];
     if (typeof factory !== 'function' || !seeded) return factory;

@@ -9,6 +9,11 @@ export type { Tensor, LayersModel, Sequential, History, Logs } from '@tensorflow
 let loaded: TF | undefined;
 
 export function tf(): TF {
+  if (loaded) return loaded;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (loaded ??= require('@tensorflow/tfjs') as TF);
+  loaded = require('@tensorflow/tfjs') as TF;
+  // Tensors made before nn.backend() has chosen live on the CPU backend, whose first write prints
+  // an "install tfjs-node" banner; nn.backend() reports on backends better.
+  (loaded.engine().backend as unknown as { firstUse?: boolean }).firstUse = false;
+  return loaded;
 }

@@ -73,6 +73,14 @@ export class Workbench {
     await row.locator('[aria-label^="Execute Cell ("]').first().click();
   }
 
+  /** Runs cell `index` of a notebook too long for all its rows to be rendered: revealCell, then its run button. */
+  async runRevealedCell(index: number, containing: string): Promise<void> {
+    await this.revealCell(index);
+    const row = this.page.locator('.notebook-editor .cell-list-container .monaco-list-row', { hasText: containing }).first();
+    await row.hover();
+    await row.locator('[aria-label^="Execute Cell ("]').first().click();
+  }
+
   async interrupt(): Promise<void> {
     await this.page.locator('.notebook-toolbar-container [aria-label^="Interrupt"]').first().click();
   }
