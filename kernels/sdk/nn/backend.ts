@@ -7,7 +7,7 @@ import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import { reportCompute } from '../runtime';
 import { tf, type TF } from './tf';
-import { registerWasmKernels } from './wasmKernels';
+import { registerWasmKernels } from './kernels';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 

@@ -26,6 +26,8 @@ export interface FitOptions {
   learningRate?: (epoch: number, current: number) => number;
   /** Seeds shuffling and dropout; default the one given to nn.seed(). */
   seed?: number;
+  /** Your own callbacks, called after nn.fit's (logs hold loss, acc, val_loss, val_acc). */
+  callbacks?: { onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>; onBatchEnd?(batch: number, logs: Logs): void | Promise<void> };
   /** Title of the live chart; `false` trains without one. */
   title?: string | false;
   verbose?: 0 | 1;
@@ -112,6 +114,7 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
         },
         onBatchEnd: async (batch, logs?: Logs) => {
           if (logs?.loss !== undefined) progress?.log({ 'batch loss': logs.loss }, epoch + (batch + 1) / batches);
+          await options.callbacks?.onBatchEnd?.(batch, logs ?? {});
         },
         onEpochEnd: async (e, logs?: Logs) => {
           const values: Record<string, number> = { ...(logs ?? {}) };
@@ -119,6 +122,7 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
           if (options.learningRate && typeof rate === 'number') values.lr = rate;
           for (const [name, value] of Object.entries(values)) (history[name] ??= []).push(value);
           progress?.log(Object.fromEntries(Object.entries(values).filter(([k]) => k !== 'lr')), e + 1);
+          await options.callbacks?.onEpochEnd?.(e, values);
           if (!options.earlyStopping) return;
           const current = values[monitor];
           if (current === undefined) throw new Error(`nn.fit: early stopping watches "${monitor}", which training does not report (it reports ${Object.keys(values).join(', ')}).`);

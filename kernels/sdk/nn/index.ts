@@ -16,11 +16,18 @@ export const nn = {
   layers,
   /** A model from a list of layers, as tf.sequential / keras.Sequential. */
   sequential: (list: SequentialLayers) => tf().sequential({ layers: list }),
+  /** The functional API, as keras.Input and keras.Model: `nn.model({ inputs, outputs })`. */
+  input: (config: Parameters<TF['input']>[0]) => tf().input(config),
+  model: (args: Parameters<TF['model']>[0]) => tf().model(args),
   fit,
   /** The model's outputs (class probabilities for a softmax) as plain arrays, tensors released. */
   predict: (model: LayersModel, x: ReadonlyArray<ReadonlyArray<number>>): number[][] => {
     const t = tf();
-    return t.tidy(() => (model.predict(t.tensor(x as number[][])) as Tensor).arraySync() as number[][]);
+    // arraySync outside tidy: tidy searches what its function returns for tensors, element by element.
+    const output = t.tidy(() => model.predict(t.tensor(x as number[][])) as Tensor);
+    const values = output.arraySync() as number[][];
+    output.dispose();
+    return values;
   },
   save,
   load,

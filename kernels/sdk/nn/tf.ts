@@ -2,6 +2,7 @@
 // never trains should not pay at kernel start). The native backends, when installed, attach to this
 // same copy, so there is one engine and one set of tensors.
 import type * as Tf from '@tensorflow/tfjs';
+import { registerCpuKernels } from './kernels';
 
 export type TF = typeof Tf;
 export type { Tensor, LayersModel, Sequential, History, Logs } from '@tensorflow/tfjs';
@@ -15,5 +16,6 @@ export function tf(): TF {
   // Tensors made before nn.backend() has chosen live on the CPU backend, whose first write prints
   // an "install tfjs-node" banner; nn.backend() reports on backends better.
   (loaded.engine().backend as unknown as { firstUse?: boolean }).firstUse = false;
+  registerCpuKernels(loaded);
   return loaded;
 }

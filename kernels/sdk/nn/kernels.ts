@@ -1,8 +1,8 @@
-// Kernels the WebAssembly backend lacks. Most are gradients: without UnsortedSegmentSum an
-// Embedding layer cannot train on wasm, without Conv2DBackpropFilter a convolution cannot.
-// UnsortedSegmentSum and Conv2DBackpropFilter are written here (the CPU backend's versions take
-// minutes per epoch: one compares every row with every segment of a vocabulary, the other is
-// generic); the others run on the CPU backend, on copies of their inputs.
+// Kernels TensorFlow.js lacks on a backend, or runs too slowly. Most are gradients: on wasm,
+// without UnsortedSegmentSum an Embedding layer cannot train and without Conv2DBackpropFilter a
+// convolution cannot. Those two are written here, and UnsortedSegmentSum replaces the CPU
+// backend's too (it compares every row with every segment of a vocabulary: minutes per epoch);
+// the other kernels wasm lacks run on the CPU backend, on copies of their inputs.
 import type { TF } from './tf';
 
 interface TensorInfo {
@@ -63,20 +63,49 @@ export function registerWasmKernels(t: TF): void {
 }
 
 /** Sums the rows of x into the segments their ids name, in one pass over x. */
-function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: { x: TensorInfo; segmentIds: TensorInfo }; backend: Backend; attrs: { numSegments: number } }): TensorInfo {
-  const { x, segmentIds } = inputs;
-  const values = backend.readSync(x.dataId);
-  const ids = backend.readSync(segmentIds.dataId);
-  const inner = x.shape.slice(1).reduce((a, b) => a * b, 1);
-  const out = backend.makeOutput([attrs.numSegments, ...x.shape.slice(1)], x.dtype);
-  const result = backend.typedArrayFromHeap(out);
-  result.fill(0);
+function segmentSum(values: ArrayLike<number>, ids: ArrayLike<number>, inner: number, numSegments: number): Float32Array {
+  const result = new Float32Array(numSegments * inner);
   for (let i = 0; i < ids.length; i++) {
     const segment = ids[i] as number;
-    if (segment < 0 || segment >= attrs.numSegments) continue;
+    if (segment < 0 || segment >= numSegments) continue;
     for (let j = 0; j < inner; j++) result[segment * inner + j] = (result[segment * inner + j] as number) + (values[i * inner + j] as number);
   }
+  return result;
+}
+
+interface SegmentArgs<B> {
+  inputs: { x: TensorInfo; segmentIds: TensorInfo };
+  backend: B;
+  attrs: { numSegments: number };
+}
+
+function unsortedSegmentSum({ inputs, backend, attrs }: SegmentArgs<Backend>): TensorInfo {
+  const { x, segmentIds } = inputs;
+  const inner = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = backend.makeOutput([attrs.numSegments, ...x.shape.slice(1)], x.dtype);
+  backend.typedArrayFromHeap(out).set(segmentSum(backend.readSync(x.dataId), backend.readSync(segmentIds.dataId), inner, attrs.numSegments));
   return out;
+}
+
+let cpuRegistered = false;
+
+/**
+ * The CPU backend's UnsortedSegmentSum (an Embedding layer's gradient) compares every row with
+ * every segment: with a vocabulary of thousands, minutes per epoch. This one makes one pass.
+ */
+export function registerCpuKernels(t: TF): void {
+  if (cpuRegistered) return;
+  cpuRegistered = true;
+  t.unregisterKernel('UnsortedSegmentSum', 'cpu');
+  t.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'cpu',
+    kernelFunc: (({ inputs, backend, attrs }: SegmentArgs<Backend & { makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }>) => {
+      const { x, segmentIds } = inputs;
+      const inner = x.shape.slice(1).reduce((a, b) => a * b, 1);
+      return backend.makeTensorInfo([attrs.numSegments, ...x.shape.slice(1)], x.dtype, segmentSum(backend.readSync(x.dataId), backend.readSync(segmentIds.dataId), inner, attrs.numSegments));
+    }) as never,
+  });
 }
 
 interface FilterGradArgs {
