@@ -12,4 +12,5 @@ export { digest, expect, Expectation, ExpectationFailed, type CloseOptions } fro
 export { data, ColumnError, DataFrame, GroupBy, Series, type Aggregation, type CsvOptions, type DType, type MergeOptions, type OutlierOptions, type PivotOptions, type Scalar } from './data';
 export { nn, BackendReport, FitResult, type BackendName, type FitOptions } from './nn';
 export { text, TfIdf, Vocabulary, type PadOptions, type TfIdfOptions, type TokenizeOptions, type VocabularyOptions } from './text';
+export { track, Run, type StartRunOptions } from './track';
 export { ml, Classifier, type CrossValidation, type Estimator, type Grid, type GridSearch, type Split, type SplitOptions, type Transformer } from './ml';

@@ -1,0 +1,95 @@
+// A tracked run: params, metrics with steps, tags and artifacts, written as they are logged, so a
+// crash loses nothing already logged and `mlflow ui` can watch a run while it trains.
+import { copyFileSync, mkdirSync, statSync, cpSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { RICH_VIEW, type Rich } from '../display/rich';
+import { table } from '../display/table';
+import type { FileStore, RunInfo, RunStatus } from './store';
+
+export class Run {
+  private stepOf = new Map<string, number>();
+
+  constructor(
+    private readonly store: FileStore,
+    readonly info: RunInfo,
+    private readonly userId: string,
+    private readonly sourceType: number,
+    private readonly onEnd: (run: Run) => void = () => undefined,
+  ) {}
+
+  get id(): string {
+    return this.info.runId;
+  }
+
+  get name(): string {
+    return this.info.runName;
+  }
+
+  get status(): RunStatus {
+    return this.info.status;
+  }
+
+  logParam(key: string, value: unknown): this {
+    this.store.logParam(this.info, key, typeof value === 'string' ? value : JSON.stringify(value));
+    return this;
+  }
+
+  logParams(params: Readonly<Record<string, unknown>>): this {
+    for (const [key, value] of Object.entries(params)) this.logParam(key, value);
+    return this;
+  }
+
+  /** One value of a metric; the step counts up from 0 per metric unless given. */
+  logMetric(key: string, value: number, step?: number): this {
+    const at = step ?? (this.stepOf.has(key) ? (this.stepOf.get(key) as number) + 1 : 0);
+    this.stepOf.set(key, at);
+    this.store.logMetric(this.info, key, value, at, Date.now());
+    return this;
+  }
+
+  logMetrics(metrics: Readonly<Record<string, number>>, step?: number): this {
+    for (const [key, value] of Object.entries(metrics)) this.logMetric(key, value, step);
+    return this;
+  }
+
+  setTag(key: string, value: string): this {
+    this.store.setTag(this.info, key, value);
+    return this;
+  }
+
+  /** Copies a file or folder into the run's artifacts (under `artifactPath`, if given). */
+  logArtifact(path: string, artifactPath = ''): string {
+    const target = join(this.store.runDir(this.info), 'artifacts', artifactPath);
+    mkdirSync(target, { recursive: true });
+    const into = join(target, basename(path));
+    if (statSync(path).isDirectory()) cpSync(path, into, { recursive: true });
+    else copyFileSync(path, into);
+    return into;
+  }
+
+  /** Writes text (a report, a config) as an artifact file. */
+  logText(text: string, file: string): string {
+    const target = join(this.store.runDir(this.info), 'artifacts', file);
+    mkdirSync(join(target, '..'), { recursive: true });
+    writeFileSync(target, text);
+    return target;
+  }
+
+  end(status: RunStatus = 'FINISHED'): this {
+    if (this.info.status !== 'RUNNING') return this;
+    this.info.status = status;
+    this.info.endTime = Date.now();
+    this.store.writeRunMeta(this.info, this.userId, this.sourceType);
+    this.onEnd(this);
+    return this;
+  }
+
+  [RICH_VIEW](): Rich {
+    const run = this.store.runs({ id: this.info.experimentId, name: '', artifactLocation: '' }).find((r) => r.runId === this.id);
+    const rows = [
+      ...Object.entries(run?.params ?? {}).map(([name, value]) => ({ kind: 'param', name, value })),
+      ...Object.entries(run?.metrics ?? {}).map(([name, value]) => ({ kind: 'metric (latest)', name, value })),
+    ];
+    return table(rows.length ? rows : [{ kind: '', name: 'nothing logged yet', value: '' }], { title: `Run ${this.name} (${this.id.slice(0, 8)}) · ${this.status.toLowerCase()}` });
+  }
+}

@@ -1,0 +1,115 @@
+// `track` writes MLflow's file store: the layout mlflow ui reads, meta.yaml exactly as PyYAML's
+// safe_dump (what MLflow writes it with) writes the same mapping, metrics as "timestamp value
+// step" lines. Concurrent kernels lose nothing; an unreadable meta.yaml is reported, never removed.
+import { strict as assert } from 'node:assert';
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIME, type TablePayload } from '../../kernels/mime';
+import { track } from '../../kernels/sdk';
+import { toMimeBundle } from '../../kernels/sdk/display/bundle';
+import { dumpMeta, loadMeta } from '../../kernels/sdk/track/yaml';
+
+const python = '/usr/bin/python3';
+const hasYaml = existsSync(python) && spawnSync(python, ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
+
+describe('track (MLflow file store)', function () {
+  this.timeout(60_000);
+  let root: string;
+  beforeEach(() => {
+    root = join(mkdtempSync(join(tmpdir(), 'aielab-track-')), 'mlruns');
+    process.env.MLFLOW_TRACKING_URI = root;
+  });
+  afterEach(() => {
+    delete process.env.MLFLOW_TRACKING_URI;
+    track.activeRun()?.end();
+  });
+
+  it('writes experiments and runs in the layout mlflow ui reads', async () => {
+    const experiment = track.experiment('spam filter');
+    assert.match(experiment.id, /^\d{18}$/);
+    await track.run('baseline', (run) => {
+      run.logParams({ lr: 0.01, layers: [16, 2], optimizer: 'adam' });
+      run.logMetric('loss', 0.5).logMetric('loss', 0.25).logMetric('accuracy', 0.9, 7);
+      run.logText('hello', 'notes/readme.txt');
+    });
+    const dir = join(root, experiment.id);
+    const [runId] = readdirSync(dir).filter((d) => d !== 'meta.yaml');
+    const run = join(dir, runId as string);
+    assert.deepEqual(readdirSync(run).sort(), ['artifacts', 'meta.yaml', 'metrics', 'params', 'tags']);
+    assert.equal(readFileSync(join(run, 'params', 'lr'), 'utf8'), '0.01');
+    assert.equal(readFileSync(join(run, 'params', 'layers'), 'utf8'), '[16,2]');
+    assert.equal(readFileSync(join(run, 'params', 'optimizer'), 'utf8'), 'adam');
+    assert.match(readFileSync(join(run, 'metrics', 'loss'), 'utf8'), /^\d{13} 0\.5 0\n\d{13} 0\.25 1\n$/);
+    assert.match(readFileSync(join(run, 'metrics', 'accuracy'), 'utf8'), /^\d{13} 0\.9 7\n$/);
+    assert.equal(readFileSync(join(run, 'tags', 'mlflow.runName'), 'utf8'), 'baseline');
+    assert.equal(readFileSync(join(run, 'artifacts', 'notes', 'readme.txt'), 'utf8'), 'hello');
+    const meta = loadMeta(readFileSync(join(run, 'meta.yaml'), 'utf8'), 'meta.yaml');
+    assert.equal(meta.status, 3, 'FINISHED');
+    assert.equal(meta.run_id, runId);
+    assert.equal(meta.experiment_id, experiment.id);
+    assert.ok(existsSync(join(root, '.trash')));
+  });
+
+  it('writes meta.yaml byte for byte as PyYAML safe_dump writes the same mapping', function () {
+    if (!hasYaml) this.skip();
+    track.experiment('Default');
+    const run = track.startRun({ name: "odd: name's" });
+    run.end('FAILED');
+    for (const file of [join(root, '0', 'meta.yaml'), join(root, '0', run.id, 'meta.yaml')]) {
+      const ours = readFileSync(file, 'utf8');
+      const theirs = spawnSync(python, ['-c', 'import sys, yaml; sys.stdout.write(yaml.safe_dump(yaml.safe_load(open(sys.argv[1])), default_flow_style=False))', file], { encoding: 'utf8' });
+      assert.equal(ours, theirs.stdout, file);
+    }
+    assert.equal(dumpMeta({ a: '', b: '0', c: 'yes', d: 'a: b', e: null, f: [], g: 3, h: 'file:///x y/0' }), "a: ''\nb: '0'\nc: 'yes'\nd: 'a: b'\ne: null\nf: []\ng: 3\nh: file:///x y/0\n");
+  });
+
+  it('nests child runs under the active one, and refuses a second top-level run', async () => {
+    track.experiment('sweep');
+    const parent = track.startRun({ name: 'sweep' });
+    const child = track.startRun({ name: 'trial 1', nested: true });
+    assert.throws(() => track.startRun({ name: 'another' }), /run "trial 1" is still active\. End it \(run\.end\(\)\) first, or pass \{ nested: true \}/);
+    child.end();
+    parent.end();
+    const tags = readFileSync(join(root, track.experiment('sweep').id, child.id, 'tags', 'mlflow.parentRunId'), 'utf8');
+    assert.equal(tags, parent.id);
+    await assert.rejects(track.run('fails', () => { throw new Error('boom'); }), /boom/);
+    const runs = (toMimeBundle(track.runs('sweep'))[MIME.table] as TablePayload).rows;
+    assert.deepEqual(runs.map((r) => r[1]).sort(), ['failed', 'finished', 'finished']);
+  });
+
+  it('says what is wrong with a param changed in a run or a bad metric', () => {
+    const run = track.startRun({ name: 'checks' });
+    run.logParam('lr', 0.1);
+    run.logParam('lr', 0.1);
+    assert.throws(() => run.logParam('lr', 0.2), /param "lr" is already "0\.1" in this run; params do not change within a run/);
+    assert.throws(() => run.logMetric('acc', Number.NaN), /metric "acc" must be a number/);
+    assert.throws(() => run.logMetric('../escape', 1), /metric name "\.\.\/escape" may hold letters, digits/);
+    run.end();
+    assert.throws(() => { process.env.MLFLOW_TRACKING_URI = 'http://localhost:5000'; track.startRun(); }, /is an MLflow server; this version writes to a local mlruns\/ folder only/);
+  });
+
+  it('reports an unreadable meta.yaml and skips it, leaving it as it was', async () => {
+    const experiment = track.experiment('broken');
+    await track.run('good', (run) => void run.logMetric('m', 1));
+    const bad = join(root, experiment.id, 'deadbeef');
+    for (const sub of ['params', 'metrics']) spawnSync('mkdir', ['-p', join(bad, sub)]);
+    writeFileSync(join(bad, 'meta.yaml'), '{{{ not yaml');
+    const shown = toMimeBundle(track.runs('broken'))[MIME.table] as TablePayload;
+    assert.equal(shown.rows.length, 1);
+    assert.match(shown.title ?? '', /1 unreadable meta\.yaml skipped: .*deadbeef\/meta\.yaml/);
+    assert.equal(readFileSync(join(bad, 'meta.yaml'), 'utf8'), '{{{ not yaml');
+  });
+
+  it('loses nothing when two kernels log to one experiment at once', async () => {
+    const script = join(__dirname, '..', 'fixtures', 'track-writer.ts');
+    const writers = [1, 2].map((n) => new Promise<number>((done) => spawn(process.execPath, ['--import', 'tsx', script, String(n)], { env: { ...process.env, MLFLOW_TRACKING_URI: root }, stdio: 'inherit' }).on('exit', (code) => done(code ?? 1))));
+    assert.deepEqual(await Promise.all(writers), [0, 0]);
+    const experiments = readdirSync(root).filter((d) => !d.startsWith('.'));
+    assert.equal(experiments.length, 1, 'one experiment, however many kernels created it');
+    const runs = readdirSync(join(root, experiments[0] as string)).filter((d) => d !== 'meta.yaml');
+    assert.equal(runs.length, 2);
+    for (const run of runs) assert.equal(readFileSync(join(root, experiments[0] as string, run, 'metrics', 'step'), 'utf8').trim().split('\n').length, 500);
+  });
+});
