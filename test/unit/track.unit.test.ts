@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIME, type TablePayload } from '../../kernels/mime';
-import { track } from '../../kernels/sdk';
+import { nn, track } from '../../kernels/sdk';
 import { toMimeBundle } from '../../kernels/sdk/display/bundle';
 import { dumpMeta, loadMeta } from '../../kernels/sdk/track/yaml';
 
@@ -100,6 +100,47 @@ describe('track (MLflow file store)', function () {
     assert.equal(shown.rows.length, 1);
     assert.match(shown.title ?? '', /1 unreadable meta\.yaml skipped: .*deadbeef\/meta\.yaml/);
     assert.equal(readFileSync(join(bad, 'meta.yaml'), 'utf8'), '{{{ not yaml');
+  });
+
+  it('sweeps a grid as child runs of one sweep run and returns the best', async () => {
+    track.experiment('grid');
+    const result = await track.sweep({ lr: [0.1, 0.01], units: [8, 16] }, async (p) => ({ accuracy: Number(p.units) / 16 - Number(p.lr), loss: Number(p.lr) }), { metric: 'accuracy', name: 'lr × units' });
+    assert.equal(result.trials.length, 4);
+    assert.deepEqual(result.best.params, { lr: 0.01, units: 16 });
+    const dir = join(root, track.experiment('grid').id);
+    const parentTags = join(dir, result.runId, 'tags');
+    assert.equal(readFileSync(join(parentTags, 'aielab.sweep.bestRunId'), 'utf8'), result.best.runId);
+    const children = readdirSync(dir).filter((d) => d !== 'meta.yaml' && d !== result.runId);
+    assert.equal(children.length, 4);
+    for (const child of children) assert.equal(readFileSync(join(dir, child, 'tags', 'mlflow.parentRunId'), 'utf8'), result.runId);
+    assert.equal(readFileSync(join(dir, result.best.runId, 'params', 'units'), 'utf8'), '16');
+    assert.match((toMimeBundle(result)[MIME.table] as TablePayload).title ?? '', /4 trials, best accuracy 0\.99 with \{"lr":0\.01,"units":16\}/);
+  });
+
+  it('draws a random search from ranges with a seed, the same draws every time', async () => {
+    const space = { lr: { min: 1e-4, max: 1e-1, log: true }, units: { min: 4, max: 64, int: true }, act: ['relu', 'tanh'] } as const;
+    const draws = async () => (await track.sweep(space, async (p) => ({ score: Number(p.units) }), { metric: 'score', trials: 5, seed: 3 })).trials.map((t) => t.params);
+    const [a, b] = [await draws(), await draws()];
+    assert.deepEqual(a, b);
+    assert.ok(a.every((p) => Number(p.lr) >= 1e-4 && Number(p.lr) <= 0.1 && Number.isInteger(p.units) && ['relu', 'tanh'].includes(String(p.act))));
+    await assert.rejects(track.sweep(space, async () => ({ score: 1 }), { metric: 'score' }), /lr, units are ranges; a range needs a random search: pass \{ trials: 10 \}/);
+    await assert.rejects(track.sweep({ a: [1] }, async () => ({ other: 1 }), { metric: 'score' }), /must return \{ score: number, … \}; trial 1 returned \{"other":1\}/);
+  });
+
+  it('autologs nn.fit into the active run: its settings and every epoch', async () => {
+    track.experiment('autolog');
+    await track.run('training', async (run) => {
+      nn.seed(0);
+      const model = nn.sequential([nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })]);
+      model.compile({ optimizer: nn.tf.train.adam(0.05), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      await nn.fit(model, [[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0], { epochs: 3, title: false });
+      const dir = join(root, track.experiment('autolog').id, run.id);
+      assert.equal(readFileSync(join(dir, 'params', 'epochs'), 'utf8'), '3');
+      assert.equal(readFileSync(join(dir, 'params', 'optimizer'), 'utf8'), 'Adam');
+      assert.equal(readFileSync(join(dir, 'params', 'learning_rate'), 'utf8'), '0.05');
+      assert.deepEqual(readFileSync(join(dir, 'metrics', 'loss'), 'utf8').trim().split('\n').map((l) => l.split(' ')[2]), ['0', '1', '2']);
+      assert.ok(existsSync(join(dir, 'metrics', 'acc')));
+    });
   });
 
   it('loses nothing when two kernels log to one experiment at once', async () => {

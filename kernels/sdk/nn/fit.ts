@@ -8,6 +8,7 @@ import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import { seeded } from '../ml/random';
 import { onInterrupt, selfStoppingWork } from '../runtime';
+import { track, type Run } from '../track';
 import { backend } from './backend';
 import { currentSeed } from './layers';
 import { tf, type LayersModel, type Logs, type Tensor } from './tf';
@@ -96,6 +97,12 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
   // tfjs shuffles and draws dropout masks with Math.random: seeded for the length of the fit.
   const random = Math.random;
   Math.random = seeded(options.seed ?? currentSeed());
+  // Autolog: inside a tracked run, the run gets the training's settings and every epoch's metrics.
+  const tracked = track.activeRun();
+  if (tracked) {
+    const optimizer = model.optimizer as unknown as { getClassName?(): string; learningRate?: number };
+    autologParams(tracked, { epochs, batch_size: options.batchSize ?? 32, optimizer: optimizer.getClassName?.() ?? 'unknown', learning_rate: optimizer.learningRate ?? 'unknown', ...(options.validationSplit ? { validation_split: options.validationSplit } : {}), seed: options.seed ?? currentSeed() });
+  }
   const started = performance.now();
   try {
     // Training stops itself at the next batch on interrupt; its timers must keep running until then.
@@ -122,6 +129,7 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
           if (options.learningRate && typeof rate === 'number') values.lr = rate;
           for (const [name, value] of Object.entries(values)) (history[name] ??= []).push(value);
           progress?.log(Object.fromEntries(Object.entries(values).filter(([k]) => k !== 'lr')), e + 1);
+          tracked?.logMetrics(values, e);
           await options.callbacks?.onEpochEnd?.(e, values);
           if (!options.earlyStopping) return;
           const current = values[monitor];
@@ -152,4 +160,15 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
   else progress?.done();
   const finished = history.loss?.length ?? 0;
   return new FitResult(history, finished, (performance.now() - started) / 1000, stopped, stopped === 'early stopping' ? bestEpoch : undefined);
+}
+
+/** A run that already has one of these params with another value (a second fit) keeps the first. */
+function autologParams(run: Run, params: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(params)) {
+    try {
+      run.logParam(key, value);
+    } catch {
+      run.setTag(`aielab.autolog.${key}`, String(value));
+    }
+  }
 }

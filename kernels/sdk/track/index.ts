@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { table } from '../display/table';
 import type { Rich } from '../display/rich';
 import { Run } from './run';
+import { sweep, type Space, type SweepOptions } from './sweep';
 import { FileStore, SOURCE_TYPE, type ExperimentInfo } from './store';
 
 let store: FileStore | undefined;
@@ -75,6 +76,12 @@ export const track = {
     }
   },
 
+  /**
+   * Tries hyperparameters, each configuration a child run of one sweep run, and returns the best:
+   * `await track.sweep({ lr: [0.001, 0.01], units: [8, 16] }, async (p) => ({ accuracy }), { metric: 'accuracy' })`.
+   */
+  sweep: (space: Space, train: Parameters<typeof sweep>[2], options: SweepOptions) => sweep((name, nested) => startRun({ name, nested: nested || active.length > 0 }), space, train, options),
+
   /** The run logging now (the innermost, if nested), if any. */
   activeRun(): Run | undefined {
     return active[active.length - 1];
@@ -110,4 +117,5 @@ function gitState(cwd: string): { commit: string; dirty: boolean } | undefined {
 }
 
 export { Run } from './run';
+export { SweepResult, type Choice, type Params, type Range, type Space, type SweepOptions, type Trial } from './sweep';
 export { FileStore, type ExperimentInfo, type RunInfo, type RunStatus } from './store';
