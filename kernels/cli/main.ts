@@ -6,6 +6,7 @@ import { convertCommand } from './convert';
 import { doctorCommand } from './doctor';
 import { newCommand, packCommand } from './pack';
 import { runCommand } from './run';
+import { runsCommand } from './runs';
 import { HELP, UsageError } from './usage';
 
 async function main(argv: string[]): Promise<number> {
@@ -58,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
       return packCommand(rest);
     case 'doctor':
       return doctorCommand();
+    case 'runs':
+      return runsCommand(rest);
     case 'new':
       return newCommand(rest);
     default:

@@ -24,6 +24,11 @@ Usage:
       Converts between .ipynb (Jupyter nbformat 4) and .aielab, either way, keeping sources,
       markdown, outputs, execution counts, cell ids and cell metadata.
 
+  aielab runs list | show <run> | compare <run> <run>... [--store mlruns] [--experiment name]
+      The runs notebooks tracked with track (MLflow's mlruns/ layout, which mlflow ui also
+      reads): a table of runs and their latest metrics, one run's params, metrics, tags and
+      artifacts, or several runs side by side. A unique prefix of a run id is enough.
+
   aielab doctor
       Says what this machine gives the kernel: Node.js, the cell compiler, the DataFrame
       library, and the TensorFlow.js backend nn trains on (CUDA, native, wasm or plain

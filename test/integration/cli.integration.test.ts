@@ -213,6 +213,31 @@ describe('aielab CLI', () => {
     assert.match(wrong.stdout, /✗ nn {9}AIELAB_NN_BACKEND=gpu is not a backend/);
   });
 
+  it('tracks runs from a notebook into mlruns/ beside it, and lists, shows and compares them', function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'aielab-runs-'));
+    writeFileSync(join(dir, 'sweep.aielab'), notebook(
+      "import { track } from 'aielab';\ntrack.experiment('lr search');\nconst result = await track.sweep({ lr: [0.3, 0.1, 0.03, 0.01, 0.003] }, async (p) => ({ accuracy: 1 - Number(p.lr) }), { metric: 'accuracy', name: 'lr' });\nresult.best.params.lr",
+    ));
+    const ran = aielab(['run', 'sweep.aielab'], dir);
+    assert.equal(ran.status, 0, ran.stdout + ran.stderr);
+    assert.match(ran.stdout, /│ 0\.003/);
+    const list = aielab(['runs', 'list'], dir);
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, /^6 runs in mlruns/);
+    assert.equal((list.stdout.match(/lr search +lr · trial \d/g) ?? []).length, 5);
+    const ids = [...list.stdout.matchAll(/trial (\d) +([0-9a-f]{8})/g)].map((m) => m[2] as string);
+    const show = aielab(['runs', 'show', ids[0] as string], dir);
+    assert.match(show.stdout, /tag +mlflow\.source\.type +NOTEBOOK/);
+    assert.match(show.stdout, /tag +mlflow\.parentRunId +[0-9a-f]{32}/);
+    const compare = aielab(['runs', 'compare', ids[0] as string, ids[1] as string], dir);
+    assert.match(compare.stdout, /^Comparing 2 runs/);
+    assert.match(compare.stdout, /param lr +0\.\d+ +0\.\d+/);
+    const missing = aielab(['runs', 'list', '--experiment', 'nope'], dir);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /no experiment "nope" in mlruns; there are: lr search/);
+  });
+
   it('documents its commands in --help and rejects unknown ones', () => {
     const help = aielab(['--help']);
     assert.equal(help.status, 0);
