@@ -143,6 +143,39 @@ describe('track (MLflow file store)', function () {
     });
   });
 
+  it('registers a run’s model as versions with aliases and lineage, and loads models:/name@alias', async () => {
+    track.experiment('registry');
+    const models = [];
+    for (const units of [2, 3]) {
+      await track.run(`units ${units}`, async (run) => {
+        nn.seed(units);
+        const model = nn.sequential([nn.layers.dense({ units, activation: 'relu', inputShape: [2] }), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+        await run.logModel(model);
+        models.push(model);
+        track.registerModel('quadrants', { run, description: `${units} hidden units`, ...(units === 3 ? { alias: 'champion' } : {}) });
+      });
+    }
+    const dir = join(root, 'models', 'quadrants');
+    assert.deepEqual(readdirSync(dir).sort(), ['aliases', 'meta.yaml', 'tags', 'version-1', 'version-2']);
+    assert.equal(readFileSync(join(dir, 'aliases', 'champion'), 'utf8'), '2');
+    const meta = loadMeta(readFileSync(join(dir, 'version-1', 'meta.yaml'), 'utf8'), 'meta.yaml');
+    assert.equal(meta.version, 1);
+    assert.equal(meta.status, 'READY');
+    assert.match(String(meta.source), /^file:\/\/.*\/artifacts\/model$/);
+    const champion = await track.loadModel('models:/quadrants@champion');
+    assert.equal(champion.layers[0]?.countParams(), 2 * 3 + 3);
+    assert.equal((await track.loadModel('models:/quadrants/1')).layers[0]?.countParams(), 2 * 2 + 2);
+    assert.equal((await track.loadModel('models:/quadrants')).layers[0]?.countParams(), 9, 'no alias or version: the latest');
+    track.setAlias('quadrants', 'champion', 1);
+    assert.equal((await track.loadModel('models:/quadrants@champion')).layers[0]?.countParams(), 6);
+    assert.throws(() => track.modelPath('models:/quadrants@staging'), /model "quadrants" has no alias "staging" \(aliases: champion\)/);
+    assert.throws(() => track.modelPath('models:/nothing'), /no registered model "nothing"/);
+    assert.throws(() => track.setAlias('quadrants', 'x', 9), /has no version 9 \(it has 1, 2\)/);
+    const run = track.startRun({ name: 'no model' });
+    assert.throws(() => track.registerModel('quadrants', { run }), /run no model has no artifact "model"/);
+    run.end();
+  });
+
   it('loses nothing when two kernels log to one experiment at once', async () => {
     const script = join(__dirname, '..', 'fixtures', 'track-writer.ts');
     const writers = [1, 2].map((n) => new Promise<number>((done) => spawn(process.execPath, ['--import', 'tsx', script, String(n)], { env: { ...process.env, MLFLOW_TRACKING_URI: root }, stdio: 'inherit' }).on('exit', (code) => done(code ?? 1))));

@@ -3,10 +3,14 @@
 // params, metrics, tags, artifacts, the notebook, the user and the git commit it ran at.
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table } from '../display/table';
 import type { Rich } from '../display/rich';
+import { load } from '../nn/checkpoint';
+import type { LayersModel } from '../nn/tf';
+import { Registry, type ModelVersion } from './registry';
 import { Run } from './run';
 import { sweep, type Space, type SweepOptions } from './sweep';
 import { FileStore, SOURCE_TYPE, type ExperimentInfo } from './store';
@@ -82,6 +86,43 @@ export const track = {
    */
   sweep: (space: Space, train: Parameters<typeof sweep>[2], options: SweepOptions) => sweep((name, nested) => startRun({ name, nested: nested || active.length > 0 }), space, train, options),
 
+  /**
+   * A new version of a named model from a run's model artifact (run.logModel), optionally given
+   * an alias such as "champion": `track.registerModel('spam', { run, alias: 'champion' })`.
+   */
+  registerModel(name: string, options: { run: Run; artifactPath?: string; description?: string; alias?: string }): ModelVersion {
+    const registry = new Registry(currentStore());
+    const version = registry.register(name, options.run.info, options.artifactPath ?? 'model', safeUser(), options.description);
+    if (options.alias) {
+      registry.setAlias(name, options.alias, version.version);
+      version.aliases.push(options.alias);
+    }
+    return version;
+  },
+
+  /** Points an alias ("champion", "staging") at a version; it moves if it pointed elsewhere. */
+  setAlias(name: string, alias: string, version: number): void {
+    new Registry(currentStore()).setAlias(name, alias, version);
+  },
+
+  /** The folder of a registered model: models:/name@alias, models:/name/3 or models:/name (latest). */
+  modelPath(uri: string): string {
+    return new Registry(currentStore()).resolve(uri).source;
+  },
+
+  /** Loads a registered nn model: `await track.loadModel('models:/spam@champion')`. */
+  async loadModel(uri: string): Promise<LayersModel> {
+    const path = track.modelPath(uri);
+    if (!existsSync(join(path, 'model.json'))) throw new Error(`track.loadModel: ${uri} (${path}) is not an nn model (no model.json); use track.modelPath("${uri}") to reach its files.`);
+    return load(path);
+  },
+
+  /** A registered model's versions with their runs and aliases, as a table. */
+  models(name: string): Rich {
+    const versions = new Registry(currentStore()).versions(name);
+    return table(versions.length ? versions.map((v) => ({ version: v.version, aliases: v.aliases.join(', '), run: v.runId.slice(0, 8), description: v.description, source: v.source })) : [{ version: 'none registered' }], { title: `Model ${name}` });
+  },
+
   /** The run logging now (the innermost, if nested), if any. */
   activeRun(): Run | undefined {
     return active[active.length - 1];
@@ -117,5 +158,6 @@ function gitState(cwd: string): { commit: string; dirty: boolean } | undefined {
 }
 
 export { Run } from './run';
+export type { ModelVersion } from './registry';
 export { SweepResult, type Choice, type Params, type Range, type Space, type SweepOptions, type Trial } from './sweep';
 export { FileStore, type ExperimentInfo, type RunInfo, type RunStatus } from './store';

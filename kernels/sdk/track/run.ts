@@ -4,6 +4,8 @@ import { copyFileSync, mkdirSync, statSync, cpSync, writeFileSync } from 'node:f
 import { basename, join } from 'node:path';
 import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
+import { save } from '../nn/checkpoint';
+import type { LayersModel } from '../nn/tf';
 import type { FileStore, RunInfo, RunStatus } from './store';
 
 export class Run {
@@ -73,6 +75,11 @@ export class Run {
     mkdirSync(join(target, '..'), { recursive: true });
     writeFileSync(target, text);
     return target;
+  }
+
+  /** Saves an nn model into the run's artifacts (`model/` by default), ready for track.registerModel. */
+  async logModel(model: LayersModel, artifactPath = 'model'): Promise<string> {
+    return save(model, join(this.store.runDir(this.info), 'artifacts', artifactPath));
   }
 
   end(status: RunStatus = 'FINISHED'): this {
