@@ -33,7 +33,7 @@ const builds = [
   { ...common, entryPoints: { kernel: 'kernels/kernel/main.ts', 'kernel-protocol': 'kernels/kernel/protocolThread.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*'] },
   { ...common, entryPoints: { cli: 'kernels/cli/main.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*'], banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: { renderer: 'webview-ui/renderer/index.ts' }, format: 'esm' },
-  { ...browser, entryPoints: { 'charts-panel': 'webview-ui/panels/charts.ts', 'weights-panel': 'webview-ui/panels/weights.ts' }, format: 'iife' },
+  { ...browser, entryPoints: { 'charts-panel': 'webview-ui/panels/charts.ts', 'weights-panel': 'webview-ui/panels/weights.ts', 'runs-panel': 'webview-ui/panels/runs.ts' }, format: 'iife' },
 ];
 
 if (watch) {

@@ -3,20 +3,16 @@
 import * as vscode from 'vscode';
 import type { FromChartsPanel, ToChartsPanel } from '../../webview-ui/panels/messages';
 import type { PinStore } from './pinStore';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { loadUntilReady, webviewHtml, webviewOptions } from './webviewHtml';
 
 export const CHARTS_VIEW_TYPE = 'aielab.charts';
 /** Live outputs can change ten times a second; the panel redraws at most this often. */
 const REDRAW_MS = 250;
-/** How long a page gets to say it is ready before it is loaded again, and how many times. */
-const READY_MS = 3000;
-const RELOADS = 5;
 
 export class ChartsPanel {
   private static current: ChartsPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
 
   static show(extensionUri: vscode.Uri, pins: PinStore): void {
     if (ChartsPanel.current) {
@@ -34,20 +30,13 @@ export class ChartsPanel {
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly pins: PinStore) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-    const html = webviewHtml(panel.webview, extensionUri, 'charts-panel.js', 'Charts & Metrics');
-    panel.webview.html = html;
-    // A panel restored with the window can be shown before its webview host is able to load the
-    // page (seen in code-server), and then stays blank: load it again until it says it is ready.
-    let reloads = 0;
-    this.watchdog = setInterval(() => {
-      if (++reloads > RELOADS) return clearInterval(this.watchdog);
-      panel.webview.html = `${html}<!-- load ${reloads + 1} -->`;
-    }, READY_MS);
+    const page = loadUntilReady(panel.webview, webviewHtml(panel.webview, extensionUri, 'charts-panel.js', 'Charts & Metrics'));
     this.disposables.push(
+      page,
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: FromChartsPanel) => {
         if (message.type === 'ready') {
-          clearInterval(this.watchdog);
+          page.ready();
           this.send();
         } else {
           pins.unpin(message.id);
@@ -71,7 +60,6 @@ export class ChartsPanel {
   private dispose(): void {
     ChartsPanel.current = undefined;
     clearTimeout(this.timer);
-    clearInterval(this.watchdog);
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -1,9 +1,10 @@
-// The panels beside the code: their commands, their revival after a reload, and pinning from the
-// notebook renderer's "Pin to panel" button.
+// The panels beside the code (Charts & Metrics, Weight Inspector, Runs): their commands, their
+// revival after a reload, and pinning from the notebook renderer's "Pin to panel" button.
 import * as vscode from 'vscode';
 import type { PinRequest } from '../../webview-ui/panels/messages';
 import { CHARTS_VIEW_TYPE, ChartsPanel } from './chartsPanel';
 import { PinStore } from './pinStore';
+import { RUNS_VIEW_TYPE, RunsPanel } from './runsPanel';
 import { WEIGHTS_VIEW_TYPE, WeightsPanel } from './weightsPanel';
 
 export const RENDERER_ID = 'aielab-renderer';
@@ -16,8 +17,10 @@ export function registerPanels(context: vscode.ExtensionContext): vscode.Disposa
     pins,
     vscode.commands.registerCommand('aielab.showChartsPanel', () => ChartsPanel.show(uri, pins)),
     vscode.commands.registerCommand('aielab.showWeightInspector', () => WeightsPanel.show(uri)),
+    vscode.commands.registerCommand('aielab.showRuns', () => RunsPanel.show(uri)),
     vscode.window.registerWebviewPanelSerializer(CHARTS_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => ChartsPanel.revive(panel, uri, pins) }),
     vscode.window.registerWebviewPanelSerializer(WEIGHTS_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => WeightsPanel.revive(panel, uri) }),
+    vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => RunsPanel.revive(panel, uri) }),
     messaging.onDidReceiveMessage(({ editor, message }) => {
       const request = message as PinRequest;
       if (request?.type !== 'pin') return;

@@ -34,3 +34,22 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')], retainContextWhenHidden: false };
 }
+
+/** How long a page gets to say it is ready before it is loaded again, and how many times. */
+const READY_MS = 3000;
+const RELOADS = 5;
+
+/**
+ * Sets a panel's page, and sets it again every few seconds until the page says it is ready: a
+ * panel restored with the window can be shown before its webview host is able to load the page
+ * (seen in code-server), and then stays blank.
+ */
+export function loadUntilReady(webview: vscode.Webview, html: string): vscode.Disposable & { ready(): void } {
+  webview.html = html;
+  let reloads = 0;
+  const watchdog = setInterval(() => {
+    if (++reloads > RELOADS) return clearInterval(watchdog);
+    webview.html = `${html}<!-- load ${reloads + 1} -->`;
+  }, READY_MS);
+  return { ready: () => clearInterval(watchdog), dispose: () => clearInterval(watchdog) };
+}

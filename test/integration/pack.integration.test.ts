@@ -15,8 +15,9 @@ const L1 = 'module-1-foundations/lab-01-ai-lifecycle.aielab';
 const L2 = 'module-1-foundations/lab-02-tooling-landscape.aielab';
 const M2L1 = 'module-2-data-science/lab-01-data-exploration.aielab';
 const M2L2 = 'module-2-data-science/lab-02-classical-ml.aielab';
+const M2L3 = 'module-2-data-science/lab-03-text-classification.aielab';
 const L5 = 'module-2-data-science/lab-05-evaluation-metrics.aielab';
-const GRADED = [L1, L2, M2L1, M2L2, L5];
+const GRADED = [L1, L2, M2L1, M2L2, M2L3, L5];
 
 function aielab(...args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
@@ -117,14 +118,14 @@ describe('aielab pack on the curriculum', function () {
     ran = aielab('pack', 'grade', LABS, ada, bob, cy, dee, fay, join(subs, 'eve', 'my-lab-1.aielab'), '--out', out, '--cell-timeout', '3');
     assert.equal(ran.status, 0, ran.stderr);
     const book = JSON.parse(readFileSync(join(out, 'gradebook.json'), 'utf8')) as { labs: Array<{ id: string; max: number }>; learners: LearnerGrade[] };
-    assert.deepEqual(book.labs.map((l) => l.id), ['m1-l1', 'm1-l2', 'm2-l1', 'm2-l2', 'm2-l5']);
+    assert.deepEqual(book.labs.map((l) => l.id), ['m1-l1', 'm1-l2', 'm2-l1', 'm2-l2', 'm2-l3', 'm2-l5']);
     const maxes = book.labs.map((l) => l.max);
     const [maxL1, maxL2] = maxes as [number, number];
     const total = maxes.reduce((a, b) => a + b, 0);
     const grade = (name: string) => book.learners.find((l) => l.learner === name) as LearnerGrade;
     const lab = (name: string, id: string) => grade(name).labs.find((l) => l.id === id);
     const csv = readFileSync(join(out, 'gradebook.csv'), 'utf8').trim().split('\n');
-    assert.equal(csv[0], 'learner,m1-l1,m1-l2,m2-l1,m2-l2,m2-l5,total,max');
+    assert.equal(csv[0], 'learner,m1-l1,m1-l2,m2-l1,m2-l2,m2-l3,m2-l5,total,max');
     assert.equal(csv[1], `ada,${maxes.join(',')},${total},${total}`, 'the solutions get full marks');
 
     assert.ok(grade('bob').score < grade('bob').max / 2, `bob: ${grade('bob').score}`);

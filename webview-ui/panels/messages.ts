@@ -28,3 +28,28 @@ export interface PinRequest {
   outputId: string;
   mime: RichMime;
 }
+
+/** One tracked run as the Runs panel shows it. */
+export interface RunRow {
+  id: string;
+  name: string;
+  status: string;
+  startTime: number;
+  parentId?: string;
+  params: Record<string, string>;
+  metrics: Record<string, number>;
+  history: Record<string, Array<[number, number]>>;
+}
+
+export interface RunsData {
+  /** Each mlruns/ folder in the workspace, with its experiments and registered models. */
+  stores: Array<{
+    root: string;
+    experiments: Array<{ id: string; name: string; runs: RunRow[] }>;
+    models: Array<{ name: string; versions: Array<{ version: number; aliases: string[]; runId: string; description: string }> }>;
+    problems: string[];
+  }>;
+}
+
+export type ToRunsPanel = { type: 'runs'; data: RunsData };
+export type FromRunsPanel = { type: 'ready' };

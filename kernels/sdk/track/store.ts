@@ -138,6 +138,16 @@ export class FileStore {
       .sort((a, b) => b.startTime - a.startTime);
   }
 
+  /** Every logged value of each metric of a run, as [step, value] pairs in logging order. */
+  history(info: Pick<RunInfo, 'experimentId' | 'runId'>): Record<string, Array<[number, number]>> {
+    const dir = join(this.runDir(info), 'metrics');
+    if (!existsSync(dir)) return {};
+    return Object.fromEntries(readdirSync(dir).map((key) => [key, readFileSync(join(dir, key), 'utf8').trim().split('\n').filter(Boolean).map((line) => {
+      const [, value, step] = line.split(' ');
+      return [Number(step), Number(value)] as [number, number];
+    })]));
+  }
+
   runDir(info: Pick<RunInfo, 'experimentId' | 'runId'>): string {
     return join(this.root, info.experimentId, info.runId);
   }
