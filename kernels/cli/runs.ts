@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { table } from '../sdk/display/table';
-import { FileStore } from '../sdk/track/store';
+import { FileStore } from '../tracking/store';
 import { UsageError } from './usage';
 
 type StoredRun = ReturnType<FileStore['runs']>[number] & { experiment: string };

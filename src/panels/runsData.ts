@@ -3,8 +3,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { Registry } from '../../kernels/sdk/track/registry';
-import { FileStore } from '../../kernels/sdk/track/store';
+import { Registry } from '../../kernels/tracking/registry';
+import { FileStore } from '../../kernels/tracking/store';
 import type { RunsData } from '../../webview-ui/panels/messages';
 
 export async function findStores(): Promise<string[]> {

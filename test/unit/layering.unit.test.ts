@@ -56,8 +56,8 @@ describe('layering', () => {
     assert.deepEqual(violations('kernels', (e) => e.specifier === 'vscode' || e.target?.startsWith('src/') === true), []);
   });
 
-  it('lets the extension host reach the kernel only through the protocol, the MIME types, its client and the notebook format', () => {
-    const allowed = ['kernels/protocol', 'kernels/mime', 'kernels/client/', 'kernels/notebook/', 'kernels/pack/manifest', 'kernels/pack/roles'];
+  it('lets the extension host reach the kernel only through the protocol, the MIME types, its client and the file formats', () => {
+    const allowed = ['kernels/protocol', 'kernels/mime', 'kernels/client/', 'kernels/notebook/', 'kernels/pack/manifest', 'kernels/pack/roles', 'kernels/tracking/'];
     assert.deepEqual(violations('src', (e) => e.target?.startsWith('kernels') === true && !allowed.some((a) => e.target?.startsWith(a))), []);
   });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MIME, type TablePayload } from '../../kernels/mime';
 import { nn, track } from '../../kernels/sdk';
 import { toMimeBundle } from '../../kernels/sdk/display/bundle';
-import { dumpMeta, loadMeta } from '../../kernels/sdk/track/yaml';
+import { dumpMeta, loadMeta } from '../../kernels/tracking/yaml';
 
 const python = '/usr/bin/python3';
 const hasYaml = existsSync(python) && spawnSync(python, ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;

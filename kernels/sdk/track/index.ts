@@ -10,10 +10,10 @@ import { table } from '../display/table';
 import type { Rich } from '../display/rich';
 import { load } from '../nn/checkpoint';
 import type { LayersModel } from '../nn/tf';
-import { Registry, type ModelVersion } from './registry';
+import { Registry, type ModelVersion } from '../../tracking/registry';
 import { Run } from './run';
 import { sweep, type Space, type SweepOptions } from './sweep';
-import { FileStore, SOURCE_TYPE, type ExperimentInfo } from './store';
+import { FileStore, SOURCE_TYPE, type ExperimentInfo } from '../../tracking/store';
 
 let store: FileStore | undefined;
 let experimentName = 'Default';
@@ -158,6 +158,6 @@ function gitState(cwd: string): { commit: string; dirty: boolean } | undefined {
 }
 
 export { Run } from './run';
-export type { ModelVersion } from './registry';
+export type { ModelVersion } from '../../tracking/registry';
 export { SweepResult, type Choice, type Params, type Range, type Space, type SweepOptions, type Trial } from './sweep';
-export { FileStore, type ExperimentInfo, type RunInfo, type RunStatus } from './store';
+export { FileStore, type ExperimentInfo, type RunInfo, type RunStatus } from '../../tracking/store';

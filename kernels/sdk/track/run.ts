@@ -6,7 +6,7 @@ import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import { save } from '../nn/checkpoint';
 import type { LayersModel } from '../nn/tf';
-import type { FileStore, RunInfo, RunStatus } from './store';
+import type { FileStore, RunInfo, RunStatus } from '../../tracking/store';
 
 export class Run {
   private stepOf = new Map<string, number>();
