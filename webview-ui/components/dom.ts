@@ -7,6 +7,18 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
   return node;
 }
 
+/** A table of a header row and a body, in a scrolling wrapper when `wrapped`. */
+export function tableOf(className: string, head: HTMLTableRowElement, body: HTMLTableSectionElement, wrapped = false): HTMLElement {
+  const table = el('table', className);
+  const thead = el('thead');
+  thead.append(head);
+  table.append(thead, body);
+  if (!wrapped) return table;
+  const wrap = el('div', 'aielab-table-wrap');
+  wrap.append(table);
+  return wrap;
+}
+
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return value.toLocaleString('en');

@@ -1,7 +1,7 @@
 // Metrics as cards (one per named value) with a per-class table, and a confusion matrix as a
 // heat-mapped grid whose shade is each row's share, so class imbalance does not hide errors.
 import type { ConfusionPayload, MetricsPayload } from '../../kernels/mime';
-import { el, formatNumber } from './dom';
+import { el, formatNumber, tableOf } from './dom';
 import { theme } from './theme';
 
 export function renderMetrics(root: HTMLElement, payload: MetricsPayload): void {
@@ -32,7 +32,6 @@ export function renderMetrics(root: HTMLElement, payload: MetricsPayload): void 
 export function renderConfusion(root: HTMLElement, payload: ConfusionPayload): void {
   root.append(el('div', 'aielab-title', payload.title ?? 'Confusion matrix'));
   const colour = theme().series(0);
-  const table = el('table', 'aielab-table aielab-confusion');
   const head = el('tr');
   head.append(el('th', 'aielab-axis', 'actual ↓ / predicted →'), ...payload.labels.map((l) => el('th', 'aielab-num', l)));
   const body = el('tbody');
@@ -49,10 +48,5 @@ export function renderConfusion(root: HTMLElement, payload: ConfusionPayload): v
     });
     body.append(tr);
   });
-  const thead = el('thead');
-  thead.append(head);
-  table.append(thead, body);
-  const wrap = el('div', 'aielab-table-wrap');
-  wrap.append(table);
-  root.append(wrap);
+  root.append(tableOf('aielab-table aielab-confusion', head, body, true));
 }

@@ -3,7 +3,7 @@
 // from the state the extension sends (kept by VS Code across reloads), never from the kernel.
 import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload } from '../../kernels/mime';
 import { ChartView } from '../components/chart';
-import { el, formatNumber } from '../components/dom';
+import { el, formatNumber, tableOf } from '../components/dom';
 import { renderConfusion, renderMetrics } from '../components/metrics';
 import { ensureStyles } from '../components/styles';
 import type { FromChartsPanel, Pin, PinnedRun, ToChartsPanel } from './messages';
@@ -95,7 +95,6 @@ function metricsRuns(target: HTMLElement, runs: PinnedRun[]): void {
   const latest = runs[runs.length - 1]?.payload as MetricsPayload;
   if (runs.length > 1) {
     const names = [...new Set(runs.flatMap((r) => (r.payload as MetricsPayload).values.map((v) => v.name)))];
-    const table = el('table', 'aielab-table');
     const head = el('tr');
     head.append(el('th'), ...runs.map((r) => el('th', 'aielab-num', r.label)));
     const body = el('tbody');
@@ -107,10 +106,7 @@ function metricsRuns(target: HTMLElement, runs: PinnedRun[]): void {
       }));
       body.append(tr);
     }
-    const thead = el('thead');
-    thead.append(head);
-    table.append(thead, body);
-    target.append(el('div', 'aielab-title', 'Runs compared'), table, el('div', 'aielab-title', 'Latest run'));
+    target.append(el('div', 'aielab-title', 'Runs compared'), tableOf('aielab-table', head, body), el('div', 'aielab-title', 'Latest run'));
   }
   renderMetrics(target, latest);
 }

@@ -1,7 +1,7 @@
 // The Runs panel: pick an experiment, sort its runs by any param or metric, tick runs to compare
 // their metrics epoch by epoch, and see the registered models with their versions and aliases.
 import { ChartView } from '../components/chart';
-import { el, formatNumber } from '../components/dom';
+import { el, formatNumber, tableOf } from '../components/dom';
 import { ensureStyles } from '../components/styles';
 import type { FromRunsPanel, RunRow, RunsData, ToRunsPanel } from './messages';
 import { pageNonce, vscodeApi } from './vscodeApi';
@@ -67,7 +67,6 @@ function runsTable(runs: RunRow[]): HTMLElement {
     const order = x < y ? -1 : x > y ? 1 : 0;
     return sort.descending ? -order : order;
   });
-  const table = el('table', 'aielab-table');
   const head = el('tr');
   head.append(el('th', undefined, 'compare'));
   for (const c of columns) {
@@ -93,12 +92,7 @@ function runsTable(runs: RunRow[]): HTMLElement {
     }));
     body.append(tr);
   }
-  const thead = el('thead');
-  thead.append(head);
-  table.append(thead, body);
-  const wrap = el('div', 'aielab-table-wrap');
-  wrap.append(table);
-  return wrap;
+  return tableOf('aielab-table', head, body, true);
 }
 
 /** One chart per metric, a series per selected run, against the step it was logged at. */
@@ -120,7 +114,6 @@ function compare(runs: RunRow[]): HTMLElement {
 }
 
 function modelsTable(models: NonNullable<State['data']>['stores'][number]['models']): HTMLElement {
-  const table = el('table', 'aielab-table');
   const head = el('tr');
   head.append(...['model', 'version', 'aliases', 'run', 'description'].map((h) => el('th', undefined, h)));
   const body = el('tbody');
@@ -131,10 +124,7 @@ function modelsTable(models: NonNullable<State['data']>['stores'][number]['model
       body.append(tr);
     }
   }
-  const thead = el('thead');
-  thead.append(head);
-  table.append(thead, body);
-  return table;
+  return tableOf('aielab-table', head, body);
 }
 
 // Last, so every declaration above is initialised: a restored panel draws its saved runs at once.
