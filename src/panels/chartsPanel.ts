@@ -30,7 +30,7 @@ export class ChartsPanel {
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly pins: PinStore) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-    const page = loadUntilReady(panel.webview, webviewHtml(panel.webview, extensionUri, 'charts-panel.js', 'Charts & Metrics'));
+    const page = loadUntilReady(panel, webviewHtml(panel.webview, extensionUri, 'charts-panel.js', 'Charts & Metrics'));
     this.disposables.push(
       page,
       panel.onDidDispose(() => this.dispose()),

@@ -30,7 +30,7 @@ export class RunsPanel {
 
   private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-    const page = loadUntilReady(panel.webview, webviewHtml(panel.webview, extensionUri, 'runs-panel.js', 'Runs'));
+    const page = loadUntilReady(panel, webviewHtml(panel.webview, extensionUri, 'runs-panel.js', 'Runs'));
     const watcher = vscode.workspace.createFileSystemWatcher('**/mlruns/**');
     this.disposables.push(
       page,

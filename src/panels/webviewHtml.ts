@@ -35,21 +35,40 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')], retainContextWhenHidden: false };
 }
 
-/** How long a page gets to say it is ready before it is loaded again, and how many times. */
-const READY_MS = 3000;
-const RELOADS = 5;
+/** How long a page gets to say it is ready before it is loaded again; doubled each time, up to the cap. */
+const FIRST_WAIT_MS = 3000;
+const MAX_WAIT_MS = 15_000;
 
 /**
- * Sets a panel's page, and sets it again every few seconds until the page says it is ready: a
- * panel restored with the window can be shown before its webview host is able to load the page
- * (seen in code-server), and then stays blank.
+ * Sets a panel's page, and sets it again until the page says it is ready: a panel restored with
+ * the window can be shown before its webview host is able to load the page (seen in code-server),
+ * and then stays blank. Retries only while the panel is visible (a hidden page is not loaded), and
+ * at once when it is shown again without having said it is ready.
  */
-export function loadUntilReady(webview: vscode.Webview, html: string): vscode.Disposable & { ready(): void } {
-  webview.html = html;
-  let reloads = 0;
-  const watchdog = setInterval(() => {
-    if (++reloads > RELOADS) return clearInterval(watchdog);
-    webview.html = `${html}<!-- load ${reloads + 1} -->`;
-  }, READY_MS);
-  return { ready: () => clearInterval(watchdog), dispose: () => clearInterval(watchdog) };
+export function loadUntilReady(panel: vscode.WebviewPanel, html: string): vscode.Disposable & { ready(): void } {
+  let ready = false;
+  let loads = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const load = () => {
+    clearTimeout(timer);
+    // A changed comment makes VS Code load the page again even when the html is otherwise the same.
+    panel.webview.html = loads++ === 0 ? html : `${html}<!-- load ${loads} -->`;
+    timer = setTimeout(() => !ready && panel.visible && load(), Math.min(FIRST_WAIT_MS * 2 ** (loads - 1), MAX_WAIT_MS));
+  };
+  load();
+  const viewState = panel.onDidChangeViewState(() => {
+    // A hidden page is thrown away (retainContextWhenHidden is off) and reloaded when shown.
+    if (!panel.visible) ready = false;
+    else if (!ready) load();
+  });
+  return {
+    ready: () => {
+      ready = true;
+      clearTimeout(timer);
+    },
+    dispose: () => {
+      clearTimeout(timer);
+      viewState.dispose();
+    },
+  };
 }

@@ -254,7 +254,8 @@ export class Workbench {
       }
       await this.page.waitForTimeout(200);
     }
-    throw new Error(`no webview shows ${selector} within ${timeoutMs / 1000} s`);
+    const pages = this.page.frames().map((f) => new URL(f.url(), 'http://x').pathname.split('/').pop()).filter(Boolean);
+    throw new Error(`no webview shows ${selector} within ${timeoutMs / 1000} s; frames: ${pages.join(', ')}`);
   }
 
   /** The titles of the editor tabs open in every group. */
