@@ -31,6 +31,8 @@ const browser = { bundle: true, platform: 'browser', target: 'es2022', outdir: '
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', 'esbuild'] },
   { ...common, entryPoints: { kernel: 'kernels/kernel/main.ts', 'kernel-protocol': 'kernels/kernel/protocolThread.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*'] },
+  // The SDK on its own, for projects made by `aielab new pipeline` (they vendor it).
+  { ...common, entryPoints: { sdk: 'kernels/sdk/index.ts' }, external: ['nodejs-polars', '@tensorflow/*'] },
   { ...common, entryPoints: { cli: 'kernels/cli/main.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*'], banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: { renderer: 'webview-ui/renderer/index.ts' }, format: 'esm' },
   { ...browser, entryPoints: { 'charts-panel': 'webview-ui/panels/charts.ts', 'weights-panel': 'webview-ui/panels/weights.ts', 'runs-panel': 'webview-ui/panels/runs.ts' }, format: 'iife' },

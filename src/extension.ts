@@ -7,6 +7,7 @@ import { registerLabs } from './labs/registerLabs';
 import { registerCellIds } from './notebook/cellIds';
 import { AielabSerializer, NOTEBOOK_TYPE } from './notebook/serializer';
 import { registerPanels } from './panels/registerPanels';
+import { registerNewPipeline } from './project/newPipeline';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('AI Lab Kernel', { log: true });
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerKernelCommands(kernels),
     ...registerPanels(context),
     ...registerLabs(context),
+    registerNewPipeline(context),
   );
   log.info('AI Engineering Lab activated');
 }

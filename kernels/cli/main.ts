@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { NotebookFormatError } from '../notebook/format';
 import { convertCommand } from './convert';
 import { doctorCommand } from './doctor';
+import { newPipelineCommand } from './newPipeline';
 import { newCommand, packCommand } from './pack';
 import { runCommand } from './run';
 import { runsCommand } from './runs';
@@ -62,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
     case 'runs':
       return runsCommand(rest);
     case 'new':
-      return newCommand(rest);
+      if (rest[0] !== 'pipeline') return newCommand(rest);
+      if (rest.length !== 2) throw new UsageError('new pipeline takes one folder: aielab new pipeline my-pipeline');
+      return newPipelineCommand(rest[1] as string);
     default:
       throw new UsageError(`unknown command '${command}'.`);
   }

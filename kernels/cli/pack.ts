@@ -50,7 +50,7 @@ export async function packCommand(args: string[]): Promise<number> {
 
 export function newCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { title: { type: 'string' } } });
-  if (positionals[0] !== 'pack' || positionals.length !== 2) throw new UsageError('new makes a lab pack: aielab new pack <folder> [--title "My course"]');
+  if (positionals[0] !== 'pack' || positionals.length !== 2) throw new UsageError('new makes a lab pack or a project: aielab new pack <folder> [--title "My course"], aielab new pipeline <folder>');
   const dir = positionals[1] as string;
   return reportPackErrors(() => {
     const files = scaffoldPack(dir, values.title);

@@ -52,6 +52,11 @@ Usage:
   aielab new pack <folder> [--title <title>]
       Creates a small lab pack that shows every cell role, ready to validate, run and grade.
 
+  aielab new pipeline <folder>
+      Creates an ML pipeline project: data, features, a tracked sweep (mlruns/), the best model
+      registered and packaged, an HTTP server (Open Inference Protocol), a Dockerfile, tests.
+      Then: npm install && npm run train.
+
   aielab --version | --help
 
 Exit codes: 0 success, 1 a cell failed or a pack has problems, 2 a bad command line or an
