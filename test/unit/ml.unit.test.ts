@@ -2,11 +2,13 @@
 // (test/fixtures/parity/ml_reference.py): same numbers for the scaler and naive Bayes, the same
 // predictions for k-NN, and held-out accuracy within 2 points for every classifier.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIME, type TablePayload } from '../../kernels/mime';
-import { ml, type Estimator } from '../../kernels/sdk';
+import { ml, track, type Estimator } from '../../kernels/sdk';
 import { toMimeBundle } from '../../kernels/sdk/display/bundle';
+import { FileStore } from '../../kernels/tracking/store';
 
 const reference = JSON.parse(readFileSync(join(__dirname, '../fixtures/parity/ml.json'), 'utf8'));
 
@@ -104,5 +106,47 @@ describe('ml workflow', () => {
     assert.throws(() => new ml.StandardScaler().fit([[1, 2]]).transform([[1]]), /row 0 of X has 1 features; every row needs 2 \(as in training\)/);
     assert.throws(() => ml.trainTestSplit(X, y, { testSize: 30 }), /testSize is the share of rows to hold out, between 0 and 1/);
     assert.throws(() => ml.stratifiedKFold(['a', 'a', 'b'], { folds: 2 }), /2 folds need at least 2 rows of every class; the smallest class has 1/);
+  });
+});
+
+describe('ml autolog', () => {
+  const { X, y } = load('iris.csv', 'species');
+  let root: string;
+  beforeEach(() => {
+    root = join(mkdtempSync(join(tmpdir(), 'aielab-autolog-')), 'mlruns');
+    process.env.MLFLOW_TRACKING_URI = root;
+  });
+  afterEach(() => {
+    track.activeRun()?.end();
+    delete process.env.MLFLOW_TRACKING_URI;
+  });
+
+  function logged(name: string) {
+    const store = new FileStore(root);
+    return store.runs(store.experiment('Default')).find((r) => r.runName === name);
+  }
+
+  it('logs a model fitted inside a run: its settings, class and training scores (mlflow.sklearn names)', async () => {
+    await track.run('logistic', () => new ml.LogisticRegression({ C: 0.5 }).fit(X, y));
+    const run = logged('logistic');
+    assert.equal(run?.params.C, '0.5');
+    assert.equal(run?.tags.estimator_name, 'LogisticRegression');
+    assert.ok((run?.metrics.training_accuracy_score as number) > 0.9, JSON.stringify(run?.metrics));
+    assert.deepEqual(Object.keys(run?.metrics ?? {}).sort(), ['training_accuracy_score', 'training_f1_score', 'training_log_loss']);
+  });
+
+  it('logs a Pipeline once, with its steps, and not the fits of cross-validation', async () => {
+    await track.run('pipeline', () => {
+      ml.crossValScore(() => new ml.KNeighborsClassifier({ k: 3 }), X, y, { folds: 3 });
+      new ml.Pipeline([new ml.StandardScaler(), new ml.KNeighborsClassifier({ k: 7 })]).fit(X, y);
+    });
+    const run = logged('pipeline');
+    assert.deepEqual(run?.params, { steps: 'StandardScaler → KNeighborsClassifier', k: '7' });
+    assert.equal(run?.tags.estimator_name, 'Pipeline');
+  });
+
+  it('logs nothing without an active run', () => {
+    new ml.GaussianNB().fit(X, y);
+    assert.equal(existsSync(root), false);
   });
 });

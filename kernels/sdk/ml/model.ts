@@ -1,6 +1,7 @@
 // What every classifier shares: fit on rows and labels, predict labels or class probabilities,
 // score as accuracy (scikit-learn's estimator contract, in TypeScript).
 import { accuracy } from '../metrics/classification';
+import { autologged } from './autolog';
 import { argmax, checkMatrix, checkXy, encodeLabels, type Label, type Matrix } from './data';
 
 export interface Transformer {
@@ -13,14 +14,17 @@ export abstract class Classifier {
   /** The classes seen in training, sorted; probabilities come in this order. */
   classes: Label[] = [];
   protected features = 0;
+  /** The settings it was made with (logged as params by autolog). */
+  abstract readonly options: object;
 
   fit(X: Matrix, y: readonly Label[]): this {
     checkXy(`${this.constructor.name}.fit`, X, y);
     const { classes, codes } = encodeLabels(y);
-    this.classes = classes;
-    this.features = (X[0] as readonly number[]).length;
-    this.train(X, codes);
-    return this;
+    return autologged(this, this.options, X, y, () => {
+      this.classes = classes;
+      this.features = (X[0] as readonly number[]).length;
+      this.train(X, codes);
+    });
   }
 
   predictProba(X: Matrix): number[][] {

@@ -1,6 +1,7 @@
 // A Pipeline: transformers then a classifier, fitted together so the test rows are scaled with
 // the training rows' statistics only (no leakage), used like one model.
 import { accuracy } from '../metrics/classification';
+import { autologged } from './autolog';
 import type { Label, Matrix } from './data';
 import type { Classifier, Transformer } from './model';
 
@@ -27,10 +28,12 @@ export class Pipeline implements Estimator {
   }
 
   fit(X: Matrix, y: readonly Label[]): this {
-    let data: Matrix = X;
-    for (const step of this.transformers) data = step.fitTransform(data);
-    this.model.fit(data, y);
-    return this;
+    const steps = [...this.transformers, this.model].map((step) => step.constructor.name).join(' → ');
+    return autologged(this, { steps, ...this.model.options }, X, y, () => {
+      let data: Matrix = X;
+      for (const step of this.transformers) data = step.fitTransform(data);
+      this.model.fit(data, y);
+    });
   }
 
   predict(X: Matrix): Label[] {

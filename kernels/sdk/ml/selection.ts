@@ -2,6 +2,7 @@
 // cross-validation and grid search over hyperparameters.
 import { table } from '../display/table';
 import { RICH_VIEW, type Rich } from '../display/rich';
+import { unlogged } from './autolog';
 import { checkXy, encodeLabels, type Label, type Matrix } from './data';
 import type { Estimator } from './pipeline';
 import { seeded, shuffled } from './random';
@@ -62,10 +63,11 @@ export interface CrossValidation {
 /** Accuracy on each held-out fold of a fresh model from `make()`. */
 export function crossValScore(make: () => Estimator, X: Matrix, y: readonly Label[], options: { folds?: number; seed?: number } = {}): CrossValidation {
   checkXy('ml.crossValScore', X, y);
-  const scores = stratifiedKFold(y, options).map(({ train, test }) => {
+  // The folds' models are measurements, not the run's model: autolog leaves them out.
+  const scores = unlogged(() => stratifiedKFold(y, options).map(({ train, test }) => {
     const model = make().fit(train.map((i) => X[i] as number[]), train.map((i) => y[i] as Label));
     return model.score(test.map((i) => X[i] as number[]), test.map((i) => y[i] as Label));
-  });
+  }));
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const std = Math.sqrt(scores.reduce((s, v) => s + (v - mean) ** 2, 0) / scores.length);
   return { scores, mean, std };

@@ -8,7 +8,8 @@ import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import { seeded } from '../ml/random';
 import { onInterrupt, selfStoppingWork } from '../runtime';
-import { track, type Run } from '../track';
+import { track } from '../track';
+import { autologParams } from '../track/autolog';
 import { backend } from './backend';
 import { currentSeed } from './layers';
 import { tf, type LayersModel, type Logs, type Tensor } from './tf';
@@ -160,15 +161,4 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
   else progress?.done();
   const finished = history.loss?.length ?? 0;
   return new FitResult(history, finished, (performance.now() - started) / 1000, stopped, stopped === 'early stopping' ? bestEpoch : undefined);
-}
-
-/** A run that already has one of these params with another value (a second fit) keeps the first. */
-function autologParams(run: Run, params: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(params)) {
-    try {
-      run.logParam(key, value);
-    } catch {
-      run.setTag(`aielab.autolog.${key}`, String(value));
-    }
-  }
 }
