@@ -43,7 +43,8 @@ export function releasePack(dir: string, out: string): ReleaseSummary {
     recursive: true,
     filter: (path) => {
       const name = path.slice(path.lastIndexOf(sep) + 1);
-      return !skipped.has(path) && name !== 'node_modules' && name !== '.git';
+      // Tracked runs (mlruns/) are what running the labs produced, not course material.
+      return !skipped.has(path) && name !== 'node_modules' && name !== '.git' && name !== 'mlruns';
     },
   });
 

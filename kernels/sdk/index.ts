@@ -14,3 +14,4 @@ export { nn, BackendReport, FitResult, type BackendName, type FitOptions } from 
 export { text, TfIdf, Vocabulary, type PadOptions, type TfIdfOptions, type TokenizeOptions, type VocabularyOptions } from './text';
 export { track, Run, type StartRunOptions } from './track';
 export { ml, Classifier, type CrossValidation, type Estimator, type Grid, type GridSearch, type Split, type SplitOptions, type Transformer } from './ml';
+export { project } from './project';

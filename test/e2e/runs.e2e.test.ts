@@ -1,6 +1,10 @@
 // The Runs panel in a real VS Code: a notebook tracks a sweep, the panel lists its runs (sortable),
-// compares the ticked ones metric by metric, and shows the registered model.
+// compares the ticked ones metric by metric, and shows the registered model; a pipeline project made
+// from the command palette trains with npm run train and its runs show the same way.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { notebookText as notebook } from '../helpers/notebooks';
 import { useVsCode } from './vscode/suite';
 
@@ -32,5 +36,39 @@ describe('runs in VS Code', function () {
     await panel.waitForSelector('td:has-text("best of the lr search")');
     assert.match(await panel.textContent('body') ?? '', /quadrants\s*1\s*champion/);
     await wb.screenshot('runs panel - sweep compared');
+  });
+});
+
+describe('a pipeline project in VS Code', function () {
+  this.timeout(420_000);
+  const vscode = useVsCode();
+
+  it('is made from the command palette, and its npm run train runs show and compare in the Runs panel', async () => {
+    const wb = await vscode.openWorkspace({ width: 1500, height: 1100 });
+    const project = join(vscode.folder, 'penguins');
+    mkdirSync(project);
+    await wb.runCommand('AI Lab: New ML Pipeline Project');
+    await wb.pickFolderInDialog(project, 'Create Project Here');
+    assert.match(await wb.notification(/Created an ML pipeline project/), /penguins\. Next: npm install, then npm run train\./);
+    assert.ok(existsSync(join(project, 'src', 'pipeline.ts')), 'the project was written');
+    for (const [command, ...args] of [['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund'], ['npm', 'run', 'train']] as const) {
+      const ran = spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout: 300_000, env: { ...process.env, MLFLOW_TRACKING_URI: '' } });
+      assert.equal(ran.status, 0, `${command} ${args.join(' ')}: ${ran.stdout}\n${ran.stderr}`);
+    }
+    const opened = await vscode.openFolder(project, { width: 1500, height: 1100 });
+    await opened.runCommand('AI Lab: Show Runs');
+    const panel = await opened.frameWith('h2:has-text("Runs")');
+    await panel.waitForSelector('text=sweep · trial 6', { timeout: 30_000 });
+    await panel.click('th:has-text("accuracy")');
+    await panel.check('input[aria-label="Compare sweep · trial 1"]');
+    await panel.check('input[aria-label="Compare sweep · trial 6"]');
+    await panel.waitForSelector('text=Comparing 2 runs');
+    const label = await panel.$eval('canvas[aria-label*="loss"]', (c) => c.getAttribute('aria-label'));
+    assert.match(label ?? '', /sweep · trial 1 \(40 points\)/);
+    // A score logged once per run is a bar per run.
+    const accuracy = await panel.$eval('canvas[aria-label^="accuracy"]', (c) => c.getAttribute('aria-label'));
+    assert.equal(accuracy, 'accuracy: accuracy (2 points)');
+    assert.match(await panel.textContent('body') ?? '', /penguins\s*1\s*champion/);
+    await opened.screenshot('runs panel - pipeline project sweep compared');
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNotebook, serializeNotebook } from '../../kernels/notebook/format';
@@ -139,11 +139,14 @@ describe('aielab pack release', () => {
     assert.equal(cells.length, LAB_CELLS.length, 'the pack notebook is not changed');
   });
 
-  it('writes the student pack: data kept, artifacts and notes left out, edition marked', () => {
+  it('writes the student pack: data kept, artifacts, tracked runs and notes left out, edition marked', () => {
     const dir = writePack();
     const out = join(mkdtempSync(join(tmpdir(), 'aielab-release-')), 'student');
+    mkdirSync(join(dir, 'm1', 'mlruns', '0'), { recursive: true });
+    writeFileSync(join(dir, 'm1', 'mlruns', '0', 'meta.yaml'), 'name: Default\n');
     try {
       const summary = releasePack(dir, out);
+      assert.ok(!existsSync(join(out, 'm1/mlruns')), 'the instructor\'s runs are not released');
       assert.deepEqual(summary, { notebooks: 1, solutionsRemoved: 1, hintsFolded: 2 });
       assert.ok(existsSync(join(out, 'data/numbers.csv')));
       assert.ok(!existsSync(join(out, 'm1/artifacts')));

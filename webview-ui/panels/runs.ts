@@ -1,5 +1,6 @@
 // The Runs panel: pick an experiment, sort its runs by any param or metric, tick runs to compare
 // their metrics epoch by epoch, and see the registered models with their versions and aliases.
+import type { ChartPayload } from '../../kernels/mime';
 import { ChartView } from '../components/chart';
 import { el, formatNumber, tableOf } from '../components/dom';
 import { ensureStyles } from '../components/styles';
@@ -95,7 +96,10 @@ function runsTable(runs: RunRow[]): HTMLElement {
   return tableOf('aielab-table', head, body, true);
 }
 
-/** One chart per metric, a series per selected run, against the step it was logged at. */
+/**
+ * One chart per metric: a line per selected run against the step it was logged at, or, for a
+ * metric logged once per run (a final score), a bar per run, which a one-point line cannot show.
+ */
 function compare(runs: RunRow[]): HTMLElement {
   const box = el('div');
   if (runs.length < 1) {
@@ -108,7 +112,10 @@ function compare(runs: RunRow[]): HTMLElement {
   const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.history)))].sort();
   for (const metric of metrics) {
     const series = runs.filter((r) => r.history[metric]).map((r) => ({ name: r.name, x: (r.history[metric] ?? []).map((p) => p[0]), y: (r.history[metric] ?? []).map((p) => p[1]) }));
-    charts.push(new ChartView(grid, { kind: 'line', title: metric, xLabel: 'step', series }, { compact: true }));
+    const payload: ChartPayload = series.every((s) => s.y.length === 1)
+      ? { kind: 'bar', title: metric, xLabel: 'run', series: [{ name: metric, x: series.map((s) => s.name), y: series.map((s) => s.y[0] as number) }] }
+      : { kind: 'line', title: metric, xLabel: 'step', series };
+    charts.push(new ChartView(grid, payload, { compact: true }));
   }
   return box;
 }

@@ -15,6 +15,8 @@ export interface VsCodeSuite {
   readonly folder: string;
   /** Opens the folder in a new window, the workbench the test's screenshot is taken of. */
   openWorkspace(viewport?: { width: number; height: number }): Promise<Workbench>;
+  /** Opens another folder (in place of the window open now). */
+  openFolder(path: string, viewport?: { width: number; height: number }): Promise<Workbench>;
   /** Writes `file` into the folder, opens the folder and then the file. */
   open(file: string, content: string, viewport?: { width: number; height: number }): Promise<Workbench>;
 }
@@ -57,6 +59,11 @@ export function useVsCode(): VsCodeSuite {
     },
     async openWorkspace(viewport) {
       workbench = await Workbench.open(suite.browser, suite.server, folder, viewport);
+      return workbench;
+    },
+    async openFolder(path, viewport) {
+      await workbench?.close();
+      workbench = await Workbench.open(suite.browser, suite.server, path, viewport);
       return workbench;
     },
     async open(file, content, viewport) {

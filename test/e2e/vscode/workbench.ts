@@ -170,6 +170,27 @@ export class Workbench {
     await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   }
 
+  /**
+   * Answers an open-folder dialog, which code-server shows as a quick input holding a path: types
+   * the folder's path and presses the dialog's accept button (labelled `accept`).
+   */
+  async pickFolderInDialog(folder: string, accept: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`${folder}/`);
+    await this.page.waitForTimeout(500);
+    const button = this.page.locator('.quick-input-widget .monaco-button', { hasText: accept });
+    if (await button.count()) await button.first().click();
+    else await input.press('Enter');
+  }
+
+  /** Waits for a notification toast with this text; returns its whole text. */
+  async notification(text: string | RegExp): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    return toast.innerText();
+  }
+
   /** Waits for a notification toast with this text and clicks one of its buttons. */
   async answerNotification(text: string | RegExp, button: string): Promise<string> {
     const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
