@@ -20,7 +20,9 @@ const PANDAS_NA = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN',
 
 export function readCsv(path: string, options: CsvOptions = {}): PlFrame {
   const file = existing(path, 'readCsv');
-  const read = (inferSchemaLength: number) => polars().readCSV(file, { sep: options.separator ?? ',', nullValues: [...(options.naValues ?? PANDAS_NA)], inferSchemaLength });
+  // Loaded first: a missing native library is not a problem with the file.
+  const pl = polars();
+  const read = (inferSchemaLength: number) => pl.readCSV(file, { sep: options.separator ?? ',', nullValues: [...(options.naValues ?? PANDAS_NA)], inferSchemaLength });
   try {
     // Types come from the first rows (fast). pandas looks at every row: when a later row does not
     // fit (a float in an integer column) or the first rows of a column are all missing, read
