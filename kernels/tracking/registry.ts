@@ -5,13 +5,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ModelRegistry } from './backend';
 import type { FileStore, RunInfo } from './store';
 import { dumpMeta, loadMeta } from './yaml';
 
 export interface ModelVersion {
   name: string;
   version: number;
-  /** The model's files: a run's artifact folder. */
+  /** The model's files: a run's artifact folder, or on a server the artifact's URI. */
   source: string;
   runId: string;
   description: string;
@@ -20,7 +21,7 @@ export interface ModelVersion {
 
 const NAME = /^[\w\-. ]+$/;
 
-export class Registry {
+export class Registry implements ModelRegistry {
   constructor(private readonly store: FileStore) {}
 
   private dir(name: string): string {
@@ -60,8 +61,7 @@ export class Registry {
   }
 
   setAlias(name: string, alias: string, version: number): void {
-    if (!this.versions(name).some((v) => v.version === version)) throw new Error(`track: model "${name}" has no version ${version} (it has ${this.versions(name).map((v) => v.version).join(', ') || 'none'}).`);
-    if (!NAME.test(alias) || /^v\d+$/i.test(alias)) throw new TypeError(`track: alias "${alias}" may hold letters, digits, _ - . only, and not look like a version (v3).`);
+    checkAlias(name, alias, version, this.versions(name));
     writeFileSync(join(this.dir(name), 'aliases', alias), String(version));
   }
 
@@ -81,13 +81,38 @@ export class Registry {
 
   /** `models:/name@alias`, `models:/name/3` or `models:/name` (the latest version). */
   resolve(uri: string): ModelVersion {
-    const match = /^models:\/([^@/]+)(?:@([\w\-.]+)|\/(\d+))?$/.exec(uri);
-    if (!match) throw new Error(`track: "${uri}" is not a model URI; write models:/name@alias, models:/name/3 or models:/name.`);
-    const [, name, alias, number] = match as unknown as [string, string, string | undefined, string | undefined];
-    const versions = this.versions(name);
-    if (!versions.length) throw new Error(`track: no registered model "${name}". Register one with track.registerModel("${name}", { run }).`);
-    const found = alias ? versions.find((v) => v.aliases.includes(alias)) : number ? versions.find((v) => v.version === Number(number)) : versions[versions.length - 1];
-    if (!found) throw new Error(`track: model "${name}" has no ${alias ? `alias "${alias}" (aliases: ${versions.flatMap((v) => v.aliases).join(', ') || 'none'})` : `version ${number} (versions: ${versions.map((v) => v.version).join(', ')})`}.`);
-    return found;
+    const ref = parseModelUri(uri);
+    return pickVersion(ref, this.versions(ref.name));
   }
+
+  localPath(version: ModelVersion): string {
+    return version.source;
+  }
+}
+
+export interface ModelRef {
+  name: string;
+  alias?: string;
+  version?: number;
+}
+
+export function parseModelUri(uri: string): ModelRef {
+  const match = /^models:\/([^@/]+)(?:@([\w\-.]+)|\/(\d+))?$/.exec(uri);
+  if (!match) throw new Error(`track: "${uri}" is not a model URI; write models:/name@alias, models:/name/3 or models:/name.`);
+  const [, name, alias, number] = match as unknown as [string, string, string | undefined, string | undefined];
+  return { name, ...(alias ? { alias } : {}), ...(number ? { version: Number(number) } : {}) };
+}
+
+/** The version a reference names among a model's versions (sorted by number), or an error saying what there is. */
+export function pickVersion(ref: ModelRef, versions: readonly ModelVersion[]): ModelVersion {
+  const { name, alias, version } = ref;
+  if (!versions.length) throw new Error(`track: no registered model "${name}". Register one with track.registerModel("${name}", { run }).`);
+  const found = alias ? versions.find((v) => v.aliases.includes(alias)) : version !== undefined ? versions.find((v) => v.version === version) : versions[versions.length - 1];
+  if (!found) throw new Error(`track: model "${name}" has no ${alias ? `alias "${alias}" (aliases: ${versions.flatMap((v) => v.aliases).join(', ') || 'none'})` : `version ${version} (versions: ${versions.map((v) => v.version).join(', ')})`}.`);
+  return found;
+}
+
+export function checkAlias(name: string, alias: string, version: number, versions: readonly ModelVersion[]): void {
+  if (!versions.some((v) => v.version === version)) throw new Error(`track: model "${name}" has no version ${version} (it has ${versions.map((v) => v.version).join(', ') || 'none'}).`);
+  if (!NAME.test(alias) || /^v\d+$/i.test(alias)) throw new TypeError(`track: alias "${alias}" may hold letters, digits, _ - . only, and not look like a version (v3).`);
 }

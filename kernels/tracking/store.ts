@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { TrackingStore } from './backend';
 import { dumpMeta, loadMeta, type MetaValue } from './yaml';
 
 export const RUN_STATUS = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 } as const;
@@ -29,12 +30,14 @@ export interface RunInfo {
   artifactUri: string;
 }
 
+export type StoredRun = RunInfo & { params: Record<string, string>; metrics: Record<string, number>; tags: Record<string, string> };
+
 export interface StoreProblem {
   path: string;
   problem: string;
 }
 
-export class FileStore {
+export class FileStore implements TrackingStore {
   readonly root: string;
   /** meta.yaml files that could not be read: listed, skipped, never touched. */
   readonly problems: StoreProblem[] = [];
@@ -71,12 +74,13 @@ export class FileStore {
       });
   }
 
-  createRun(experiment: ExperimentInfo, runName: string, userId: string, sourceType: number): RunInfo {
+  createRun(experiment: ExperimentInfo, runName: string, userId: string, sourceType: number, tags: Readonly<Record<string, string>> = {}): RunInfo {
     const runId = randomUUID().replace(/-/g, '');
     const dir = join(this.root, experiment.id, runId);
     for (const sub of ['params', 'metrics', 'tags', 'artifacts']) mkdirSync(join(dir, sub), { recursive: true });
     const info: RunInfo = { runId, runName, experimentId: experiment.id, status: 'RUNNING', startTime: Date.now(), endTime: null, artifactUri: pathToFileURL(join(dir, 'artifacts')).href };
     this.writeRunMeta(info, userId, sourceType);
+    for (const [key, value] of Object.entries(tags)) this.setTag(info, key, value);
     return info;
   }
 
@@ -113,7 +117,7 @@ export class FileStore {
   }
 
   logMetric(info: RunInfo, key: string, value: number, step: number, timestamp: number): void {
-    if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`track: metric "${key}" must be a number; got ${JSON.stringify(value)}.`);
+    checkMetric(key, value);
     appendFileSync(join(this.runDir(info), 'metrics', safeKey(key, 'metric')), `${timestamp} ${formatValue(value)} ${step}\n`);
   }
 
@@ -121,7 +125,7 @@ export class FileStore {
     writeFileSync(join(this.runDir(info), 'tags', safeKey(key, 'tag')), value);
   }
 
-  runs(experiment: ExperimentInfo): Array<RunInfo & { params: Record<string, string>; metrics: Record<string, number>; tags: Record<string, string> }> {
+  runs(experiment: ExperimentInfo): StoredRun[] {
     const dir = join(this.root, experiment.id);
     if (!existsSync(dir)) return [];
     return readdirSync(dir, { withFileTypes: true })
@@ -152,6 +156,13 @@ export class FileStore {
     return join(this.root, info.experimentId, info.runId);
   }
 
+  artifactDir(info: RunInfo): string {
+    return join(this.runDir(info), 'artifacts');
+  }
+
+  /** Nothing to do: the artifact folder is the store itself. */
+  artifactsAdded(): void {}
+
   private meta(file: string): Record<string, MetaValue> | undefined {
     try {
       return loadMeta(readFileSync(file, 'utf8'), file);
@@ -160,6 +171,10 @@ export class FileStore {
       return undefined;
     }
   }
+}
+
+export function checkMetric(key: string, value: number): void {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`track: metric "${key}" must be a number; got ${JSON.stringify(value)}.`);
 }
 
 /** 18 digits from the name, like MLflow's random experiment ids, the same in every kernel. */

@@ -2,7 +2,7 @@
 // (test/fixtures/parity/ml_reference.py): same numbers for the scaler and naive Bayes, the same
 // predictions for k-NN, and held-out accuracy within 2 points for every classifier.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIME, type TablePayload } from '../../kernels/mime';
@@ -115,6 +115,7 @@ describe('ml autolog', () => {
   beforeEach(() => {
     root = join(mkdtempSync(join(tmpdir(), 'aielab-autolog-')), 'mlruns');
     process.env.MLFLOW_TRACKING_URI = root;
+    track.experiment('autolog');
   });
   afterEach(() => {
     track.activeRun()?.end();
@@ -123,7 +124,7 @@ describe('ml autolog', () => {
 
   function logged(name: string) {
     const store = new FileStore(root);
-    return store.runs(store.experiment('Default')).find((r) => r.runName === name);
+    return store.runs(store.experiment('autolog')).find((r) => r.runName === name);
   }
 
   it('logs a model fitted inside a run: its settings, class and training scores (mlflow.sklearn names)', async () => {
@@ -147,6 +148,6 @@ describe('ml autolog', () => {
 
   it('logs nothing without an active run', () => {
     new ml.GaussianNB().fit(X, y);
-    assert.equal(existsSync(root), false);
+    assert.deepEqual(new FileStore(root).runs(new FileStore(root).experiment('autolog')), []);
   });
 });

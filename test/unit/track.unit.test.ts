@@ -86,7 +86,6 @@ describe('track (MLflow file store)', function () {
     assert.throws(() => run.logMetric('acc', Number.NaN), /metric "acc" must be a number/);
     assert.throws(() => run.logMetric('../escape', 1), /metric name "\.\.\/escape" may hold letters, digits/);
     run.end();
-    assert.throws(() => { process.env.MLFLOW_TRACKING_URI = 'http://localhost:5000'; track.startRun(); }, /is an MLflow server; this version writes to a local mlruns\/ folder only/);
   });
 
   it('reports an unreadable meta.yaml and skips it, leaving it as it was', async () => {

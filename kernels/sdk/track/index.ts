@@ -1,6 +1,9 @@
 // `track`: experiment tracking in MLflow's own format. Runs are written under mlruns/ beside the
-// notebook (or where MLFLOW_TRACKING_URI points), so `mlflow ui` shows them; each run records its
-// params, metrics, tags, artifacts, the notebook, the user and the git commit it ran at.
+// notebook (or in the folder MLFLOW_TRACKING_URI names), so `mlflow ui` shows them. When
+// MLFLOW_TRACKING_URI is an http(s) address, the same calls go to that MLflow tracking server over
+// its REST API instead, each answered before it returns (the API stays synchronous), and artifacts
+// and registered models travel through the server's artifact proxy. Each run records its params,
+// metrics, tags, artifacts, the notebook, the user and the git commit it ran at.
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { existsSync } from 'node:fs';
@@ -10,21 +13,33 @@ import { table } from '../display/table';
 import type { Rich } from '../display/rich';
 import { load } from '../nn/checkpoint';
 import type { LayersModel } from '../nn/tf';
+import type { ModelRegistry, TrackingStore } from '../../tracking/backend';
 import { Registry, type ModelVersion } from '../../tracking/registry';
+import { RestRegistry } from '../../tracking/restRegistry';
+import { RestStore } from '../../tracking/restStore';
 import { Run } from './run';
 import { sweep, type Space, type SweepOptions } from './sweep';
 import { FileStore, SOURCE_TYPE, type ExperimentInfo } from '../../tracking/store';
 
-let store: FileStore | undefined;
+let backend: { store: TrackingStore; registry: ModelRegistry } | undefined;
 let experimentName = 'Default';
 const active: Run[] = [];
 
-function currentStore(): FileStore {
+/** Where runs go now: the server or folder MLFLOW_TRACKING_URI names, else mlruns/ here. */
+function current(): { store: TrackingStore; registry: ModelRegistry } {
   const uri = process.env.MLFLOW_TRACKING_URI;
-  if (uri && /^https?:/.test(uri)) throw new Error(`track: MLFLOW_TRACKING_URI=${uri} is an MLflow server; this version writes to a local mlruns/ folder only. Unset it, or set it to a folder.`);
-  const root = uri ? (uri.startsWith('file:') ? fileURLToPath(uri) : uri) : 'mlruns';
-  if (!store || store.root !== resolve(root)) store = new FileStore(root);
-  return store;
+  const server = uri && /^https?:\/\//i.test(uri) ? uri.replace(/\/+$/, '') : undefined;
+  const root = server ?? resolve(uri ? (uri.startsWith('file:') ? fileURLToPath(uri) : uri) : 'mlruns');
+  if (backend?.store.root !== root) {
+    if (server) {
+      const store = new RestStore(server);
+      backend = { store, registry: new RestRegistry(store) };
+    } else {
+      const store = new FileStore(root);
+      backend = { store, registry: new Registry(store) };
+    }
+  }
+  return backend;
 }
 
 export interface StartRunOptions {
@@ -35,24 +50,29 @@ export interface StartRunOptions {
 }
 
 function startRun(options: StartRunOptions = {}): Run {
-  const s = currentStore();
+  const { store } = current();
   const parent = active[active.length - 1];
   if (parent && !options.nested) throw new Error(`track: run "${parent.name}" is still active. End it (run.end()) first, or pass { nested: true } for a child run.`);
-  const experiment = s.experiment(experimentName);
+  const experiment = store.experiment(experimentName);
   const user = safeUser();
   const notebook = process.argv[2] && process.argv[2].endsWith('.aielab') ? resolve(process.argv[2]) : undefined;
   const name = options.name ?? `run-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
   const source = notebook ? SOURCE_TYPE.NOTEBOOK : SOURCE_TYPE.LOCAL;
-  const run = new Run(s, s.createRun(experiment, name, user, source), user, source, (ended) => {
+  const git = gitState(notebook ? dirname(notebook) : process.cwd());
+  // Given when the run is created, so a server records the run and its lineage in one request.
+  const tags: Record<string, string> = {
+    'mlflow.runName': name,
+    'mlflow.user': user,
+    'mlflow.source.type': notebook ? 'NOTEBOOK' : 'LOCAL',
+    'mlflow.source.name': notebook ?? resolve(process.argv[1] ?? '.'),
+    ...(git ? { 'mlflow.source.git.commit': git.commit, 'aielab.git.dirty': String(git.dirty) } : {}),
+    ...(parent ? { 'mlflow.parentRunId': parent.id } : {}),
+    ...options.tags,
+  };
+  const run = new Run(store, store.createRun(experiment, name, user, source, tags), user, source, (ended) => {
     const at = active.indexOf(ended);
     if (at >= 0) active.splice(at, 1);
   });
-  run.setTag('mlflow.runName', name).setTag('mlflow.user', user).setTag('mlflow.source.type', notebook ? 'NOTEBOOK' : 'LOCAL');
-  run.setTag('mlflow.source.name', notebook ?? resolve(process.argv[1] ?? '.'));
-  const git = gitState(notebook ? dirname(notebook) : process.cwd());
-  if (git) run.setTag('mlflow.source.git.commit', git.commit).setTag('aielab.git.dirty', String(git.dirty));
-  if (parent) run.setTag('mlflow.parentRunId', parent.id);
-  for (const [key, value] of Object.entries(options.tags ?? {})) run.setTag(key, value);
   active.push(run);
   return run;
 }
@@ -61,7 +81,7 @@ export const track = {
   /** Runs from now on go to this experiment (created if needed), as mlflow.set_experiment. */
   experiment(name: string): ExperimentInfo {
     experimentName = name;
-    return currentStore().experiment(name);
+    return current().store.experiment(name);
   },
 
   /** Starts a run; end it with `run.end()`. `track.run(name, fn)` ends it for you. */
@@ -91,7 +111,7 @@ export const track = {
    * an alias such as "champion": `track.registerModel('spam', { run, alias: 'champion' })`.
    */
   registerModel(name: string, options: { run: Run; artifactPath?: string; description?: string; alias?: string }): ModelVersion {
-    const registry = new Registry(currentStore());
+    const { registry } = current();
     const version = registry.register(name, options.run.info, options.artifactPath ?? 'model', safeUser(), options.description);
     if (options.alias) {
       registry.setAlias(name, options.alias, version.version);
@@ -102,12 +122,16 @@ export const track = {
 
   /** Points an alias ("champion", "staging") at a version; it moves if it pointed elsewhere. */
   setAlias(name: string, alias: string, version: number): void {
-    new Registry(currentStore()).setAlias(name, alias, version);
+    current().registry.setAlias(name, alias, version);
   },
 
-  /** The folder of a registered model: models:/name@alias, models:/name/3 or models:/name (latest). */
+  /**
+   * The folder of a registered model: models:/name@alias, models:/name/3 or models:/name (latest);
+   * from a server, a local copy downloaded first.
+   */
   modelPath(uri: string): string {
-    return new Registry(currentStore()).resolve(uri).source;
+    const { registry } = current();
+    return registry.localPath(registry.resolve(uri));
   },
 
   /** Loads a registered nn model: `await track.loadModel('models:/spam@champion')`. */
@@ -119,7 +143,7 @@ export const track = {
 
   /** A registered model's versions with their runs and aliases, as a table. */
   models(name: string): Rich {
-    const versions = new Registry(currentStore()).versions(name);
+    const versions = current().registry.versions(name);
     return table(versions.length ? versions.map((v) => ({ version: v.version, aliases: v.aliases.join(', '), run: v.runId.slice(0, 8), description: v.description, source: v.source })) : [{ version: 'none registered' }], { title: `Model ${name}` });
   },
 
@@ -130,7 +154,7 @@ export const track = {
 
   /** The experiment's runs, newest first, as a table of params and latest metrics. */
   runs(name = experimentName): Rich {
-    const s = currentStore();
+    const s = current().store;
     const experiment = s.experiments().find((e) => e.name === name);
     const runs = experiment ? s.runs(experiment) : [];
     const rows = runs.map((r) => ({ run: r.runName, status: r.status.toLowerCase(), ...Object.fromEntries(Object.entries(r.params).map(([k, v]) => [`param ${k}`, v])), ...r.metrics }));

@@ -1,18 +1,19 @@
 // A tracked run: params, metrics with steps, tags and artifacts, written as they are logged, so a
 // crash loses nothing already logged and `mlflow ui` can watch a run while it trains.
 import { copyFileSync, mkdirSync, statSync, cpSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import { save } from '../nn/checkpoint';
 import type { LayersModel } from '../nn/tf';
-import type { FileStore, RunInfo, RunStatus } from '../../tracking/store';
+import type { TrackingStore } from '../../tracking/backend';
+import type { RunInfo, RunStatus } from '../../tracking/store';
 
 export class Run {
   private stepOf = new Map<string, number>();
 
   constructor(
-    private readonly store: FileStore,
+    private readonly store: TrackingStore,
     readonly info: RunInfo,
     private readonly userId: string,
     private readonly sourceType: number,
@@ -44,8 +45,9 @@ export class Run {
   /** One value of a metric; the step counts up from 0 per metric unless given. */
   logMetric(key: string, value: number, step?: number): this {
     const at = step ?? (this.stepOf.has(key) ? (this.stepOf.get(key) as number) + 1 : 0);
-    this.stepOf.set(key, at);
+    // Counted once logged: a value the store refused does not use up a step.
     this.store.logMetric(this.info, key, value, at, Date.now());
+    this.stepOf.set(key, at);
     return this;
   }
 
@@ -61,32 +63,46 @@ export class Run {
 
   /** Copies a file or folder into the run's artifacts (under `artifactPath`, if given). */
   logArtifact(path: string, artifactPath = ''): string {
-    const target = join(this.store.runDir(this.info), 'artifacts', artifactPath);
+    const root = this.store.artifactDir(this.info);
+    const target = join(root, artifactPath);
     mkdirSync(target, { recursive: true });
     const into = join(target, basename(path));
     if (statSync(path).isDirectory()) cpSync(path, into, { recursive: true });
     else copyFileSync(path, into);
+    this.store.artifactsAdded(this.info, relative(root, into));
     return into;
   }
 
   /** Writes text (a report, a config) as an artifact file. */
   logText(text: string, file: string): string {
-    const target = join(this.store.runDir(this.info), 'artifacts', file);
+    const root = this.store.artifactDir(this.info);
+    const target = join(root, file);
     mkdirSync(join(target, '..'), { recursive: true });
     writeFileSync(target, text);
+    this.store.artifactsAdded(this.info, relative(root, target));
     return target;
   }
 
   /** Saves an nn model into the run's artifacts (`model/` by default), ready for track.registerModel. */
   async logModel(model: LayersModel, artifactPath = 'model'): Promise<string> {
-    return save(model, join(this.store.runDir(this.info), 'artifacts', artifactPath));
+    const root = this.store.artifactDir(this.info);
+    const dir = await save(model, join(root, artifactPath));
+    this.store.artifactsAdded(this.info, relative(root, dir));
+    return dir;
   }
 
   end(status: RunStatus = 'FINISHED'): this {
     if (this.info.status !== 'RUNNING') return this;
     this.info.status = status;
     this.info.endTime = Date.now();
-    this.store.writeRunMeta(this.info, this.userId, this.sourceType);
+    try {
+      this.store.writeRunMeta(this.info, this.userId, this.sourceType);
+    } catch (error) {
+      // Still running as far as the store knows (a server may be unreachable): end() can be tried again.
+      this.info.status = 'RUNNING';
+      this.info.endTime = null;
+      throw error;
+    }
     this.onEnd(this);
     return this;
   }
