@@ -2,33 +2,39 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { table } from '../sdk/display/table';
-import { FileStore } from '../tracking/store';
+import { openTracking, trackingRoot } from '../tracking/open';
+import type { StoredRun as Stored } from '../tracking/store';
 import { UsageError } from './usage';
 
-type StoredRun = ReturnType<FileStore['runs']>[number] & { experiment: string };
+type StoredRun = Stored & { experiment: string };
 
 export function runsCommand(args: string[]): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { store: { type: 'string' }, experiment: { type: 'string' } } });
   const [action, ...ids] = positionals;
-  const uri = values.store ?? process.env.MLFLOW_TRACKING_URI ?? 'mlruns';
-  const root = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  if (/^https?:/.test(root)) throw new UsageError(`${root} is an MLflow server; aielab runs reads a local mlruns/ folder (--store <folder>).`);
-  if (!existsSync(root)) throw new UsageError(`no tracking store at ${root}: run a notebook that uses track, or point --store (or MLFLOW_TRACKING_URI) at an mlruns/ folder.`);
-  const store = new FileStore(root);
+  const uri = values.store ?? (process.env.MLFLOW_TRACKING_URI || undefined);
+  const root = trackingRoot(uri);
+  const server = /^https?:/.test(root);
+  // As the user named it: "mlruns", not the absolute path it resolves to.
+  const shown = server ? root : (uri ?? 'mlruns');
+  if (!server && !existsSync(root)) throw new UsageError(`no tracking store at ${root}: run a notebook that uses track, or point --store (or MLFLOW_TRACKING_URI) at an mlruns/ folder or an MLflow server's address.`);
+  const { store } = openTracking(uri);
   const experiments = store.experiments().filter((e) => !values.experiment || e.name === values.experiment);
-  if (values.experiment && !experiments.length) throw new UsageError(`no experiment "${values.experiment}" in ${root}; there are: ${store.experiments().map((e) => e.name).join(', ') || 'none'}.`);
+  if (values.experiment && !experiments.length) throw new UsageError(`no experiment "${values.experiment}" in ${shown}; there are: ${store.experiments().map((e) => e.name).join(', ') || 'none'}.`);
   const runs: StoredRun[] = experiments.flatMap((e) => store.runs(e).map((r) => ({ ...r, experiment: e.name })));
   const print = (rich: ReturnType<typeof table>) => console.log(rich.data['text/plain']);
   switch (action) {
     case 'list':
-      print(table(runs.length ? runs.map((r) => ({ experiment: r.experiment, run: r.runName, id: r.runId.slice(0, 8), status: r.status.toLowerCase(), started: new Date(r.startTime).toISOString().slice(0, 19).replace('T', ' '), ...r.metrics })) : [{ runs: 'none yet' }], { title: `${runs.length} runs in ${root}` }));
+      print(table(runs.length ? runs.map((r) => ({ experiment: r.experiment, run: r.runName, id: r.runId.slice(0, 8), status: r.status.toLowerCase(), started: new Date(r.startTime).toISOString().slice(0, 19).replace('T', ' '), ...r.metrics })) : [{ runs: 'none yet' }], { title: `${runs.length} runs in ${shown}` }));
       break;
     case 'show': {
       const run = find(runs, ids[0]);
       print(table([...Object.entries(run.params).map(([k, v]) => ({ kind: 'param', name: k, value: v })), ...Object.entries(run.metrics).map(([k, v]) => ({ kind: 'metric', name: k, value: v })), ...Object.entries(run.tags).map(([k, v]) => ({ kind: 'tag', name: k, value: v }))], { title: `${run.experiment} / ${run.runName} (${run.runId}) · ${run.status.toLowerCase()}` }));
-      const artifacts = join(store.runDir(run), 'artifacts');
+      if (server) {
+        console.log(`artifacts: ${run.artifactUri} (on the server)`);
+        break;
+      }
+      const artifacts = store.artifactDir(run);
       const files = listFiles(artifacts).map((f) => relative(artifacts, f));
       console.log(files.length ? `artifacts:\n${files.map((f) => `  ${f}`).join('\n')}` : 'no artifacts');
       break;

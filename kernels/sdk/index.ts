@@ -13,5 +13,6 @@ export { data, ColumnError, DataFrame, GroupBy, Series, type Aggregation, type C
 export { nn, BackendReport, FitResult, type BackendName, type FitOptions } from './nn';
 export { text, TfIdf, Vocabulary, type PadOptions, type TfIdfOptions, type TokenizeOptions, type VocabularyOptions } from './text';
 export { track, Run, type StartRunOptions } from './track';
+export type { ModelVersion } from '../tracking/registry';
 export { ml, Classifier, type CrossValidation, type Estimator, type Grid, type GridSearch, type Split, type SplitOptions, type Transformer } from './ml';
 export { project } from './project';

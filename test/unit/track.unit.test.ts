@@ -172,6 +172,11 @@ describe('track (MLflow file store)', function () {
     const run = track.startRun({ name: 'no model' });
     assert.throws(() => track.registerModel('quadrants', { run }), /run no model has no artifact "model"/);
     run.end();
+    // A run by its id, as a sweep reports its best trial.
+    const firstRunId = readFileSync(join(dir, 'version-1', 'meta.yaml'), 'utf8').match(/^run_id: (\w+)$/m)?.[1] as string;
+    assert.equal(track.registerModel('quadrants', { run: firstRunId, alias: 'rollback' }).version, 3);
+    assert.equal(track.modelPath('models:/quadrants@rollback'), track.modelPath('models:/quadrants/1'));
+    assert.throws(() => track.registerModel('quadrants', { run: 'f00d' }), /no run f00d in .*mlruns\. Pass the Run, or the id of a run logged there/);
   });
 
   it('loses nothing when two kernels log to one experiment at once', async () => {

@@ -3,9 +3,11 @@
 // (test/fixtures/fake-mlflow-server.ts) that checks requests as MLflow does and records them;
 // no real MLflow can be installed here.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MIME, type TablePayload } from '../../kernels/mime';
 import { nn, track } from '../../kernels/sdk';
 import { toMimeBundle } from '../../kernels/sdk/display/bundle';
@@ -65,6 +67,21 @@ describe('track (MLflow tracking server, over REST)', function () {
     assert.deepEqual(Object.keys(created?.body as object).sort(), ['experiment_id', 'run_name', 'start_time', 'tags', 'user_id'], 'the run and its tags in one request');
     assert.ok(state.requests.some((r) => r.endpoint === 'runs/update' && (r.body as { run_id: string; status: string }).run_id === id && (r.body as { status: string }).status === 'FINISHED'));
     assert.deepEqual(new RestStore(server.uri).history({ experimentId: experiment.id, runId: id }), { loss: [[0, 0.5], [1, 0.25]], accuracy: [[7, 0.9]], best: [[0, Number.POSITIVE_INFINITY]] });
+  });
+
+  it('lists, shows and compares the server’s runs in a terminal (aielab runs --store <address>)', async () => {
+    track.experiment('terminal');
+    const ids = [];
+    for (const [name, loss] of [['first', 0.5], ['second', 0.25]] as const) ids.push(await track.run(name, (run) => run.logParam('loss_goal', 0.1).logMetric('loss', loss).id));
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'kernels', 'cli', 'main.ts'), 'runs', ...args, '--store', server.uri, '--experiment', 'terminal'], { encoding: 'utf8' });
+    const listed = cli('list');
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`2 runs in ${server.uri.replace(/[.]/g, '\\.')}`));
+    assert.match(listed.stdout, /terminal\s+second\s+\w{8}\s+finished/);
+    const shown = cli('show', ids[0] as string);
+    assert.match(shown.stdout, /param\s+loss_goal\s+0\.1/);
+    assert.match(shown.stdout, /artifacts: mlflow-artifacts:\/.* \(on the server\)/);
+    assert.match(cli('compare', ids[0] as string, ids[1] as string).stdout, /loss\s+0\.5\s+0\.25/);
   });
 
   it('nests sweep trials under the sweep run (mlflow.parentRunId) and reads runs back with runs/search', async () => {

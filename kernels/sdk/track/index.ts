@@ -8,37 +8,24 @@ import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { table } from '../display/table';
 import type { Rich } from '../display/rich';
 import { load } from '../nn/checkpoint';
 import type { LayersModel } from '../nn/tf';
-import type { ModelRegistry, TrackingStore } from '../../tracking/backend';
-import { Registry, type ModelVersion } from '../../tracking/registry';
-import { RestRegistry } from '../../tracking/restRegistry';
-import { RestStore } from '../../tracking/restStore';
+import { openTracking, trackingRoot, type Tracking } from '../../tracking/open';
+import type { ModelVersion } from '../../tracking/registry';
 import { Run } from './run';
 import { sweep, type Space, type SweepOptions } from './sweep';
-import { FileStore, SOURCE_TYPE, type ExperimentInfo } from '../../tracking/store';
+import { SOURCE_TYPE, type ExperimentInfo, type RunInfo } from '../../tracking/store';
 
-let backend: { store: TrackingStore; registry: ModelRegistry } | undefined;
+let backend: Tracking | undefined;
 let experimentName = 'Default';
 const active: Run[] = [];
 
 /** Where runs go now: the server or folder MLFLOW_TRACKING_URI names, else mlruns/ here. */
-function current(): { store: TrackingStore; registry: ModelRegistry } {
-  const uri = process.env.MLFLOW_TRACKING_URI;
-  const server = uri && /^https?:\/\//i.test(uri) ? uri.replace(/\/+$/, '') : undefined;
-  const root = server ?? resolve(uri ? (uri.startsWith('file:') ? fileURLToPath(uri) : uri) : 'mlruns');
-  if (backend?.store.root !== root) {
-    if (server) {
-      const store = new RestStore(server);
-      backend = { store, registry: new RestRegistry(store) };
-    } else {
-      const store = new FileStore(root);
-      backend = { store, registry: new Registry(store) };
-    }
-  }
+function current(): Tracking {
+  const root = trackingRoot(process.env.MLFLOW_TRACKING_URI);
+  if (backend?.store.root !== root) backend = openTracking(process.env.MLFLOW_TRACKING_URI);
   return backend;
 }
 
@@ -108,11 +95,13 @@ export const track = {
 
   /**
    * A new version of a named model from a run's model artifact (run.logModel), optionally given
-   * an alias such as "champion": `track.registerModel('spam', { run, alias: 'champion' })`.
+   * an alias such as "champion": `track.registerModel('spam', { run, alias: 'champion' })`. `run`
+   * is a Run or a run's id (a sweep's `best.runId`).
    */
-  registerModel(name: string, options: { run: Run; artifactPath?: string; description?: string; alias?: string }): ModelVersion {
+  registerModel(name: string, options: { run: Run | string; artifactPath?: string; description?: string; alias?: string }): ModelVersion {
     const { registry } = current();
-    const version = registry.register(name, options.run.info, options.artifactPath ?? 'model', safeUser(), options.description);
+    const info = typeof options.run === 'string' ? storedRun(options.run) : options.run.info;
+    const version = registry.register(name, info, options.artifactPath ?? 'model', safeUser(), options.description);
     if (options.alias) {
       registry.setAlias(name, options.alias, version.version);
       version.aliases.push(options.alias);
@@ -162,6 +151,16 @@ export const track = {
     return table(rows.length ? rows : [{ run: 'no runs yet' }], { title: `${name}: ${runs.length} run${runs.length === 1 ? '' : 's'} in ${s.root}${skipped}` });
   },
 };
+
+/** A run of any experiment in the store, by its id. */
+function storedRun(id: string): RunInfo {
+  const { store } = current();
+  for (const experiment of store.experiments()) {
+    const run = store.runs(experiment).find((r) => r.runId === id);
+    if (run) return run;
+  }
+  throw new Error(`track.registerModel: no run ${id} in ${store.root}. Pass the Run, or the id of a run logged there (track.runs() lists them).`);
+}
 
 function safeUser(): string {
   try {

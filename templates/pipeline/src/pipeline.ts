@@ -1,7 +1,7 @@
 // The whole pipeline, one command (`npm run train`): data → features → a sweep of training runs,
 // each tracked in mlruns/ → the best one, if it passes the quality gate, registered as the
 // "champion" version of the model → packaged into model/ for serving.
-import { track, type Run } from 'aielab';
+import { track } from 'aielab';
 import { config as defaults, type Config } from './config';
 import { loadData } from './data';
 import { evaluate } from './evaluate';
@@ -22,7 +22,6 @@ export async function runPipeline(config: Config = defaults): Promise<PipelineRe
   const spec = fitFeatures(dataset.train, config);
   const [xTrain, yTrain] = [transform(spec, dataset.train), labels(spec, dataset.train)];
   const [xTest, yTest] = [transform(spec, dataset.test), labels(spec, dataset.test)];
-  const runs = new Map<string, Run>();
 
   const sweep = await track.sweep(config.space, async (params, { run, seed }) => {
     run.logParams({ epochs: config.epochs, test_size: config.testSize, data_path: config.dataPath }).setTag('data.sha256', dataset.hash);
@@ -31,7 +30,6 @@ export async function runPipeline(config: Config = defaults): Promise<PipelineRe
     await run.logModel(model);
     run.logText(`${JSON.stringify(spec, null, 2)}\n`, `model/${FEATURES_FILE}`);
     model.dispose();
-    runs.set(run.id, run);
     return scores;
   }, { metric: 'accuracy', name: 'sweep', seed: config.seed });
 
@@ -40,7 +38,7 @@ export async function runPipeline(config: Config = defaults): Promise<PipelineRe
   if (accuracy < config.minAccuracy) {
     throw new Error(`quality gate: the best run reached accuracy ${accuracy.toFixed(3)}, below ${config.minAccuracy}; nothing was registered. Compare the runs (VS Code's AI Lab: Show Runs, aielab runs list, or mlflow ui) and change the space in src/config.ts.`);
   }
-  const version = track.registerModel(config.modelName, { run: runs.get(best.runId) as Run, alias: 'champion', description: `best of ${sweep.trials.length} runs: accuracy ${accuracy.toFixed(3)} with ${JSON.stringify(best.params)}` });
+  const version = track.registerModel(config.modelName, { run: best.runId, alias: 'champion', description: `best of ${sweep.trials.length} runs: accuracy ${accuracy.toFixed(3)} with ${JSON.stringify(best.params)}` });
   const champion = { name: config.modelName, version: version.version, runId: best.runId, params: { ...best.params, seed: best.seed }, metrics: best.metrics, dataSha256: dataset.hash };
   return {
     runs: sweep.trials.map((t) => ({ runId: t.runId, params: t.params, accuracy: t.metrics.accuracy as number, f1_macro: t.metrics.f1_macro as number })),
