@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { notebookText as notebook } from '../helpers/notebooks';
+import { learnerEnv } from '../helpers/learnerEnv';
 import { useVsCode } from './vscode/suite';
 
 const SWEEP = notebook(
@@ -52,7 +53,7 @@ describe('a pipeline project in VS Code', function () {
     assert.match(await wb.notification(/Created an ML pipeline project/), /penguins\. Next: npm install, then npm run train\./);
     assert.ok(existsSync(join(project, 'src', 'pipeline.ts')), 'the project was written');
     for (const [command, ...args] of [['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund'], ['npm', 'run', 'train']] as const) {
-      const ran = spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout: 300_000, env: { ...process.env, MLFLOW_TRACKING_URI: '' } });
+      const ran = spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout: 300_000, env: learnerEnv() });
       assert.equal(ran.status, 0, `${command} ${args.join(' ')}: ${ran.stdout}\n${ran.stderr}`);
     }
     const opened = await vscode.openFolder(project, { width: 1500, height: 1100 });

@@ -7,10 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore } from '../../kernels/tracking/store';
+import { learnerEnv } from '../helpers/learnerEnv';
 import { CLI } from '../helpers/paths';
 
 function sh(command: string, args: string[], cwd: string, timeout = 300_000) {
-  const ran = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, MLFLOW_TRACKING_URI: '' } });
+  const ran = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: learnerEnv() });
   return { status: ran.status, output: `${ran.stdout}\n${ran.stderr}` };
 }
 
@@ -76,7 +77,7 @@ describe('aielab new pipeline', function () {
     }
     assert.match(dockerfile, /^USER node$/m);
     assert.match(dockerfile, /^HEALTHCHECK .*\n.*\/v2\/health\/ready/m);
-    const server = spawn(process.execPath, ['dist/serve.js'], { cwd: project, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' } });
+    const server = spawn(process.execPath, ['dist/serve.js'], { cwd: project, env: { ...learnerEnv(), PORT: '0', HOST: '127.0.0.1' } });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let seen = '';
