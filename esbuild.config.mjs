@@ -1,7 +1,7 @@
 // One build for every bundle: the extension host (CommonJS, `vscode` external), the sidecar
 // kernel (execution thread + protocol thread), the CLI, and the browser code of webview-ui (the
 // notebook renderer and the panels). esbuild (the kernel compiles cells with it), nodejs-polars
-// (behind `data`) and TensorFlow.js (behind `nn`) stay external: they load native or wasm binaries
+// (behind `data`), onnxruntime-node (behind `onnx`) and TensorFlow.js (behind `nn`) stay external: they load native or wasm binaries
 // at run time, and tfjs-node, when installed, must attach to the same tfjs copy as the SDK.
 import * as esbuild from 'esbuild';
 
@@ -30,10 +30,10 @@ const browser = { bundle: true, platform: 'browser', target: 'es2022', outdir: '
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', 'esbuild'] },
-  { ...common, entryPoints: { kernel: 'kernels/kernel/main.ts', 'kernel-protocol': 'kernels/kernel/protocolThread.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*'] },
+  { ...common, entryPoints: { kernel: 'kernels/kernel/main.ts', 'kernel-protocol': 'kernels/kernel/protocolThread.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*', 'onnxruntime-node'] },
   // The SDK on its own, for projects made by `aielab new pipeline` (they vendor it).
-  { ...common, entryPoints: { sdk: 'kernels/sdk/index.ts' }, external: ['nodejs-polars', '@tensorflow/*'] },
-  { ...common, entryPoints: { cli: 'kernels/cli/main.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*'], banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { sdk: 'kernels/sdk/index.ts' }, external: ['nodejs-polars', '@tensorflow/*', 'onnxruntime-node'] },
+  { ...common, entryPoints: { cli: 'kernels/cli/main.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*', 'onnxruntime-node'], banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: { renderer: 'webview-ui/renderer/index.ts' }, format: 'esm' },
   { ...browser, entryPoints: { 'charts-panel': 'webview-ui/panels/charts.ts', 'weights-panel': 'webview-ui/panels/weights.ts', 'runs-panel': 'webview-ui/panels/runs.ts' }, format: 'iife' },
 ];

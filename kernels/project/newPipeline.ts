@@ -35,9 +35,10 @@ export function newPipeline(dir: string, productRoot: string): string[] {
 
 function vendorSdk(target: string, productRoot: string): void {
   const product = JSON.parse(readFileSync(join(productRoot, 'package.json'), 'utf8')) as { version: string; license: string; dependencies: Record<string, string> };
-  // esbuild is the kernel's compiler; the SDK does not need it. nodejs-polars' native package stays
-  // a plain dependency: npm does not install it as an optional one.
-  const dependencies = Object.fromEntries(Object.entries(product.dependencies).filter(([name]) => name !== 'esbuild'));
+  // esbuild is the kernel's compiler, and the project does not use onnx (onnxruntime-node is 290 MB
+  // and its install script downloads); the SDK loads both lazily. nodejs-polars' native package
+  // stays a plain dependency: npm does not install it as an optional one.
+  const dependencies = Object.fromEntries(Object.entries(product.dependencies).filter(([name]) => name !== 'esbuild' && name !== 'onnxruntime-node'));
   mkdirSync(target, { recursive: true });
   cpSync(join(productRoot, 'dist', 'sdk.js'), join(target, 'index.js'));
   cpSync(join(productRoot, 'dist', 'sdk-types'), join(target, 'types'), { recursive: true });

@@ -1,0 +1,198 @@
+// An `nn` (TensorFlow.js layers) model as an ONNX graph: a chain of layers, each lowered to ONNX
+// operators with its weights as initializers, batch dimension left free. TensorFlow.js works
+// channels-last; ONNX's Conv and MaxPool work channels-first, so 1-D convolutions and pooling are
+// wrapped in transposes.
+import type { LayersModel, Tensor } from '../nn/tf';
+import type { Graph, Initializer, Node } from './graph';
+
+interface LayerLike {
+  name: string;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  getWeights(): Tensor[];
+}
+
+class Builder {
+  readonly nodes: Node[] = [];
+  readonly initializers: Initializer[] = [];
+  private counter = 0;
+
+  constructor(public current: string) {}
+
+  weight(name: string, tensor: Tensor | { shape: number[]; values: Float32Array }): string {
+    const values = 'values' in tensor ? tensor.values : (tensor.dataSync() as Float32Array);
+    this.initializers.push({ name, dims: [...tensor.shape] as number[], dtype: 'float32', values: Float32Array.from(values) });
+    return name;
+  }
+
+  /** Applies `op` to the current tensor (and `extra` inputs); the result becomes the current tensor. */
+  apply(layer: string, op: string, extra: string[] = [], attributes?: Node['attributes']): string {
+    return this.node(layer, op, [this.current, ...extra], attributes);
+  }
+
+  /** A node with these inputs; its output becomes the current tensor. */
+  node(layer: string, op: string, inputs: string[], attributes?: Node['attributes'], output = `${layer}/${op.toLowerCase()}_${this.counter++}`): string {
+    this.nodes.push({ op, name: output, inputs, outputs: [output], ...(attributes ? { attributes } : {}) });
+    this.current = output;
+    return output;
+  }
+}
+
+export class UnsupportedLayer extends Error {}
+
+export function graphFromNn(model: LayersModel, name: string): Graph {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new UnsupportedLayer(`onnx.export: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; export handles models with one of each.`);
+  const inputShape = model.inputs[0]?.shape ?? [];
+  const outputShape = model.outputs[0]?.shape ?? [];
+  const layers = (model.layers as unknown as LayerLike[]).filter((l) => l.getClassName() !== 'InputLayer');
+  checkChain(model);
+  const b = new Builder('input');
+  for (const layer of layers) lower(b, layer);
+  // The graph's output gets a stable name whatever its last node was.
+  b.node('output', 'Identity', [b.current], undefined, 'output');
+  return {
+    name,
+    nodes: b.nodes,
+    initializers: b.initializers,
+    inputs: [{ name: 'input', dtype: 'float32', shape: inputShape.map((d, i) => (i === 0 ? 'batch' : (d ?? `d${i}`))) }],
+    outputs: [{ name: 'output', dtype: 'float32', shape: outputShape.map((d, i) => (i === 0 ? 'batch' : (d ?? `d${i}`))) }],
+  };
+}
+
+/** Only a chain: every layer takes the previous layer's output. */
+function checkChain(model: LayersModel): void {
+  for (const layer of model.layers) {
+    const inbound = (layer as unknown as { inboundNodes: Array<{ inboundLayers: unknown[] }> }).inboundNodes ?? [];
+    if (inbound.some((n) => n.inboundLayers.length > 1)) throw new UnsupportedLayer(`onnx.export: layer ${layer.name} joins several inputs; export handles a chain of layers (a Sequential model, or a functional one without branches).`);
+  }
+}
+
+function lower(b: Builder, layer: LayerLike): void {
+  const config = layer.getConfig();
+  const name = layer.name;
+  const weights = layer.getWeights();
+  switch (layer.getClassName()) {
+    case 'Dense': {
+      b.apply(name, 'MatMul', [b.weight(`${name}/kernel`, weights[0] as Tensor)]);
+      if (config.useBias !== false) b.apply(name, 'Add', [b.weight(`${name}/bias`, weights[1] as Tensor)]);
+      activation(b, name, config.activation);
+      return;
+    }
+    case 'Activation':
+      activation(b, name, config.activation);
+      return;
+    case 'Dropout':
+    case 'SpatialDropout1D':
+    case 'GaussianNoise':
+    case 'GaussianDropout':
+      // Identity at inference.
+      return;
+    case 'Flatten':
+      b.apply(name, 'Flatten', [], { axis: 1 });
+      return;
+    case 'Embedding': {
+      // Token ids arrive as numbers (as nn.predict takes them); Gather wants integers.
+      const ids = b.apply(name, 'Cast', [], { to: 7 });
+      b.node(name, 'Gather', [b.weight(`${name}/embeddings`, weights[0] as Tensor), ids], { axis: 0 });
+      return;
+    }
+    case 'GlobalAveragePooling1D':
+      b.apply(name, 'ReduceMean', [], { axes: [1], keepdims: 0 });
+      return;
+    case 'GlobalMaxPooling1D':
+      b.apply(name, 'ReduceMax', [], { axes: [1], keepdims: 0 });
+      return;
+    case 'Conv1D': {
+      const padding = String(config.padding);
+      const [k] = config.kernelSize as number[];
+      const [stride] = config.strides as number[];
+      const [dilation] = config.dilationRate as number[];
+      if (padding === 'causal') throw new UnsupportedLayer(`onnx.export: layer ${name} (Conv1D) pads "causal"; export handles "valid" and "same".`);
+      const kernel = weights[0] as Tensor;
+      const [kk, cin, cout] = kernel.shape as [number, number, number];
+      const w = kernel.dataSync() as Float32Array;
+      // TensorFlow.js: [k, in, out]; ONNX: [out, in, k].
+      const values = new Float32Array(cout * cin * kk);
+      for (let o = 0; o < cout; o++) for (let i = 0; i < cin; i++) for (let t = 0; t < kk; t++) values[(o * cin + i) * kk + t] = w[(t * cin + i) * cout + o] as number;
+      const total = padding === 'same' ? (dilation ?? 1) * ((k ?? 1) - 1) : 0;
+      b.apply(name, 'Transpose', [], { perm: [0, 2, 1] });
+      const inputs = [b.weight(`${name}/kernel`, { shape: [cout, cin, kk], values })];
+      if (config.useBias !== false) inputs.push(b.weight(`${name}/bias`, weights[1] as Tensor));
+      b.apply(name, 'Conv', inputs, { kernel_shape: [kk], strides: [stride ?? 1], dilations: [dilation ?? 1], pads: [Math.floor(total / 2), total - Math.floor(total / 2)] });
+      b.apply(name, 'Transpose', [], { perm: [0, 2, 1] });
+      activation(b, name, config.activation);
+      return;
+    }
+    case 'MaxPooling1D': {
+      const [pool] = config.poolSize as number[];
+      const [stride] = (config.strides as number[] | null) ?? [pool];
+      if (config.padding !== 'valid') throw new UnsupportedLayer(`onnx.export: layer ${name} (MaxPooling1D) pads "${config.padding}"; export handles "valid".`);
+      b.apply(name, 'Transpose', [], { perm: [0, 2, 1] });
+      b.apply(name, 'MaxPool', [], { kernel_shape: [pool ?? 2], strides: [stride ?? pool ?? 2] });
+      b.apply(name, 'Transpose', [], { perm: [0, 2, 1] });
+      return;
+    }
+    case 'BatchNormalization': {
+      // Folded into a scale and a shift over the last axis: y = x * gamma / sqrt(var + eps) + (beta - mean * gamma / sqrt(var + eps)).
+      const epsilon = Number(config.epsilon ?? 1e-3);
+      const [gamma, beta, mean, variance] = config.scale === false || config.center === false ? [] : weights;
+      if (!gamma || !beta || !mean || !variance) throw new UnsupportedLayer(`onnx.export: layer ${name} (BatchNormalization) without scale or center is not supported.`);
+      const g = gamma.dataSync(), bt = beta.dataSync(), m = mean.dataSync(), v = variance.dataSync();
+      const scale = Float32Array.from(g, (gi, i) => gi / Math.sqrt((v[i] as number) + epsilon));
+      const shift = Float32Array.from(bt, (bi, i) => bi - (m[i] as number) * (scale[i] as number));
+      b.apply(name, 'Mul', [b.weight(`${name}/scale`, { shape: [scale.length], values: scale })]);
+      b.apply(name, 'Add', [b.weight(`${name}/shift`, { shape: [shift.length], values: shift })]);
+      return;
+    }
+    default:
+      throw new UnsupportedLayer(`onnx.export: layer ${name} (${layer.getClassName()}) is not supported yet. Supported: Dense, Activation, Dropout, Flatten, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, Conv1D, MaxPooling1D, BatchNormalization.`);
+  }
+}
+
+/** TensorFlow.js activation names, as ONNX operators. */
+function activation(b: Builder, layer: string, name: unknown): void {
+  switch (name) {
+    case undefined:
+    case null:
+    case 'linear':
+      return;
+    case 'relu':
+      b.apply(layer, 'Relu');
+      return;
+    case 'sigmoid':
+      b.apply(layer, 'Sigmoid');
+      return;
+    case 'tanh':
+      b.apply(layer, 'Tanh');
+      return;
+    case 'softmax':
+      b.apply(layer, 'Softmax', [], { axis: -1 });
+      return;
+    case 'elu':
+      b.apply(layer, 'Elu', [], { alpha: { float: 1 } });
+      return;
+    case 'selu':
+      b.apply(layer, 'Selu');
+      return;
+    case 'softplus':
+      b.apply(layer, 'Softplus');
+      return;
+    case 'softsign':
+      b.apply(layer, 'Softsign');
+      return;
+    case 'hardSigmoid':
+      b.apply(layer, 'HardSigmoid', [], { alpha: { float: 0.2 }, beta: { float: 0.5 } });
+      return;
+    case 'relu6':
+      b.apply(layer, 'Clip', [b.weight(`${layer}/zero`, { shape: [], values: Float32Array.of(0) }), b.weight(`${layer}/six`, { shape: [], values: Float32Array.of(6) })]);
+      return;
+    case 'swish': {
+      const x = b.current;
+      const s = b.apply(layer, 'Sigmoid');
+      b.node(layer, 'Mul', [x, s]);
+      return;
+    }
+    default:
+      throw new UnsupportedLayer(`onnx.export: layer ${layer} uses activation "${String(name)}", which export does not support yet.`);
+  }
+}

@@ -1,0 +1,21 @@
+// `onnx`: models as ONNX files, the format serving runtimes (onnxruntime, Triton, KServe) read:
+// export an nn model (checked against onnxruntime on the spot), load any .onnx and run it, and
+// read what a file holds (signature, metadata, operators, weights) without running it.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { exportModel } from './export';
+import { readModel } from './read';
+import { OnnxSession } from './session';
+
+export const onnx = {
+  /** Writes the model to `path` as ONNX (opset 13, free batch size) after checking the file runs and matches it. */
+  export: exportModel,
+  /** An inference session over an .onnx file (onnxruntime, CPU); `await session.run(rows)`. */
+  load: (path: string) => OnnxSession.load(path),
+  /** What the file holds, without running it: versions, metadata, inputs, outputs, operators, weights. */
+  read: (path: string) => readModel(readFileSync(resolve(path)), path),
+};
+
+export { ExportReport, type ExportOptions } from './export';
+export { OnnxSession, type Nested } from './session';
+export type { ModelInfo, TensorInfo, WeightInfo } from './read';

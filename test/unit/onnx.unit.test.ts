@@ -1,0 +1,128 @@
+// `onnx`: nn models exported as ONNX match the model in onnxruntime and pass ONNX's own checker
+// (Debian's python3-onnx, which CI installs); files are read without running them; sessions say
+// what is wrong with an input; a truncated or damaged file is refused with a reason, never a crash.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIME, type TablePayload } from '../../kernels/mime';
+import { nn, onnx } from '../../kernels/sdk';
+import { toMimeBundle } from '../../kernels/sdk/display/bundle';
+
+const python = '/usr/bin/python3';
+
+function cell(table: TablePayload, row: number, column: string): unknown {
+  return table.rows[row]?.[table.columns.findIndex((c) => c.name === column)];
+}
+
+/** ONNX's checker with full shape inference; CI must have it, elsewhere the check says it did not run. */
+function checkWithOnnx(file: string): string | undefined {
+  const ran = existsSync(python) ? spawnSync(python, ['-c', 'import sys, onnx; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print("valid")', file], { encoding: 'utf8' }) : undefined;
+  const missing = !ran ? 'no /usr/bin/python3' : ran.stderr.includes("No module named 'onnx'") ? 'python3-onnx is not installed' : undefined;
+  if (missing) {
+    assert.ok(!process.env.CI, `CI must check with python3-onnx: ${missing}`);
+    return missing;
+  }
+  assert.equal(ran?.stdout.trim(), 'valid', ran?.stderr);
+  return undefined;
+}
+
+describe('onnx', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'aielab-onnx-'));
+    await nn.backend();
+  });
+
+  const models = {
+    'an MLP with dropout and softmax': () => nn.sequential([nn.layers.dense({ units: 16, activation: 'relu', inputShape: [10] }), nn.layers.dropout({ rate: 0.5 }), nn.layers.dense({ units: 8, activation: 'swish' }), nn.layers.dense({ units: 3, activation: 'softmax' })]),
+    'an embedding with average pooling': () => nn.sequential([nn.layers.embedding({ inputDim: 200, outputDim: 16, inputLength: 30 }), nn.layers.globalAveragePooling1d(), nn.layers.dense({ units: 1, activation: 'sigmoid' })]),
+    'a 1-D CNN with pooling and batch normalisation': () => nn.sequential([nn.layers.embedding({ inputDim: 50, outputDim: 8, inputLength: 20 }), nn.layers.conv1d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' }), nn.layers.maxPooling1d({ poolSize: 2 }), nn.layers.conv1d({ filters: 4, kernelSize: 3, strides: 2, dilationRate: 1, activation: 'tanh' }), nn.layers.globalMaxPooling1d(), nn.layers.batchNormalization(), nn.layers.dense({ units: 2, activation: 'softmax' })]),
+    'numbers through Conv1D on channels': () => nn.sequential([nn.layers.conv1d({ filters: 3, kernelSize: 2, inputShape: [12, 2], activation: 'elu' }), nn.layers.flatten(), nn.layers.dense({ units: 2, activation: 'relu6' })]),
+  };
+
+  for (const [what, make] of Object.entries(models)) {
+    it(`exports ${what}: onnxruntime's outputs match within 1e-4, and ONNX's checker accepts the file`, async () => {
+      nn.seed(3);
+      const model = make();
+      const file = join(dir, `${what.replace(/\W+/g, '-')}.onnx`);
+      const report = await onnx.export(model, file);
+      assert.ok(report.maxAbsDiff < 1e-4, `max diff ${report.maxAbsDiff}`);
+      assert.equal(report.sampleRows, 16);
+      checkWithOnnx(file);
+      const read = onnx.read(file);
+      // The model's weights (batch normalisation folded into a scale and a shift), plus any constants.
+      assert.equal(report.parameters, read.weights.reduce((n, w) => n + w.size, 0));
+      assert.equal(read.inputs[0]?.shape[0], 'batch', 'the batch size is free');
+      assert.deepEqual(read.opsets, { 'ai.onnx': 13 });
+    });
+  }
+
+  it('keeps labels and preprocessing in the metadata, and shows what it checked', async () => {
+    const model = nn.sequential([nn.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]);
+    const file = join(dir, 'iris.onnx');
+    const report = await onnx.export(model, file, { labels: ['setosa', 'versicolor', 'virginica'], preprocessing: { mean: [5.8, 3.0, 3.7, 1.2] } });
+    const meta = onnx.read(file).metadata;
+    assert.deepEqual(JSON.parse(meta.labels ?? ''), ['setosa', 'versicolor', 'virginica']);
+    assert.deepEqual(JSON.parse(meta.preprocessing ?? ''), { mean: [5.8, 3.0, 3.7, 1.2] });
+    assert.match(meta.framework ?? '', /^TensorFlow\.js 4\.\d+\.\d+/);
+    assert.equal(report.parameters, model.countParams());
+    const shown = toMimeBundle(report)[MIME.table] as TablePayload;
+    assert.equal(shown.title, 'Exported to ONNX and checked with onnxruntime');
+    assert.equal(cell(shown, 0, 'signature'), 'input [batch, 4] → output [batch, 3]');
+  });
+
+  it('refuses a layer it cannot export, by name, and writes nothing', async () => {
+    const model = nn.sequential([nn.layers.dense({ units: 4, inputShape: [3] }), nn.layers.layerNormalization()]);
+    await assert.rejects(onnx.export(model, join(dir, 'norm.onnx')), /layer layer_normalization_LayerNormalization\d+ \(LayerNormalization\) is not supported yet\. Supported: Dense/);
+    assert.equal(existsSync(join(dir, 'norm.onnx')), false);
+  });
+
+  it('runs a loaded model on plain arrays and says what is wrong with an input', async () => {
+    const model = nn.sequential([nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [3] })]);
+    const file = join(dir, 'small.onnx');
+    await onnx.export(model, file);
+    const session = await onnx.load(file);
+    const out = await session.run([[1, 2, 3], [0, 0, 0]]);
+    const rows = out.output as number[][];
+    assert.equal(rows.length, 2);
+    const expected = nn.predict(model, [[1, 2, 3], [0, 0, 0]]);
+    rows.forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(v - (expected[i]?.[j] as number)) < 1e-6)));
+    assert.deepEqual(await session.run({ input: [[1, 2, 3]] }).then((o) => (o.output as number[][]).length), 1);
+    await assert.rejects(session.run([1, 2, 3]), /input input has shape \[3\]; the model expects \[batch, 3\].*One row\? Wrap it in a list: \[row\]\./);
+    await assert.rejects(session.run([[1, 2]]), /input input has shape \[1, 2\]; the model expects \[batch, 3\]/);
+    await assert.rejects(session.run([[1, 2, 3], [4, 5]]), /input input\[1\] has 2 values where its first row has 3/);
+    await assert.rejects(session.run([[1, 'x' as never, 3]]), /input input\[0\]\[1\] is "x", not a number/);
+    await assert.rejects(session.run({ pixels: [[1, 2, 3]] }), /no input named pixels; missing input input\. The model takes input \(float32 \[batch, 3\]\)/);
+    const shown = toMimeBundle(session)[MIME.table] as TablePayload;
+    assert.deepEqual([0, 1].map((i) => ['kind', 'name', 'shape'].map((c) => cell(shown, i, c))), [['input', 'input', '[batch, 3]'], ['output', 'output', '[batch, 2]']]);
+  });
+
+  it('refuses a truncated or damaged file with a reason, without crashing, in 200 tries', async () => {
+    const good = readFileSync(join(dir, 'small.onnx'));
+    const file = join(dir, 'damaged.onnx');
+    let seed = 1;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let refused = 0;
+    for (let i = 0; i < 200; i++) {
+      const bytes = Uint8Array.from(good);
+      if (i % 2) writeFileSync(file, bytes.subarray(0, Math.floor(random() * bytes.length)));
+      else {
+        for (let k = 0; k < 3; k++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+        writeFileSync(file, bytes);
+      }
+      try {
+        await onnx.load(file);
+      } catch (error) {
+        refused++;
+        assert.match((error as Error).message, /damaged\.onnx is not a readable ONNX model: .*|onnx\.load: onnxruntime cannot run .*damaged\.onnx: /);
+      }
+    }
+    assert.ok(refused > 150, `${refused} of 200 damaged files refused`);
+    writeFileSync(file, 'not a model at all');
+    await assert.rejects(onnx.load(file), /damaged\.onnx is not a readable ONNX model: .*Export it again \(onnx\.export\), or check that the whole file was copied\./);
+    await assert.rejects(onnx.load(join(dir, 'missing.onnx')), /onnx\.load: no file .*missing\.onnx\. Export one with onnx\.export\(model, ".*missing\.onnx"\)\./);
+  });
+});
