@@ -40,6 +40,9 @@ describe('onnx', function () {
     'an MLP with dropout and softmax': () => nn.sequential([nn.layers.dense({ units: 16, activation: 'relu', inputShape: [10] }), nn.layers.dropout({ rate: 0.5 }), nn.layers.dense({ units: 8, activation: 'swish' }), nn.layers.dense({ units: 3, activation: 'softmax' })]),
     'an embedding with average pooling': () => nn.sequential([nn.layers.embedding({ inputDim: 200, outputDim: 16, inputLength: 30 }), nn.layers.globalAveragePooling1d(), nn.layers.dense({ units: 1, activation: 'sigmoid' })]),
     'a 1-D CNN with pooling and batch normalisation': () => nn.sequential([nn.layers.embedding({ inputDim: 50, outputDim: 8, inputLength: 20 }), nn.layers.conv1d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' }), nn.layers.maxPooling1d({ poolSize: 2 }), nn.layers.conv1d({ filters: 4, kernelSize: 3, strides: 2, dilationRate: 1, activation: 'tanh' }), nn.layers.globalMaxPooling1d(), nn.layers.batchNormalization(), nn.layers.dense({ units: 2, activation: 'softmax' })]),
+    'a GRU reading token ids (last state)': () => nn.sequential([nn.layers.embedding({ inputDim: 40, outputDim: 6, inputLength: 9 }), nn.layers.gru({ units: 5 }), nn.layers.dense({ units: 2, activation: 'softmax' })]),
+    'a bidirectional LSTM returning every step': () => nn.sequential([nn.layers.bidirectional({ layer: nn.layers.lstm({ units: 4, returnSequences: true }), inputShape: [7, 3] }), nn.layers.globalAveragePooling1d(), nn.layers.dense({ units: 1 })]),
+    'a bidirectional GRU and a SimpleRNN': () => nn.sequential([nn.layers.embedding({ inputDim: 30, outputDim: 4, inputLength: 6 }), nn.layers.bidirectional({ layer: nn.layers.gru({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' }) }), nn.layers.simpleRNN({ units: 4, activation: 'relu' }), nn.layers.dense({ units: 2, activation: 'tanh' })]),
     'numbers through Conv1D on channels': () => nn.sequential([nn.layers.conv1d({ filters: 3, kernelSize: 2, inputShape: [12, 2], activation: 'elu' }), nn.layers.flatten(), nn.layers.dense({ units: 2, activation: 'relu6' })]),
   };
 
@@ -72,6 +75,11 @@ describe('onnx', function () {
     const shown = toMimeBundle(report)[MIME.table] as TablePayload;
     assert.equal(shown.title, 'Exported to ONNX and checked with onnxruntime');
     assert.equal(cell(shown, 0, 'signature'), 'input [batch, 4] → output [batch, 3]');
+  });
+
+  it('refuses a recurrent layer after a masking Embedding, saying why', async () => {
+    const model = nn.sequential([nn.layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 5, maskZero: true }), nn.layers.gru({ units: 2 })]);
+    await assert.rejects(onnx.export(model, join(dir, 'masked.onnx')), /\(GRU\) follows an Embedding with maskZero, so it skips padded steps, which ONNX's GRU cannot/);
   });
 
   it('refuses a layer it cannot export, by name, and writes nothing', async () => {

@@ -15,9 +15,17 @@ interface LayerLike {
 class Builder {
   readonly nodes: Node[] = [];
   readonly initializers: Initializer[] = [];
+  /** An Embedding with maskZero came before: TensorFlow.js' recurrent layers then skip padded steps. */
+  masked = false;
   private counter = 0;
 
   constructor(public current: string) {}
+
+  /** An int64 constant (a shape, for Reshape). */
+  ints(name: string, values: number[]): string {
+    this.initializers.push({ name, dims: [values.length], dtype: 'int64', values: BigInt64Array.from(values, BigInt) });
+    return name;
+  }
 
   weight(name: string, tensor: Tensor | { shape: number[]; values: Float32Array }): string {
     const values = 'values' in tensor ? tensor.values : (tensor.dataSync() as Float32Array);
@@ -92,6 +100,7 @@ function lower(b: Builder, layer: LayerLike): void {
       return;
     case 'Embedding': {
       // Token ids arrive as numbers (as nn.predict takes them); Gather wants integers.
+      b.masked ||= config.maskZero === true;
       const ids = b.apply(name, 'Cast', [], { to: 7 });
       b.node(name, 'Gather', [b.weight(`${name}/embeddings`, weights[0] as Tensor), ids], { axis: 0 });
       return;
@@ -144,8 +153,19 @@ function lower(b: Builder, layer: LayerLike): void {
       b.apply(name, 'Add', [b.weight(`${name}/shift`, { shape: [shift.length], values: shift })]);
       return;
     }
+    case 'SimpleRNN':
+    case 'GRU':
+    case 'LSTM':
+      recurrent(b, name, [layer], config);
+      return;
+    case 'Bidirectional': {
+      const wrapper = layer as LayerLike & { forwardLayer: LayerLike; backwardLayer: LayerLike };
+      if ((config.mergeMode ?? 'concat') !== 'concat') throw new UnsupportedLayer(`onnx.export: layer ${name} (Bidirectional) merges with "${String(config.mergeMode)}"; export handles "concat".`);
+      recurrent(b, name, [wrapper.forwardLayer, wrapper.backwardLayer], wrapper.forwardLayer.getConfig());
+      return;
+    }
     default:
-      throw new UnsupportedLayer(`onnx.export: layer ${name} (${layer.getClassName()}) is not supported yet. Supported: Dense, Activation, Dropout, Flatten, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, Conv1D, MaxPooling1D, BatchNormalization.`);
+      throw new UnsupportedLayer(`onnx.export: layer ${name} (${layer.getClassName()}) is not supported yet. Supported: Dense, Activation, Dropout, Flatten, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, Conv1D, MaxPooling1D, BatchNormalization, SimpleRNN, GRU, LSTM, Bidirectional.`);
   }
 }
 
@@ -194,5 +214,65 @@ function activation(b: Builder, layer: string, name: unknown): void {
     }
     default:
       throw new UnsupportedLayer(`onnx.export: layer ${layer} uses activation "${String(name)}", which export does not support yet.`);
+  }
+}
+
+/** ONNX's names for the activations its recurrent operators take. */
+const RNN_ACTIVATIONS: Readonly<Record<string, string>> = { tanh: 'Tanh', sigmoid: 'Sigmoid', hardSigmoid: 'HardSigmoid', relu: 'Relu' };
+
+/** TensorFlow.js' gate blocks (kernel columns) in ONNX's order: LSTM is i, f, c, o there and i, o, f, c in ONNX. */
+const GATES: Readonly<Record<string, number[]>> = { SimpleRNN: [0], GRU: [0, 1, 2], LSTM: [0, 3, 1, 2] };
+
+/**
+ * One recurrent layer, or both directions of a Bidirectional one, as ONNX's RNN, GRU or LSTM
+ * (sequence-first, so the input is transposed), then shaped back to what TensorFlow.js returns:
+ * the last state [batch, units × directions], or every step [batch, steps, units × directions].
+ */
+function recurrent(b: Builder, name: string, directions: LayerLike[], config: Record<string, unknown>): void {
+  const kind = directions[0]!.getClassName();
+  const gates = GATES[kind] as number[];
+  const units = Number(config.units);
+  if (b.masked) throw new UnsupportedLayer(`onnx.export: layer ${name} (${kind}) follows an Embedding with maskZero, so it skips padded steps, which ONNX's ${kind} cannot; export the model without maskZero (pad at the end and it changes little).`);
+  if (config.goBackwards || config.stateful || config.returnState) throw new UnsupportedLayer(`onnx.export: layer ${name} (${kind}) runs backwards, keeps state or returns its state; export handles plain and Bidirectional recurrent layers.`);
+  const names = kind === 'SimpleRNN' ? [config.activation] : kind === 'GRU' ? [config.recurrentActivation, config.activation] : [config.recurrentActivation, config.activation, config.activation];
+  const activations = names.map((a) => {
+    const onnxName = RNN_ACTIVATIONS[String(a)];
+    if (!onnxName) throw new UnsupportedLayer(`onnx.export: layer ${name} (${kind}) uses activation "${String(a)}"; ONNX's ${kind} takes tanh, sigmoid, hardSigmoid or relu.`);
+    return onnxName;
+  });
+  const dirs = directions.length;
+  const size = gates.length * units;
+  // ONNX: W [dirs, gates·units, input], R [dirs, gates·units, units], B [dirs, 2·gates·units] (input biases, then recurrent ones: zero here).
+  const blocks = directions.map((layer) => layer.getWeights().map((w) => ({ shape: w.shape as number[], values: w.dataSync() as Float32Array })));
+  const inputSize = blocks[0]![0]!.shape[0] as number;
+  const transposed = (matrix: { shape: number[]; values: Float32Array }, rows: number) => {
+    const out = new Float32Array(size * rows);
+    gates.forEach((gate, g) => {
+      for (let u = 0; u < units; u++) for (let r = 0; r < rows; r++) out[(g * units + u) * rows + r] = matrix.values[r * size + gate * units + u] as number;
+    });
+    return out;
+  };
+  const W = new Float32Array(dirs * size * inputSize);
+  const R = new Float32Array(dirs * size * units);
+  const B = new Float32Array(dirs * 2 * size);
+  blocks.forEach(([kernel, recurrentKernel, bias], d) => {
+    W.set(transposed(kernel!, inputSize), d * size * inputSize);
+    R.set(transposed(recurrentKernel!, units), d * size * units);
+    if (bias) gates.forEach((gate, g) => B.set(bias.values.subarray(gate * units, (gate + 1) * units), d * 2 * size + g * units));
+  });
+  b.apply(name, 'Transpose', [], { perm: [1, 0, 2] });
+  const op = kind === 'SimpleRNN' ? 'RNN' : kind;
+  const inputs = [b.current, b.weight(`${name}/W`, { shape: [dirs, size, inputSize], values: W }), b.weight(`${name}/R`, { shape: [dirs, size, units], values: R }), b.weight(`${name}/B`, { shape: [dirs, 2 * size], values: B })];
+  const sequence = `${name}/Y`;
+  const last = `${name}/Y_h`;
+  b.nodes.push({ op, name: `${name}/${op}`, inputs, outputs: kind === 'LSTM' ? [sequence, last, `${name}/Y_c`] : [sequence, last], attributes: { hidden_size: units, direction: dirs === 2 ? 'bidirectional' : 'forward', activations: { strings: dirs === 2 ? [...activations, ...activations] : activations } } });
+  if (config.returnSequences) {
+    b.current = sequence;
+    b.apply(name, 'Transpose', [], { perm: [2, 0, 1, 3] });
+    b.apply(name, 'Reshape', [b.ints(`${name}/sequence_shape`, [0, 0, dirs * units])]);
+  } else {
+    b.current = last;
+    b.apply(name, 'Transpose', [], { perm: [1, 0, 2] });
+    b.apply(name, 'Reshape', [b.ints(`${name}/state_shape`, [-1, dirs * units])]);
   }
 }

@@ -10,7 +10,7 @@ export type DType = keyof typeof DTYPE;
 export const OPSET = 13;
 export const IR_VERSION = 7;
 
-export type Attribute = number | number[] | string | { floats: number[] } | { float: number };
+export type Attribute = number | number[] | string | { floats: number[] } | { float: number } | { strings: string[] };
 
 export interface Node {
   op: string;
@@ -74,7 +74,7 @@ function encodeNode(node: Node): ProtoWriter {
   return out;
 }
 
-// AttributeProto: name 1, f 2, i 3, s 4, floats 7, ints 8, type 20 (FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7).
+// AttributeProto: name 1, f 2, i 3, s 4, floats 7, ints 8, strings 9, type 20 (FLOAT 1, INT 2, STRING 3, FLOATS 6, INTS 7, STRINGS 8).
 function encodeAttribute(name: string, value: Attribute): ProtoWriter {
   const out = new ProtoWriter().string(1, name);
   if (typeof value === 'number') return out.int(3, value).int(20, 2);
@@ -84,6 +84,10 @@ function encodeAttribute(name: string, value: Attribute): ProtoWriter {
     return out.int(20, 7);
   }
   if ('float' in value) return out.float(2, value.float).int(20, 1);
+  if ('strings' in value) {
+    for (const v of value.strings) out.string(9, v);
+    return out.int(20, 8);
+  }
   for (const v of value.floats) out.float(7, v);
   return out.int(20, 6);
 }
