@@ -70,7 +70,7 @@ export class OnnxSession {
       const { shape, values } = flatten(named[spec.name] as Nested, spec.name);
       checkShape(spec, shape);
       if (spec.dtype === 'int64') feeds[spec.name] = new runtime.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(Math.round(v))), shape);
-      else if (spec.dtype === 'float32') feeds[spec.name] = new runtime.Tensor('float32', Float32Array.from(values), shape);
+      else if (spec.dtype === 'float32') feeds[spec.name] = new runtime.Tensor('float32', values, shape);
       else throw new Error(`onnx run: input ${spec.name} is ${spec.dtype}; run takes float32 and int64 inputs.`);
     }
     const results = await this.session.run(feeds);
@@ -92,20 +92,30 @@ function row(t: TensorInfo) {
   return { name: t.name, dtype: t.dtype, shape: `[${t.shape.join(', ')}]` };
 }
 
-function flatten(value: Nested, name: string): { shape: number[]; values: number[] } {
+function flatten(value: Nested, name: string): { shape: number[]; values: Float32Array } {
   const shape: number[] = [];
   for (let v: Nested = value; Array.isArray(v); v = v[0] as Nested) shape.push(v.length);
-  const values: number[] = [];
-  const walk = (v: Nested, depth: number, path: string) => {
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  let at = 0;
+  // The position is spelled out only for an error: building it per value would cost more than the run.
+  const walk = (v: Nested, depth: number, path: () => string): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`onnx run: input ${name}${path} is ${JSON.stringify(v)}, not a number.`);
-      values.push(v);
+      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`onnx run: input ${name}${path()} is ${JSON.stringify(v)}, not a number.`);
+      values[at++] = v;
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[depth]) throw new Error(`onnx run: input ${name}${path} has ${Array.isArray(v) ? v.length : 'no'} values where its first row has ${shape[depth]}: every row must be the same length.`);
-    v.forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
+    if (!Array.isArray(v) || v.length !== shape[depth]) throw new Error(`onnx run: input ${name}${path()} has ${Array.isArray(v) ? v.length : 'no'} values where its first row has ${shape[depth]}: every row must be the same length.`);
+    if (depth === shape.length - 1) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (typeof x !== 'number' || Number.isNaN(x)) throw new Error(`onnx run: input ${name}${path()}[${i}] is ${JSON.stringify(x)}, not a number.`);
+        values[at++] = x;
+      }
+      return;
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i] as Nested, depth + 1, () => `${path()}[${i}]`);
   };
-  walk(value, 0, '');
+  walk(value, 0, () => '');
   return { shape, values };
 }
 
