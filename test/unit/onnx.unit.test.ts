@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIME, type TablePayload } from '../../kernels/mime';
-import { nn, onnx } from '../../kernels/sdk';
+import { ml, nn, onnx } from '../../kernels/sdk';
 import { toMimeBundle } from '../../kernels/sdk/display/bundle';
 
 const python = '/usr/bin/python3';
@@ -62,6 +62,29 @@ describe('onnx', function () {
       assert.deepEqual(read.opsets, { 'ai.onnx': 13 });
     });
   }
+
+  it('exports logistic regression, alone and after scalers in a Pipeline: the same probabilities as predictProba, class names kept', async () => {
+    const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data/iris.csv'), 'utf8').trim().split('\n');
+    const target = (header as string).split(',').indexOf('species');
+    const X = lines.map((l) => l.split(',').filter((_, j) => j !== target).map(Number));
+    const y = lines.map((l) => l.split(',')[target] as string);
+    const models = {
+      logistic: new ml.LogisticRegression({ C: 2 }).fit(X, y),
+      scaled: new ml.Pipeline([new ml.StandardScaler(), new ml.MinMaxScaler(), new ml.LogisticRegression()]).fit(X, y),
+    };
+    for (const [name, model] of Object.entries(models)) {
+      const file = join(dir, `${name}.onnx`);
+      const report = await onnx.export(model, file, { sample: X.slice(0, 40) });
+      assert.ok(report.maxAbsDiff < 1e-5, `${name}: ${report.maxAbsDiff}`);
+      checkWithOnnx(file);
+      assert.deepEqual(JSON.parse(onnx.read(file).metadata.labels ?? ''), ['setosa', 'versicolor', 'virginica']);
+      const session = await onnx.load(file);
+      const probabilities = (await session.run(X.slice(100, 103))).output as number[][];
+      assert.deepEqual(probabilities.map((p) => ['setosa', 'versicolor', 'virginica'][p.indexOf(Math.max(...p))]), model.predict(X.slice(100, 103)));
+    }
+    await assert.rejects(onnx.export(new ml.GaussianNB().fit(X, y), join(dir, 'nb.onnx')), /onnx\.export: GaussianNB is not supported yet; export handles LogisticRegression, alone or after StandardScaler and MinMaxScaler in a Pipeline\./);
+    await assert.rejects(onnx.export({} as never, join(dir, 'nothing.onnx')), /onnx\.export takes an nn model or an ml classifier, not Object\./);
+  });
 
   it('keeps labels and preprocessing in the metadata, and shows what it checked', async () => {
     const model = nn.sequential([nn.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]);

@@ -1,4 +1,4 @@
-// onnx.export: write the model as ONNX, then prove the file right: onnxruntime runs it on sample
+// onnx.export: write the model (nn, or a classical ml one) as ONNX, then prove the file right: onnxruntime runs it on sample
 // inputs and its outputs must match the model's own within a tolerance, or the export fails.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -7,6 +7,8 @@ import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import { seeded } from '../ml/random';
 import { tf, type LayersModel, type Tensor } from '../nn/tf';
+import type { Estimator } from '../ml/pipeline';
+import { graphFromMl, isMlModel } from './fromMl';
 import { graphFromNn } from './fromNn';
 import { encodeModel, OPSET } from './graph';
 import { OnnxSession, type Nested } from './session';
@@ -39,19 +41,25 @@ export class ExportReport {
   }
 }
 
-export async function exportModel(model: LayersModel, path: string, options: ExportOptions = {}): Promise<ExportReport> {
+/** An `nn` model, or an `ml` LogisticRegression (alone or in a Pipeline after scalers). */
+export type Exportable = LayersModel | Estimator;
+
+export async function exportModel(model: Exportable, path: string, options: ExportOptions = {}): Promise<ExportReport> {
   const file = resolve(path);
-  const graph = graphFromNn(model, graphName(file));
-  const metadata: Record<string, string> = { framework: `TensorFlow.js ${tf().version.tfjs} (aielab nn)` };
-  if (options.labels) metadata.labels = JSON.stringify(options.labels);
+  const classical = isMlModel(model);
+  if (!classical && !Array.isArray((model as { layers?: unknown }).layers)) throw new TypeError(`onnx.export takes an nn model or an ml classifier, not ${model === null ? 'null' : typeof model === 'object' ? model.constructor.name : typeof model}.`);
+  const graph = classical ? graphFromMl(model, graphName(file)) : graphFromNn(model as LayersModel, graphName(file));
+  const metadata: Record<string, string> = { framework: classical ? `aielab ml ${model.constructor.name}` : `TensorFlow.js ${tf().version.tfjs} (aielab nn)` };
+  const labels = options.labels ?? (classical ? model.classes.map(String) : undefined);
+  if (labels) metadata.labels = JSON.stringify(labels);
   if (options.preprocessing !== undefined) metadata.preprocessing = JSON.stringify(options.preprocessing);
   const bytes = encodeModel(graph, metadata, version);
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   writeFileSync(partial, bytes);
 
-  const sample = options.sample ?? sampleFor(model);
-  const expected = predict(model, sample);
+  const sample = options.sample ?? (classical ? rows([graph.inputs[0]?.shape[1] as number]) : sampleFor(model as LayersModel));
+  const expected = classical ? model.predictProba(sample as number[][]).flat() : predict(model as LayersModel, sample);
   let session: OnnxSession;
   let actual: number[];
   try {
@@ -79,10 +87,14 @@ function graphName(file: string): string {
 
 /** 16 rows the model can take: token ids below the vocabulary size for an Embedding, numbers around 0 otherwise. */
 function sampleFor(model: LayersModel): Nested[] {
-  const random = seeded(7);
   const [, ...dims] = (model.inputs[0]?.shape ?? []).map((d) => d ?? 8);
   const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
-  const vocabulary = first?.getClassName() === 'Embedding' ? Number(first.getConfig().inputDim) : 0;
+  return rows(dims, first?.getClassName() === 'Embedding' ? Number(first.getConfig().inputDim) : 0);
+}
+
+/** 16 seeded rows of this shape: whole numbers below `vocabulary` if given, numbers in [-2, 2) otherwise. */
+function rows(dims: number[], vocabulary = 0): Nested[] {
+  const random = seeded(7);
   const value = () => (vocabulary ? Math.floor(random() * vocabulary) : random() * 4 - 2);
   const make = (shape: number[]): Nested => (shape.length ? Array.from({ length: shape[0] as number }, () => make(shape.slice(1))) : value());
   return Array.from({ length: 16 }, () => make(dims));
