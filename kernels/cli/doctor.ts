@@ -1,8 +1,9 @@
 // `aielab doctor`: what this machine gives the kernel. The runtime, the compiler, the DataFrame
-// library, and which TensorFlow.js backend `nn` picks (the kernel runs the same choice) with the
+// library, onnxruntime, and which TensorFlow.js backend `nn` picks (the kernel runs the same choice) with the
 // reason each better one was not taken.
 import { polars } from '../sdk/data/polars';
 import { backend } from '../sdk/nn/backend';
+import { onnxRuntime } from '../sdk/onnx/session';
 
 export async function doctorCommand(): Promise<number> {
   let failed = false;
@@ -23,6 +24,11 @@ export async function doctorCommand(): Promise<number> {
     const report = await backend();
     for (const skipped of report.skipped) console.log(`  - not ${skipped.name}: ${skipped.reason}`);
     return `trains on ${report.summary}${process.env.AIELAB_NN_BACKEND ? ` (AIELAB_NN_BACKEND=${process.env.AIELAB_NN_BACKEND})` : ''}`;
+  });
+  await check(line, 'onnx', () => {
+    onnxRuntime();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return `onnxruntime-node ${(require('onnxruntime-node/package.json') as { version: string }).version} loads (runs .onnx on the CPU)`;
   });
   return failed ? 1 : 0;
 }

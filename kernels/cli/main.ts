@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { NotebookFormatError } from '../notebook/format';
 import { convertCommand } from './convert';
 import { doctorCommand } from './doctor';
+import { exportCommand } from './exportOnnx';
 import { newPipelineCommand } from './newPipeline';
 import { newCommand, packCommand } from './pack';
 import { runCommand } from './run';
@@ -62,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       return doctorCommand();
     case 'runs':
       return runsCommand(rest);
+    case 'export':
+      return exportCommand(rest);
     case 'new':
       if (rest[0] !== 'pipeline') return newCommand(rest);
       if (rest.length !== 2) throw new UsageError('new pipeline takes one folder: aielab new pipeline my-pipeline');

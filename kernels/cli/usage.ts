@@ -52,6 +52,10 @@ Usage:
   aielab new pack <folder> [--title <title>]
       Creates a small lab pack that shows every cell role, ready to validate, run and grade.
 
+  aielab export <model folder | models:/name@alias> <file.onnx> [--labels a,b,c]
+      Writes a saved nn model (model.json, as nn.save and run.logModel write it) as ONNX, and
+      checks the file in onnxruntime against the model.
+
   aielab new pipeline <folder>
       Creates an ML pipeline project: data, features, a tracked sweep (mlruns/), the best model
       registered and packaged, an HTTP server (Open Inference Protocol), a Dockerfile, tests.

@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNotebook, type CodeCell, type Notebook } from '../../kernels/notebook/format';
+import { onnx } from '../../kernels/sdk';
 import { notebookText as notebook } from '../helpers/notebooks';
 import { CLI, NOTEBOOKS } from '../helpers/paths';
 
@@ -198,6 +199,22 @@ describe('aielab CLI', () => {
     assert.match(wrong.stderr, /convert goes from \.ipynb to \.aielab or from \.aielab to \.ipynb/);
   });
 
+  it('exports a saved nn model to ONNX from the terminal, checked, and says what is wrong with the arguments', function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'aielab-export-'));
+    writeFileSync(join(dir, 'save.aielab'), notebook("import { nn } from 'aielab';\nnn.seed(1);\nconst model = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nn.layers.dense({ units: 3, activation: 'softmax' })]);\nawait nn.save(model, 'iris-model')"));
+    assert.equal(aielab(['run', join(dir, 'save.aielab')]).status, 0);
+    const ran = aielab(['export', join(dir, 'iris-model'), join(dir, 'iris.onnx'), '--labels', 'setosa, versicolor, virginica']);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.match(ran.stdout, /Wrote .*iris\.onnx \([\d.]+ KB, 7 nodes, 67 parameters\): input \[batch, 4\] → output \[batch, 3\]\.\nChecked with onnxruntime on 16 rows: outputs within \d\.\d\de-\d+ of the model's\./);
+    const meta = onnx.read(join(dir, 'iris.onnx')).metadata;
+    assert.deepEqual(JSON.parse(meta.labels ?? ''), ['setosa', 'versicolor', 'virginica']);
+    const missing = aielab(['export', dir, join(dir, 'x.onnx')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /is not a saved nn model: there is no model\.json in .*Save one with nn\.save\(model, folder\) or run\.logModel\(model\)\./);
+    assert.match(aielab(['export', join(dir, 'iris-model'), join(dir, 'iris.txt')]).stderr, /the output should be an \.onnx file, not .*iris\.txt\./);
+  });
+
   it('says with doctor which nn backend this machine trains on and why not a faster one, and takes a forced one', function () {
     this.timeout(60_000);
     const ran = aielab(['doctor']);
@@ -206,6 +223,7 @@ describe('aielab CLI', () => {
     assert.match(ran.stdout, /✓ data {7}nodejs-polars loads/);
     assert.match(ran.stdout, /✓ nn {9}trains on (wasm|tensorflow|tensorflow-gpu) · /);
     assert.match(ran.stdout, /not tensorflow-gpu: /, 'a machine without CUDA says why not the GPU');
+    assert.match(ran.stdout, /✓ onnx {7}onnxruntime-node \d+\.\d+\.\d+ loads/);
     const forced = spawnSync(process.execPath, [CLI, 'doctor'], { encoding: 'utf8', env: { ...process.env, AIELAB_NN_BACKEND: 'cpu' } });
     assert.match(forced.stdout, /✓ nn {9}trains on cpu · CPU in plain JavaScript \(AIELAB_NN_BACKEND=cpu\)/);
     const wrong = spawnSync(process.execPath, [CLI, 'doctor'], { encoding: 'utf8', env: { ...process.env, AIELAB_NN_BACKEND: 'gpu' } });
