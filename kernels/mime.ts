@@ -90,3 +90,69 @@ export interface RichPayloads {
   [MIME.progress]: ProgressPayload;
   [MIME.check]: CheckPayload;
 }
+
+// The Weight Inspector's data: a model's weights read from its .onnx file (`aielab inspect --json`).
+
+export interface TensorSignature {
+  name: string;
+  /** ONNX's element type name: float32, int64, … */
+  dtype: string;
+  /** Sizes, or the names of dimensions that vary (the batch). */
+  shape: Array<number | string>;
+}
+
+export interface TensorStats {
+  name: string;
+  dtype: string;
+  dims: number[];
+  size: number;
+  /** Absent for tensors whose values are not float32 (shapes, quantised weights…). */
+  min?: number;
+  max?: number;
+  mean?: number;
+  std?: number;
+  /** Share of values that are exactly 0. */
+  sparsity?: number;
+  histogram?: { from: number; to: number; counts: number[] };
+}
+
+export interface ClassifierHead {
+  /** The weight tensor feeding the output: [inputs, classes]. */
+  weights: string;
+  bias?: string;
+  classes: Array<{ label: string; norm: number; bias: number; top: Array<{ input: number; weight: number }> }>;
+}
+
+export interface Inspection {
+  file: string;
+  bytes: number;
+  irVersion: number;
+  opsets: Record<string, number>;
+  producer: string;
+  metadata: Record<string, string>;
+  inputs: TensorSignature[];
+  outputs: TensorSignature[];
+  operators: Record<string, number>;
+  parameters: number;
+  tensors: TensorStats[];
+  head?: ClassifierHead;
+}
+
+export interface TensorDiff {
+  name: string;
+  dims: number[];
+  /** Largest |a − b|, mean |a − b|, and ‖a − b‖ / ‖a‖. */
+  maxAbs: number;
+  meanAbs: number;
+  relative: number;
+}
+
+export interface ModelDiff {
+  a: string;
+  b: string;
+  tensors: TensorDiff[];
+  onlyInA: string[];
+  onlyInB: string[];
+  /** Same name, other shape or type. */
+  changedShape: string[];
+}

@@ -5,6 +5,7 @@ import { NotebookFormatError } from '../notebook/format';
 import { convertCommand } from './convert';
 import { doctorCommand } from './doctor';
 import { exportCommand } from './exportOnnx';
+import { inspectCommand } from './inspect';
 import { newPipelineCommand } from './newPipeline';
 import { newCommand, packCommand } from './pack';
 import { runCommand } from './run';
@@ -65,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       return runsCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'inspect':
+      return inspectCommand(rest);
     case 'new':
       if (rest[0] !== 'pipeline') return newCommand(rest);
       if (rest.length !== 2) throw new UsageError('new pipeline takes one folder: aielab new pipeline my-pipeline');

@@ -56,6 +56,10 @@ Usage:
       Writes a saved nn model (model.json, as nn.save and run.logModel write it) as ONNX, and
       checks the file in onnxruntime against the model.
 
+  aielab inspect <file.onnx> [--diff other.onnx] [--json]
+      A model's weight tensors (shape, statistics, zeros), its classifier head, and with --diff
+      how far each tensor moved in another model.
+
   aielab new pipeline <folder>
       Creates an ML pipeline project: data, features, a tracked sweep (mlruns/), the best model
       registered and packaged, an HTTP server (Open Inference Protocol), a Dockerfile, tests.

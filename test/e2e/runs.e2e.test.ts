@@ -49,7 +49,7 @@ describe('a pipeline project in VS Code', function () {
     const project = join(vscode.folder, 'penguins');
     mkdirSync(project);
     await wb.runCommand('AI Lab: New ML Pipeline Project');
-    await wb.pickFolderInDialog(project, 'Create Project Here');
+    await wb.answerOpenDialog(`${project}/`, 'Create Project Here');
     assert.match(await wb.notification(/Created an ML pipeline project/), /penguins\. Next: npm install, then npm run train\./);
     assert.ok(existsSync(join(project, 'src', 'pipeline.ts')), 'the project was written');
     for (const [command, ...args] of [['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund'], ['npm', 'run', 'train']] as const) {

@@ -199,7 +199,7 @@ describe('aielab CLI', () => {
     assert.match(wrong.stderr, /convert goes from \.ipynb to \.aielab or from \.aielab to \.ipynb/);
   });
 
-  it('exports a saved nn model to ONNX from the terminal, checked, and says what is wrong with the arguments', function () {
+  it('exports a saved nn model to ONNX from the terminal, checked, inspects it, and says what is wrong with the arguments', function () {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'aielab-export-'));
     writeFileSync(join(dir, 'save.aielab'), notebook("import { nn } from 'aielab';\nnn.seed(1);\nconst model = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nn.layers.dense({ units: 3, activation: 'softmax' })]);\nawait nn.save(model, 'iris-model')"));
@@ -209,6 +209,16 @@ describe('aielab CLI', () => {
     assert.match(ran.stdout, /Wrote .*iris\.onnx \([\d.]+ KB, 7 nodes, 67 parameters\): input \[batch, 4\] → output \[batch, 3\]\.\nChecked with onnxruntime on 16 rows: outputs within \d\.\d\de-\d+ of the model's\./);
     const meta = onnx.read(join(dir, 'iris.onnx')).metadata;
     assert.deepEqual(JSON.parse(meta.labels ?? ''), ['setosa', 'versicolor', 'virginica']);
+    const inspected = aielab(['inspect', join(dir, 'iris.onnx'), '--diff', join(dir, 'iris.onnx')]);
+    assert.equal(inspected.status, 0, inspected.stderr);
+    assert.match(inspected.stdout, /iris\.onnx: 67 parameters, 2 MatMul, 2 Add, 1 Relu, 1 Softmax, 1 Identity/);
+    assert.match(inspected.stdout, /Classifier head: .*\nclass .*\n.*\nsetosa /);
+    assert.match(inspected.stdout, /iris\.onnx → .*iris\.onnx\n/);
+    assert.equal(JSON.parse(aielab(['inspect', join(dir, 'iris.onnx'), '--json']).stdout).inspection.head.classes.length, 3);
+    writeFileSync(join(dir, 'broken.onnx'), 'not onnx');
+    const broken = aielab(['inspect', join(dir, 'broken.onnx')]);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stderr, /broken\.onnx is not a readable ONNX model/);
     const missing = aielab(['export', dir, join(dir, 'x.onnx')]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /is not a saved nn model: there is no model\.json in .*Save one with nn\.save\(model, folder\) or run\.logModel\(model\)\./);

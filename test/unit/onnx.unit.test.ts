@@ -100,6 +100,39 @@ describe('onnx', function () {
     assert.equal(cell(shown, 0, 'signature'), 'input [batch, 4] → output [batch, 3]');
   });
 
+  it('inspects the weights and the classifier head, and diffs two models tensor by tensor', async () => {
+    nn.seed(5);
+    const make = () => nn.sequential([nn.layers.dense({ units: 4, activation: 'relu', inputShape: [3] }), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+    const before = make();
+    await onnx.export(before, join(dir, 'before.onnx'), { labels: ['cat', 'dog'] });
+    const kernel = before.layers[1]!.getWeights()[0]!;
+    const values = Array.from(kernel.dataSync());
+    const moved = kernel.add(0.5);
+    before.layers[1]!.setWeights([moved, before.layers[1]!.getWeights()[1]!]);
+    await onnx.export(before, join(dir, 'after.onnx'), { labels: ['cat', 'dog'] });
+    await onnx.export(make(), join(dir, 'other.onnx'));
+
+    const view = onnx.inspect(join(dir, 'before.onnx'));
+    const stats = view.inspection.tensors.find((t) => t.name.endsWith('/kernel') && t.dims[1] === 2)!;
+    assert.ok(Math.abs((stats.mean as number) - values.reduce((a, b) => a + b, 0) / values.length) < 1e-6);
+    assert.equal(stats.histogram?.counts.reduce((a, b) => a + b, 0), 8);
+    assert.equal(view.inspection.tensors.find((t) => t.name.endsWith('/bias') && t.dims[0] === 4)?.sparsity, 1, 'biases start at zero');
+    const table = toMimeBundle(view)[MIME.table] as TablePayload;
+    assert.match(table.title ?? '', /: 26 parameters, 2 MatMul, 2 Add, 1 Relu, 1 Softmax, 1 Identity$/);
+    const head = view.inspection.head!;
+    assert.deepEqual(head.classes.map((c) => c.label), ['cat', 'dog']);
+    const column = [0, 1, 2, 3].map((r) => values[r * 2 + 1] as number);
+    assert.ok(Math.abs(head.classes[1]!.norm - Math.hypot(...column)) < 1e-6);
+    assert.equal(head.classes[1]!.top[0]!.weight, Math.max(...column.map((v) => Math.fround(v))));
+
+    const same = onnx.diff(join(dir, 'before.onnx'), join(dir, 'after.onnx')).diff;
+    assert.deepEqual(same.tensors.map((t) => t.maxAbs > 0), [false, false, true, false], 'only the head kernel moved');
+    assert.ok(Math.abs(same.tensors[2]!.maxAbs - 0.5) < 1e-6);
+    const renamed = onnx.diff(join(dir, 'before.onnx'), join(dir, 'other.onnx')).diff;
+    assert.equal(renamed.tensors.length, 4, 'differently numbered tensors pair up by shape');
+    assert.match(renamed.tensors[0]!.name, /^dense_Dense\d+\/kernel ↔ dense_Dense\d+\/kernel$/);
+  });
+
   it('refuses a recurrent layer after a masking Embedding, saying why', async () => {
     const model = nn.sequential([nn.layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 5, maskZero: true }), nn.layers.gru({ units: 2 })]);
     await assert.rejects(onnx.export(model, join(dir, 'masked.onnx')), /\(GRU\) follows an Embedding with maskZero, so it skips padded steps, which ONNX's GRU cannot/);

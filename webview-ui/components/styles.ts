@@ -21,6 +21,7 @@ const CSS = `
 .aielab-table td.aielab-num, .aielab-table th.aielab-num { text-align: right; }
 .aielab-table td.aielab-null { color: var(--vscode-disabledForeground, var(--vscode-descriptionForeground)); }
 .aielab-table tbody tr:hover { background: var(--vscode-list-hoverBackground); }
+.aielab-table tbody tr[aria-selected="true"] { background: var(--vscode-list-inactiveSelectionBackground); }
 .vscode-high-contrast .aielab-table th, .vscode-high-contrast .aielab-table td { border-color: var(--vscode-contrastBorder); }
 .aielab-chart { position: relative; width: min(760px, 100%); }
 .aielab-charts { display: flex; flex-wrap: wrap; gap: 12px; }

@@ -1,6 +1,6 @@
 // What the extension, the notebook renderer and the panels say to each other. Pure types: both
 // sides import them.
-import type { RichMime } from '../../kernels/mime';
+import type { Inspection, ModelDiff, RichMime } from '../../kernels/mime';
 
 export interface PinnedRun {
   /** e.g. "run 3 · 14:02:11". */
@@ -53,3 +53,10 @@ export interface RunsData {
 
 export type ToRunsPanel = { type: 'runs'; data: RunsData };
 export type FromRunsPanel = { type: 'ready' };
+
+export type ToWeightsPanel =
+  | { type: 'loading'; file: string }
+  | { type: 'model'; inspection: Inspection; diff?: ModelDiff }
+  | { type: 'error'; file: string; message: string };
+/** `open`: the learner asked to pick an .onnx file. */
+export type FromWeightsPanel = { type: 'ready' } | { type: 'open' };

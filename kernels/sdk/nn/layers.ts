@@ -1,7 +1,6 @@
 // nn.layers: TensorFlow.js's layers with seeded initial weights, so a model built after
 // nn.seed(42) starts from the same weights on every run and machine. A layer given its own
 // initializer keeps it.
-import { backend } from './backend';
 import { tf, type TF } from './tf';
 
 type Layers = TF['layers'];
@@ -42,9 +41,10 @@ function nextSeed(): number {
 /** tf.layers with seeded initializers; bidirectional wraps a seeded recurrent layer. */
 export const layers: Layers = new Proxy({} as Layers, {
   get(_, name: string) {
+    // The backend is not chosen here: switching it while a cell builds layers fails the tensors
+    // made in between ("backend not yet initialized"). Weights start on the CPU backend and move
+    // when nn.fit (or nn.backend()) has chosen a faster one.
     const t = tf();
-    // Choosing the backend takes a moment (wasm compiles); start while the model is being built.
-    void backend().catch(() => undefined);
     const factory = (t.layers as unknown as Record<string, unknown>)[name];
     const seeded = SEEDED[name];
     if (typeof factory !== 'function' || !seeded) return factory;

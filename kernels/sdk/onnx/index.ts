@@ -1,9 +1,10 @@
 // `onnx`: models as ONNX files, the format serving runtimes (onnxruntime, Triton, KServe) read:
-// export an nn model (checked against onnxruntime on the spot), load any .onnx and run it, and
-// read what a file holds (signature, metadata, operators, weights) without running it.
+// export an nn model (checked against onnxruntime on the spot), load any .onnx and run it, read
+// what a file holds without running it, inspect its weights and classifier head, diff two models.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { exportModel } from './export';
+import { diffFiles, DiffView, inspectFile, InspectionView } from './inspect';
 import { readModel } from './read';
 import { OnnxSession } from './session';
 
@@ -14,8 +15,13 @@ export const onnx = {
   load: (path: string) => OnnxSession.load(path),
   /** What the file holds, without running it: versions, metadata, inputs, outputs, operators, weights. */
   read: (path: string) => readModel(readFileSync(resolve(path)), path),
+  /** Each weight tensor's shape, statistics and histogram, and the classifier head (`.head()`), as tables. */
+  inspect: (path: string) => new InspectionView(inspectFile(path)),
+  /** Two models tensor by tensor: how far each weight moved (fine-tuning, quantisation). */
+  diff: (a: string, b: string) => new DiffView(diffFiles(a, b)),
 };
 
 export { ExportReport, type ExportOptions } from './export';
 export { OnnxSession, type Nested } from './session';
 export type { ModelInfo, TensorInfo, WeightInfo } from './read';
+export type { ClassifierHead, Inspection, ModelDiff, TensorStats } from './inspect';

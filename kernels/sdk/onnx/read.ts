@@ -1,15 +1,11 @@
 // What an .onnx file says about itself, read from its protobuf without running it: the versions,
 // metadata, typed inputs and outputs, operators and weights. Any file, not only ours: a truncated
 // or foreign file gets an error that says so, never a crash.
+import type { TensorSignature } from '../../mime';
 import { ProtoError, readMessage, type ProtoValue } from './protobuf';
 
-export interface TensorInfo {
-  name: string;
-  /** ONNX's element type name: float32, int64, … */
-  dtype: string;
-  /** Sizes, or the names of dimensions that vary (the batch). */
-  shape: Array<number | string>;
-}
+/** An input or output: its name, element type and shape. */
+export type TensorInfo = TensorSignature;
 
 export interface WeightInfo {
   name: string;

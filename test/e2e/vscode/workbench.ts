@@ -171,17 +171,43 @@ export class Workbench {
   }
 
   /**
-   * Answers an open-folder dialog, which code-server shows as a quick input holding a path: types
-   * the folder's path and presses the dialog's accept button (labelled `accept`).
+   * Answers an open dialog, which code-server shows as a quick input holding a path: types the
+   * path (a folder's with a trailing slash) and presses the dialog's accept button (labelled `accept`).
    */
-  async pickFolderInDialog(folder: string, accept: string): Promise<void> {
+  async answerOpenDialog(path: string, accept: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
-    await input.fill(`${folder}/`);
-    await this.page.waitForTimeout(500);
+    // The dialog writes its starting folder into the input once it has listed it: type after that.
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+    for (let tries = 0; tries < 5 && (await input.inputValue()) !== path; tries++) {
+      await input.fill(path);
+      await this.page.waitForTimeout(400);
+    }
     const button = this.page.locator('.quick-input-widget .monaco-button', { hasText: accept });
     if (await button.count()) await button.first().click();
     else await input.press('Enter');
+  }
+
+  /** Selects these files in the Explorer (the first clicked, the others added with Ctrl). */
+  async selectInExplorer(names: string[]): Promise<void> {
+    for (const [i, name] of names.entries()) await this.explorerRow(name).click({ modifiers: i ? ['Control'] : [] });
+  }
+
+  /** Right-clicks a file in the Explorer and picks an item of its context menu. */
+  async explorerContextMenu(name: string, item: string): Promise<void> {
+    await this.explorerRow(name).click({ button: 'right' });
+    const entry = this.page.locator('.monaco-menu .action-label', { hasText: new RegExp(`^${item}$`) }).first();
+    await entry.waitFor();
+    // VS Code's menus act on mouse up over an item the pointer entered; a synthetic click can miss.
+    await entry.hover();
+    await this.page.waitForTimeout(200);
+    await this.page.mouse.down();
+    await this.page.mouse.up();
+    await entry.waitFor({ state: 'detached', timeout: 5000 });
+  }
+
+  private explorerRow(name: string) {
+    return this.page.locator('.explorer-folders-view .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
   }
 
   /** Waits for a notification toast with this text; returns its whole text. */
