@@ -133,6 +133,42 @@ describe('onnx', function () {
     assert.match(renamed.tensors[0]!.name, /^dense_Dense\d+\/kernel ↔ dense_Dense\d+\/kernel$/);
   });
 
+  it('quantises MatMul and embedding weights to int8 (3× smaller, close to fp32), compares the two and traces where they part', async () => {
+    nn.seed(9);
+    const mlp = nn.sequential([nn.layers.dense({ units: 64, activation: 'relu', inputShape: [200] }), nn.layers.dense({ units: 3, activation: 'softmax' })]);
+    const emb = nn.sequential([nn.layers.embedding({ inputDim: 2000, outputDim: 8, inputLength: 10 }), nn.layers.globalAveragePooling1d(), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+    for (const [name, model] of [['q-mlp', mlp], ['q-emb', emb]] as const) {
+      const fp32 = join(dir, `${name}.onnx`);
+      const int8 = join(dir, `${name}.int8.onnx`);
+      await onnx.export(model, fp32, { labels: name === 'q-mlp' ? ['a', 'b', 'c'] : ['no', 'yes'] });
+      const report = await onnx.quantize(fp32, int8);
+      assert.ok(report.bytesBefore / report.bytesAfter > 2.5, `${name}: ${report.bytesBefore} → ${report.bytesAfter}`);
+      assert.equal(report.quantized.length, 2);
+      assert.ok(report.maxAbsDiff > 0 && report.maxAbsDiff < 0.05, `${name}: ${report.maxAbsDiff}`);
+      checkWithOnnx(int8);
+      assert.equal(onnx.read(int8).metadata.quantization, 'dynamic int8 per tensor (aielab onnx.quantize)');
+      assert.deepEqual(onnx.read(int8).metadata.labels, onnx.read(fp32).metadata.labels, 'the rest of the file is kept');
+    }
+    const x = Array.from({ length: 24 }, (_, i) => Array.from({ length: 200 }, (_, j) => Math.sin(i + j * 0.3)));
+    const fp32Predictions = ((await (await onnx.load(join(dir, 'q-mlp.onnx'))).run(x)).output as number[][]).map((p) => p.indexOf(Math.max(...p)));
+    const comparison = await onnx.compare([join(dir, 'q-mlp.onnx'), join(dir, 'q-mlp.int8.onnx')], x, fp32Predictions.map((p) => ['a', 'b', 'c'][p] as string));
+    assert.equal(comparison.models[0]?.accuracy, 1, 'labels by name, from the metadata');
+    assert.equal(comparison.models[0]?.maxAbsDiff, 0);
+    assert.ok((comparison.models[1]?.maxAbsDiff as number) > 0 && (comparison.models[1]?.bytes as number) < (comparison.models[0]?.bytes as number));
+    assert.ok((comparison.models[0]?.latencyMs as number) > 0);
+    await assert.rejects(onnx.compare([join(dir, 'q-mlp.onnx')], x, [0]), /1 labels for 24 rows; give one per row/);
+
+    const traced = await onnx.trace(join(dir, 'q-mlp.onnx'), join(dir, 'q-mlp.int8.onnx'), x, { tolerance: 1e-4 });
+    assert.equal(traced.divergence?.op, 'MatMul', 'the first quantised product is where they part');
+    assert.equal(traced.divergence, traced.steps[0]);
+    assert.match((toMimeBundle(traced)[MIME.table] as TablePayload).title ?? '', /they part at dense_Dense\d+\/matmul_0 \(MatMul\), off by up to/);
+    assert.equal((await onnx.trace(join(dir, 'q-mlp.onnx'), join(dir, 'q-mlp.onnx'), x)).divergence, undefined, 'a model against itself');
+
+    const conv = nn.sequential([nn.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 1] }), nn.layers.flatten()]);
+    await onnx.export(conv, join(dir, 'conv.onnx'));
+    await assert.rejects(onnx.quantize(join(dir, 'conv.onnx'), join(dir, 'conv.int8.onnx')), /has no MatMul or Gather with float32 weights to quantise/);
+  });
+
   it('refuses a recurrent layer after a masking Embedding, saying why', async () => {
     const model = nn.sequential([nn.layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 5, maskZero: true }), nn.layers.gru({ units: 2 })]);
     await assert.rejects(onnx.export(model, join(dir, 'masked.onnx')), /\(GRU\) follows an Embedding with maskZero, so it skips padded steps, which ONNX's GRU cannot/);

@@ -3,7 +3,7 @@
 import { ProtoWriter } from './protobuf';
 
 /** ONNX TensorProto.DataType values used here. */
-export const DTYPE = { float32: 1, int64: 7 } as const;
+export const DTYPE = { float32: 1, uint8: 2, int8: 3, int64: 7 } as const;
 export type DType = keyof typeof DTYPE;
 
 /** Operator set 13 (ONNX 1.8) and IR version 7: what every runtime of the last years reads. */
@@ -24,7 +24,7 @@ export interface Initializer {
   name: string;
   dims: number[];
   dtype: DType;
-  values: Float32Array | BigInt64Array;
+  values: Float32Array | BigInt64Array | Int8Array | Uint8Array;
 }
 
 /** A dimension: a size, or the name of one that varies (the batch). */
@@ -65,7 +65,7 @@ function encodeGraph(graph: Graph): ProtoWriter {
   return out;
 }
 
-function encodeNode(node: Node): ProtoWriter {
+export function encodeNode(node: Node): ProtoWriter {
   const out = new ProtoWriter();
   for (const input of node.inputs) out.string(1, input);
   for (const output of node.outputs) out.string(2, output);
@@ -93,7 +93,7 @@ function encodeAttribute(name: string, value: Attribute): ProtoWriter {
 }
 
 // TensorProto: dims 1, data_type 2, name 8, raw_data 9 (little-endian bytes).
-function encodeTensor(tensor: Initializer): ProtoWriter {
+export function encodeTensor(tensor: Initializer): ProtoWriter {
   const out = new ProtoWriter();
   for (const d of tensor.dims) out.int(1, d);
   const raw = new Uint8Array(tensor.values.buffer, tensor.values.byteOffset, tensor.values.byteLength);
@@ -101,7 +101,7 @@ function encodeTensor(tensor: Initializer): ProtoWriter {
 }
 
 // ValueInfoProto: name 1, type 2 → TypeProto.tensor_type 1 → elem_type 1, shape 2 → dim 1 → dim_value 1 | dim_param 2.
-function encodeValueInfo(info: ValueInfo): ProtoWriter {
+export function encodeValueInfo(info: ValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
   for (const dim of info.shape) shape.message(1, typeof dim === 'number' ? new ProtoWriter().int(1, dim) : new ProtoWriter().string(2, dim));
   const tensorType = new ProtoWriter().int(1, DTYPE[info.dtype]).message(2, shape);

@@ -3,10 +3,13 @@
 // what a file holds without running it, inspect its weights and classifier head, diff two models.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { compare } from './compare';
 import { exportModel } from './export';
 import { diffFiles, DiffView, inspectFile, InspectionView } from './inspect';
 import { readModel } from './read';
+import { quantize } from './quantize';
 import { OnnxSession } from './session';
+import { trace } from './trace';
 
 export const onnx = {
   /** Writes the model to `path` as ONNX (opset 13, free batch size) after checking the file runs and matches it. */
@@ -19,9 +22,18 @@ export const onnx = {
   inspect: (path: string) => new InspectionView(inspectFile(path)),
   /** Two models tensor by tensor: how far each weight moved (fine-tuning, quantisation). */
   diff: (a: string, b: string) => new DiffView(diffFiles(a, b)),
+  /** Dynamic int8 quantisation of MatMul and embedding weights into a new file, checked against the original. */
+  quantize,
+  /** Size, latency and (given labels) accuracy of several .onnx files on the same rows. */
+  compare,
+  /** Runs two models on the same inputs and finds the first shared tensor where they differ. */
+  trace,
 };
 
 export { ExportReport, type ExportOptions } from './export';
 export { OnnxSession, type Nested } from './session';
+export { QuantizeReport } from './quantize';
+export { Comparison, type ComparedModel } from './compare';
+export { TraceReport, type TraceStep } from './trace';
 export type { ModelInfo, TensorInfo, WeightInfo } from './read';
 export type { ClassifierHead, Inspection, ModelDiff, TensorStats } from './inspect';

@@ -57,6 +57,18 @@ export class ProtoWriter {
     return this.bytes(field, message.finish());
   }
 
+  /** A field read with readFields, written back as it was. */
+  field({ field, wire, value }: ProtoField): this {
+    if (wire === 0) return this.int(field, value as bigint);
+    if (wire === 2) return this.bytes(field, value as Uint8Array);
+    if (wire === 5) return this.float(field, value as number);
+    this.tag(field, 1);
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setFloat64(0, value as number, true);
+    this.push(bytes);
+    return this;
+  }
+
   finish(): Uint8Array {
     const out = new Uint8Array(this.size);
     let at = 0;
@@ -70,9 +82,27 @@ export class ProtoWriter {
 
 export type ProtoValue = bigint | number | Uint8Array;
 
-/** The fields of one message, by number, in file order. Values: varints as bigint, fixed32 as number (raw bits), length-delimited as bytes. */
+/** One field as it was in the file: its number, wire type and value (to be written back unchanged). */
+export interface ProtoField {
+  field: number;
+  wire: number;
+  value: ProtoValue;
+}
+
+/** The fields of one message, by number, in file order. Values: varints as bigint, 32- and 64-bit numbers as number, length-delimited as bytes. */
 export function readMessage(bytes: Uint8Array, where = 'message'): Map<number, ProtoValue[]> {
   const fields = new Map<number, ProtoValue[]>();
+  for (const { field, value } of readFields(bytes, where)) {
+    const list = fields.get(field);
+    if (list) list.push(value);
+    else fields.set(field, [value]);
+  }
+  return fields;
+}
+
+/** The fields of one message in file order, each with its wire type. */
+export function readFields(bytes: Uint8Array, where = 'message'): ProtoField[] {
+  const fields: ProtoField[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   const varint = (): bigint => {
@@ -106,9 +136,7 @@ export function readMessage(bytes: Uint8Array, where = 'message'): Map<number, P
       value = view.getFloat32(at, true);
       at += 4;
     } else throw new ProtoError(`${where}: unknown wire type ${wire} at byte ${at}: the file is not protobuf`);
-    const list = fields.get(field);
-    if (list) list.push(value);
-    else fields.set(field, [value]);
+    fields.push({ field, wire, value });
   }
   return fields;
 }

@@ -50,13 +50,13 @@ export function readModel(bytes: Uint8Array, file: string): ModelInfo {
         const kv = readMessage(b as Uint8Array);
         return [text(kv, 1), text(kv, 2)];
       })),
-      inputs: list(graph, 11).map((b) => valueInfo(b as Uint8Array)),
-      outputs: list(graph, 12).map((b) => valueInfo(b as Uint8Array)),
+      inputs: list(graph, 11).map((b) => readValueInfo(b as Uint8Array)),
+      outputs: list(graph, 12).map((b) => readValueInfo(b as Uint8Array)),
       nodes: list(graph, 1).map((b) => {
         const n = readMessage(b as Uint8Array);
         return { op: text(n, 4), name: text(n, 3), inputs: texts(n, 1), outputs: texts(n, 2) };
       }),
-      weights: list(graph, 5).map((b) => weight(b as Uint8Array)),
+      weights: list(graph, 5).map((b) => readWeight(b as Uint8Array)),
     };
   } catch (error) {
     if (!(error instanceof ProtoError)) throw error;
@@ -64,7 +64,8 @@ export function readModel(bytes: Uint8Array, file: string): ModelInfo {
   }
 }
 
-function valueInfo(bytes: Uint8Array): TensorInfo {
+/** A graph input or output (ValueInfoProto): name, element type, shape. */
+export function readValueInfo(bytes: Uint8Array): TensorInfo {
   const info = readMessage(bytes);
   const type = info.get(2)?.[0];
   const tensor = type instanceof Uint8Array ? readMessage(type).get(1)?.[0] : undefined;
@@ -77,7 +78,8 @@ function valueInfo(bytes: Uint8Array): TensorInfo {
   return { name: text(info, 1), dtype: DTYPES[num(fields, 1)] ?? 'unknown', shape: dims };
 }
 
-function weight(bytes: Uint8Array): WeightInfo {
+/** One initializer (TensorProto): name, type, dims and, for float32, its values. */
+export function readWeight(bytes: Uint8Array): WeightInfo {
   const t = readMessage(bytes);
   const dims = ints(list(t, 1));
   const dtype = DTYPES[num(t, 2)] ?? 'unknown';

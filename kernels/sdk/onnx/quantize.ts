@@ -1,0 +1,89 @@
+// onnx.quantize: dynamic int8 quantisation, as onnxruntime's quantize_dynamic does it. Weights of
+// MatMul and of embedding tables (Gather) are stored as int8 with one scale per tensor (4× less);
+// activations are quantised on the fly per call (DynamicQuantizeLinear → MatMulInteger), so no
+// calibration data is needed. Output names are kept, so onnx.trace can compare the two models.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RICH_VIEW, type Rich } from '../display/rich';
+import { table } from '../display/table';
+import type { Initializer, Node } from './graph';
+import { openModel, saveModel, type RawNode } from './rewrite';
+import { OnnxSession, type Nested } from './session';
+import { sampleInputs } from './sample';
+
+export class QuantizeReport {
+  constructor(
+    readonly input: string,
+    readonly output: string,
+    readonly bytesBefore: number,
+    readonly bytesAfter: number,
+    /** The weight tensors now stored as int8. */
+    readonly quantized: string[],
+    /** Largest |fp32 − int8| over the outputs on the sample rows. */
+    readonly maxAbsDiff: number,
+    readonly sampleRows: number,
+  ) {}
+
+  [RICH_VIEW](): Rich {
+    return table([
+      { model: this.input, size: `${(this.bytesBefore / 1024).toFixed(1)} KB`, weights: 'float32', 'max |fp32 − int8|': '' },
+      { model: this.output, size: `${(this.bytesAfter / 1024).toFixed(1)} KB`, weights: `int8 (${this.quantized.length} tensors)`, 'max |fp32 − int8|': Number(this.maxAbsDiff.toPrecision(3)) },
+    ], { title: `Dynamic int8 quantisation: ${(this.bytesBefore / this.bytesAfter).toFixed(1)}× smaller, checked on ${this.sampleRows} rows` });
+  }
+}
+
+/** Per-tensor symmetric int8: q = round(w / scale), scale = max|w| / 127. */
+function int8(values: Float32Array): { q: Int8Array; scale: number } {
+  let max = 0;
+  for (const v of values) max = Math.max(max, Math.abs(v));
+  const scale = max / 127 || 1;
+  return { q: Int8Array.from(values, (v) => Math.max(-127, Math.min(127, Math.round(v / scale)))), scale };
+}
+
+export async function quantize(input: string, output: string, options: { sample?: Nested[] } = {}): Promise<QuantizeReport> {
+  const bytes = readFileSync(resolve(input));
+  const model = openModel(bytes, input);
+  if (model.opset < 11) throw new Error(`onnx.quantize: ${input} uses opset ${model.opset}; dynamic quantisation needs opset 11 or later. Export it again with onnx.export (opset 13).`);
+  const replace = new Map<RawNode, Node[]>();
+  const add: Initializer[] = [];
+  const quantized: string[] = [];
+  const uses = (name: string) => model.nodes.filter((n) => n.inputs.includes(name)).length;
+  for (const node of model.nodes) {
+    const out = node.outputs[0] as string;
+    if (node.op === 'MatMul') {
+      const w = model.weights.get(node.inputs[1] ?? '');
+      if (!w?.values || w.dims.length !== 2 || model.weights.has(node.inputs[0] ?? '') || uses(w.name) !== 1) continue;
+      const { q, scale } = int8(w.values);
+      add.push({ name: `${w.name}_int8`, dims: w.dims, dtype: 'int8', values: q }, { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) }, { name: `${w.name}_zero`, dims: [], dtype: 'int8', values: Int8Array.of(0) });
+      replace.set(node, [
+        { op: 'DynamicQuantizeLinear', name: `${out}/quantize`, inputs: [node.inputs[0] as string], outputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`] },
+        { op: 'MatMulInteger', name: `${out}/matmul_integer`, inputs: [`${out}/a`, `${w.name}_int8`, `${out}/a_zero`, `${w.name}_zero`], outputs: [`${out}/int32`] },
+        { op: 'Cast', name: `${out}/cast`, inputs: [`${out}/int32`], outputs: [`${out}/float`], attributes: { to: 1 } },
+        { op: 'Mul', name: `${out}/scale`, inputs: [`${out}/a_scale`, `${w.name}_scale`], outputs: [`${out}/scale`] },
+        { op: 'Mul', name: out, inputs: [`${out}/float`, `${out}/scale`], outputs: [out] },
+      ]);
+      quantized.push(w.name);
+    } else if (node.op === 'Gather') {
+      const w = model.weights.get(node.inputs[0] ?? '');
+      if (!w?.values || uses(w.name) !== 1) continue;
+      const { q, scale } = int8(w.values);
+      add.push({ name: `${w.name}_int8`, dims: w.dims, dtype: 'int8', values: q }, { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) }, { name: `${w.name}_zero`, dims: [], dtype: 'int8', values: Int8Array.of(0) });
+      replace.set(node, [
+        { op: 'Gather', name: `${out}/gather_int8`, inputs: [`${w.name}_int8`, node.inputs[1] as string], outputs: [`${out}/int8`], attributes: { axis: node.ints.axis ?? 0 } },
+        { op: 'DequantizeLinear', name: out, inputs: [`${out}/int8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [out] },
+      ]);
+      quantized.push(w.name);
+    }
+  }
+  if (!quantized.length) throw new Error(`onnx.quantize: ${input} has no MatMul or Gather with float32 weights to quantise.`);
+  const result = saveModel(model, { replace, add, drop: new Set(quantized), metadata: { quantization: 'dynamic int8 per tensor (aielab onnx.quantize)' } });
+  writeFileSync(resolve(output), result);
+  const [fp32, q8] = await Promise.all([OnnxSession.load(input), OnnxSession.load(output)]);
+  const sample = options.sample ?? sampleInputs(model);
+  const [a, b] = await Promise.all([fp32.run(sample), q8.run(sample)]);
+  const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
+  const left = Object.values(a).flatMap(flat);
+  const right = Object.values(b).flatMap(flat);
+  const diff = left.reduce((max, v, i) => Math.max(max, Math.abs(v - (right[i] as number))), 0);
+  return new QuantizeReport(input, output, bytes.length, statSync(resolve(output)).size, quantized, diff, sample.length);
+}
