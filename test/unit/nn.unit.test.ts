@@ -157,6 +157,28 @@ describe('nn', function () {
     assert.ok((result.history.acc?.at(-1) ?? 0) > 0.9, `GRU accuracy ${result.history.acc?.at(-1)}`);
   });
 
+  it('adapts Dense layers with LoRA: starts equal, trains only the adapters, leaves the original alone, and merges into the original shape', async () => {
+    nn.seed(4);
+    const model = nn.sequential([nn.layers.dense({ units: 64, activation: 'relu', inputShape: [32] }), nn.layers.dropout({ rate: 0.1 }), nn.layers.dense({ units: 3, activation: 'softmax' })]);
+    const x = Array.from({ length: 120 }, (_, i) => Array.from({ length: 32 }, (_, j) => Math.sin(i * 0.37 + j)));
+    const original = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const tuned = nn.lora(model, { rank: 2, alpha: 4, seed: 1 });
+    const trainable = tuned.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => (a as number) * (b as number), 1)!, 0);
+    assert.equal(trainable, 2 * (32 + 64) + 2 * (64 + 3), 'rank × (inputs + units) per adapted layer');
+    assert.ok(trainable < model.countParams() / 4);
+    const close = (a: number[][], b: number[][], tolerance: number) => a.every((row, i) => row.every((v, j) => Math.abs(v - (b[i]?.[j] as number)) < tolerance));
+    assert.ok(close(nn.predict(tuned, x.slice(0, 5)), nn.predict(model, x.slice(0, 5)), 1e-6), 'B starts at zero: the same outputs');
+    tuned.compile({ optimizer: nn.tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy' });
+    await nn.fit(tuned, x, x.map((r) => (r[1]! > 0.3 ? 2 : r[1]! > -0.3 ? 1 : 0)), { epochs: 3, title: false });
+    assert.deepEqual(model.getWeights().map((w) => Array.from(w.dataSync())), original, 'the original model is untouched');
+    assert.ok(!close(nn.predict(tuned, x.slice(0, 5)), nn.predict(model, x.slice(0, 5)), 1e-3), 'the adapters learned something');
+    const merged = await nn.loraMerge(tuned);
+    assert.equal(merged.countParams(), model.countParams());
+    assert.ok(close(nn.predict(merged, x.slice(0, 20)), nn.predict(tuned, x.slice(0, 20)), 1e-5), 'merged = base + adapters');
+    assert.throws(() => nn.lora(model, { layers: ['nope'] }), /no Dense layer named nope; the model's Dense layers are dense_Dense\d+, dense_Dense\d+/);
+    await assert.rejects(nn.loraMerge(model), /nn\.loraMerge takes a model made by nn\.lora/);
+  });
+
   it('trains an Embedding layer and a convolution on wasm', async () => {
     await nn.backend();
     const ids = tf().tensor1d([0, 2, 0, 1], 'int32');

@@ -5,6 +5,7 @@ import { backend } from './backend';
 import { load, save } from './checkpoint';
 import { fit } from './fit';
 import { layers, seed } from './layers';
+import { lora, loraMerge } from './lora';
 import { tf, type LayersModel, type Tensor, type TF } from './tf';
 
 type SequentialLayers = NonNullable<NonNullable<Parameters<TF['sequential']>[0]>['layers']>;
@@ -31,6 +32,10 @@ export const nn = {
   },
   save,
   load,
+  /** Low-rank adapters on Dense layers, everything else frozen: `const tuned = nn.lora(model, { rank: 4 })`. */
+  lora,
+  /** Folds nn.lora's adapters into a plain model of the original shape, for export. */
+  loraMerge,
   /** Tensors and bytes TensorFlow.js holds now: a number that grows run after run means a leak. */
   memory: () => {
     const { numTensors, numBytes } = tf().memory();
