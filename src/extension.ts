@@ -7,6 +7,7 @@ import { registerLabs } from './labs/registerLabs';
 import { registerCellIds } from './notebook/cellIds';
 import { AielabSerializer, NOTEBOOK_TYPE } from './notebook/serializer';
 import { registerPanels } from './panels/registerPanels';
+import { registerExportCommand } from './onnx/exportCommand';
 import { registerNewPipeline } from './project/newPipeline';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerPanels(context),
     ...registerLabs(context),
     registerNewPipeline(context),
+    registerExportCommand(context),
   );
   log.info('AI Engineering Lab activated');
 }
