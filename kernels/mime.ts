@@ -123,15 +123,20 @@ export interface ClassifierHead {
   classes: Array<{ label: string; norm: number; bias: number; top: Array<{ input: number; weight: number }> }>;
 }
 
-export interface Inspection {
-  file: string;
-  bytes: number;
+/** What an .onnx file says about itself: versions, producer, metadata, inputs and outputs. */
+export interface ModelHeader {
   irVersion: number;
+  /** Operator set version by domain ("ai.onnx" for the standard operators). */
   opsets: Record<string, number>;
   producer: string;
   metadata: Record<string, string>;
   inputs: TensorSignature[];
   outputs: TensorSignature[];
+}
+
+export interface Inspection extends ModelHeader {
+  file: string;
+  bytes: number;
   operators: Record<string, number>;
   parameters: number;
   tensors: TensorStats[];

@@ -1,7 +1,7 @@
 // What an .onnx file says about itself, read from its protobuf without running it: the versions,
 // metadata, typed inputs and outputs, operators and weights. Any file, not only ours: a truncated
 // or foreign file gets an error that says so, never a crash.
-import type { TensorSignature } from '../../mime';
+import type { ModelHeader, TensorSignature } from '../../mime';
 import { ProtoError, readMessage, type ProtoValue } from './protobuf';
 
 /** An input or output: its name, element type and shape. */
@@ -17,13 +17,7 @@ export interface WeightInfo {
   values?: Float32Array;
 }
 
-export interface ModelInfo {
-  irVersion: number;
-  opsets: Record<string, number>;
-  producer: string;
-  metadata: Record<string, string>;
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
+export interface ModelInfo extends ModelHeader {
   nodes: Array<{ op: string; name: string; inputs: string[]; outputs: string[] }>;
   weights: WeightInfo[];
 }
