@@ -148,6 +148,16 @@ describe('onnx', function () {
       checkWithOnnx(int8);
       assert.equal(onnx.read(int8).metadata.quantization, 'dynamic int8 per tensor (aielab onnx.quantize)');
       assert.deepEqual(onnx.read(int8).metadata.labels, onnx.read(fp32).metadata.labels, 'the rest of the file is kept');
+      // The int8 weights compare as the float weights they replace: off by at most half a step.
+      const diff = onnx.diff(fp32, int8).diff;
+      const kernels = diff.tensors.filter((t) => / ↔ .*_int8$/.test(t.name));
+      assert.equal(kernels.length, 2, diff.tensors.map((t) => t.name).join(', '));
+      for (const k of kernels) {
+        const scale = onnx.read(int8).weights.find((w) => w.name === `${k.name.split(' ↔ ')[0]}_scale`)?.values?.[0] as number;
+        assert.ok(k.maxAbs > 0 && k.maxAbs <= scale / 2 + 1e-7, `${k.name}: ${k.maxAbs} against half a step ${scale / 2}`);
+      }
+      assert.deepEqual(diff.onlyInA, [], 'no float weight left unpaired');
+      assert.deepEqual(onnx.inspect(int8).inspection.head?.classes.map((c) => c.label), onnx.inspect(fp32).inspection.head?.classes.map((c) => c.label), 'the head of the int8 model');
     }
     const x = Array.from({ length: 24 }, (_, i) => Array.from({ length: 200 }, (_, j) => Math.sin(i + j * 0.3)));
     const fp32Predictions = ((await (await onnx.load(join(dir, 'q-mlp.onnx'))).run(x)).output as number[][]).map((p) => p.indexOf(Math.max(...p)));

@@ -40,7 +40,8 @@ export function lora(model: LayersModel, options: LoraOptions = {}): LayersModel
   const input = t.input({ shape: (model.inputs[0]?.shape ?? []).slice(1) as number[] });
   let x: SymbolicTensor = input;
   const adapters: Adapter[] = [];
-  let seed = options.seed ?? 0;
+  // TensorFlow.js draws unseeded numbers for a seed of 0: start from 1.
+  let seed = (options.seed ?? 0) * 1000 + 1;
   for (const layer of layers) {
     if (!chosen.includes(layer.name)) {
       // A frozen copy: the original model stays as it was, trainable.

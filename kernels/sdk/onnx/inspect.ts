@@ -19,10 +19,24 @@ export function inspectFile(path: string): Inspection {
   return inspect(readModel(readFileSync(file), path), path, statSync(file).size);
 }
 
+/**
+ * Weights as the model computes with them: an int8 tensor X_int8 that onnx.quantize wrote with its
+ * scale X_scale becomes its dequantised values, named after the float tensor X it replaced.
+ */
+function dequantized(weights: readonly WeightInfo[]): Array<WeightInfo & { key: string }> {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  return weights.map((w) => {
+    const base = w.dtype === 'int8' && w.name.endsWith('_int8') ? w.name.slice(0, -'_int8'.length) : undefined;
+    const scale = base ? byName.get(`${base}_scale`)?.values?.[0] : undefined;
+    if (!base || scale === undefined || !w.values) return { ...w, key: w.name };
+    return { ...w, key: base, values: w.values.map((v) => v * scale) };
+  });
+}
+
 export function inspect(info: ModelInfo, file: string, bytes: number): Inspection {
   const operators: Record<string, number> = {};
   for (const node of info.nodes) operators[node.op] = (operators[node.op] ?? 0) + 1;
-  const tensors = info.weights.map((w): TensorStats => ({ name: w.name, dtype: w.dtype, dims: w.dims, size: w.size, ...(w.values && w.values.length > 1 ? stats(w.values) : {}) }));
+  const tensors = dequantized(info.weights).map((w): TensorStats => ({ name: w.name, dtype: w.dtype, dims: w.dims, size: w.size, ...(w.values && w.values.length > 1 ? stats(w.values) : {}) }));
   const head = classifierHead(info);
   return {
     file,
@@ -41,23 +55,26 @@ export function inspect(info: ModelInfo, file: string, bytes: number): Inspectio
 }
 
 export function diffFiles(a: string, b: string): ModelDiff {
-  const left = readModel(readFileSync(resolve(a)), a).weights;
-  const right = readModel(readFileSync(resolve(b)), b).weights;
+  // Quantised tensors compare as the float tensors they stand for; their scales are not weights.
+  const weights = (file: string) => dequantized(readModel(readFileSync(resolve(file)), file).weights).filter((w, _, all) => !all.some((q) => q.key !== q.name && (w.name === `${q.key}_scale` || w.name === `${q.key}_zero`)));
+  const left = weights(a);
+  const right = weights(b);
   // Same name first; then, in order, tensors of the same shape and type: exporters number their
   // tensors (dense_Dense1 in one model is dense_Dense3 in the next), so names alone miss pairs.
-  const pairs: Array<[WeightInfo, WeightInfo]> = [];
-  const unmatchedRight = right.filter((w) => !left.some((l) => l.name === w.name));
+  type Weight = (typeof left)[number];
+  const pairs: Array<[Weight, Weight]> = [];
+  const unmatchedRight = right.filter((w) => !left.some((l) => l.key === w.key));
   const changedShape: string[] = [];
   const onlyInA: string[] = [];
   for (const w of left) {
-    const byName = right.find((r) => r.name === w.name);
+    const byName = right.find((r) => r.key === w.key);
     if (byName) {
-      if (byName.dtype === w.dtype && byName.dims.join() === w.dims.join()) pairs.push([w, byName]);
+      if (byName.values && w.values && byName.dims.join() === w.dims.join()) pairs.push([w, byName]);
       else changedShape.push(w.name);
       continue;
     }
     const at = unmatchedRight.findIndex((r) => r.dtype === w.dtype && r.dims.join() === w.dims.join());
-    if (at >= 0) pairs.push([w, unmatchedRight.splice(at, 1)[0] as WeightInfo]);
+    if (at >= 0) pairs.push([w, unmatchedRight.splice(at, 1)[0] as Weight]);
     else onlyInA.push(w.name);
   }
   const tensors = pairs.flatMap(([x, y]): TensorDiff[] => {
@@ -103,17 +120,19 @@ function stats(values: Float32Array): Pick<TensorStats, 'min' | 'max' | 'mean' |
  * the bias added after it: what turns features into per-class scores.
  */
 function classifierHead(info: ModelInfo): ClassifierHead | undefined {
-  const weights = new Map(info.weights.map((w) => [w.name, w]));
+  const weights = new Map(dequantized(info.weights).map((w) => [w.name, w]));
   const labels = parseLabels(info.metadata.labels);
   const classes = labels?.length ?? Number(info.outputs[0]?.shape[info.outputs[0].shape.length - 1]);
   if (!(classes > 0)) return undefined;
   for (let i = info.nodes.length - 1; i >= 0; i--) {
     const node = info.nodes[i]!;
-    if (node.op !== 'MatMul' && node.op !== 'Gemm') continue;
+    if (node.op !== 'MatMul' && node.op !== 'Gemm' && node.op !== 'MatMulInteger') continue;
     const w = weights.get(node.inputs[1] ?? '');
     if (!w?.values || w.dims.length !== 2 || w.dims[1] !== classes) continue;
-    const add = node.op === 'Gemm' ? undefined : info.nodes.find((n) => n.op === 'Add' && n.inputs.includes(node.outputs[0] ?? ''));
-    const biasName = node.op === 'Gemm' ? node.inputs[2] : add?.inputs.find((x) => x !== node.outputs[0]);
+    // A quantised product's result keeps the float product's name at the end of its chain.
+    const product = node.op === 'MatMulInteger' ? (node.outputs[0] ?? '').replace(/\/int32$/, '') : node.outputs[0] ?? '';
+    const add = node.op === 'Gemm' ? undefined : info.nodes.find((n) => n.op === 'Add' && n.inputs.includes(product));
+    const biasName = node.op === 'Gemm' ? node.inputs[2] : add?.inputs.find((x) => x !== product);
     const bias = biasName ? weights.get(biasName) : undefined;
     const inputs = w.dims[0] as number;
     return {

@@ -13,7 +13,7 @@ export interface WeightInfo {
   dims: number[];
   /** Number of values. */
   size: number;
-  /** The values, for float tensors stored the usual ways; absent otherwise. */
+  /** The values (as stored: int8 tensors as their integers), for float32 and int8 tensors; absent otherwise. */
   values?: Float32Array;
 }
 
@@ -82,6 +82,7 @@ export function readWeight(bytes: Uint8Array): WeightInfo {
   let values: Float32Array | undefined;
   if (dtype === 'float32' && raw instanceof Uint8Array && raw.length === size * 4) values = new Float32Array(Uint8Array.from(raw).buffer); // a copy: a Buffer's slice shares its pool
   else if (dtype === 'float32' && t.has(4)) values = floats(t.get(4) as ProtoValue[]);
+  else if (dtype === 'int8' && raw instanceof Uint8Array && raw.length === size) values = Float32Array.from(new Int8Array(Uint8Array.from(raw).buffer));
   return { name: text(t, 8), dtype, dims, size, ...(values ? { values } : {}) };
 }
 

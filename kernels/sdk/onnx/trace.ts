@@ -32,7 +32,7 @@ export class TraceReport {
   [RICH_VIEW](): Rich {
     const first = this.divergence;
     const title = first ? `${this.a} vs ${this.b}: they part at ${first.tensor} (${first.op}), off by up to ${first.maxAbs.toPrecision(3)} (tolerance ${this.tolerance})` : `${this.a} vs ${this.b}: every shared tensor within ${this.tolerance}`;
-    return table(this.steps.map((s) => ({ step: s.tensor, op: s.op, 'max |a − b|': Number(s.maxAbs.toPrecision(3)), 'mean |a − b|': Number(s.meanAbs.toPrecision(3)), '': s === first ? '← diverges' : '' })), { title });
+    return table(this.steps.map((s) => ({ step: s.tensor, op: s.op, 'max |a − b|': Number(s.maxAbs.toPrecision(3)), 'mean |a − b|': Number(s.meanAbs.toPrecision(3)), 'over tolerance': s === first ? '← first' : s.maxAbs > this.tolerance ? 'yes' : '' })), { title });
   }
 
   /** The largest difference at each shared tensor, in graph order. */
