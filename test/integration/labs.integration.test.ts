@@ -9,7 +9,7 @@ import { CLI, ROOT } from '../helpers/paths';
 
 describe('the lab pack in labs/', () => {
   it('runs every lab top to bottom without an error', function () {
-    this.timeout(300_000);
+    this.timeout(600_000);
     const out = mkdtempSync(join(tmpdir(), 'aielab-labs-'));
     try {
       const ran = spawnSync(process.execPath, [CLI, 'run', join(ROOT, 'labs'), '--out', out, '--quiet'], { encoding: 'utf8' });
