@@ -37,7 +37,7 @@ export class ExportReport {
   ) {}
 
   [RICH_VIEW](): Rich {
-    return table([{ file: this.path, size: `${(this.bytes / 1024).toFixed(1)} KB`, opset: OPSET, nodes: this.nodes, parameters: this.parameters, signature: this.signature, 'max |nn − onnx|': Number(this.maxAbsDiff.toExponential(2)), 'checked on': `${this.sampleRows} rows` }], { title: 'Exported to ONNX and checked with onnxruntime' });
+    return table([{ file: this.path, size: `${(this.bytes / 1024).toFixed(1)} KB`, opset: OPSET, nodes: this.nodes, parameters: this.parameters, signature: this.signature, 'max |model − onnx|': Number(this.maxAbsDiff.toExponential(2)), 'checked on': `${this.sampleRows} rows` }], { title: 'Exported to ONNX and checked with onnxruntime' });
   }
 }
 

@@ -100,7 +100,7 @@ function flatten(value: Nested, name: string): { shape: number[]; values: Float3
   // The position is spelled out only for an error: building it per value would cost more than the run.
   const walk = (v: Nested, depth: number, path: () => string): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`onnx run: input ${name}${path()} is ${JSON.stringify(v)}, not a number.`);
+      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`onnx run: input ${name}${path()} is ${show(v)}, not a number.`);
       values[at++] = v;
       return;
     }
@@ -108,7 +108,7 @@ function flatten(value: Nested, name: string): { shape: number[]; values: Float3
     if (depth === shape.length - 1) {
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
-        if (typeof x !== 'number' || Number.isNaN(x)) throw new Error(`onnx run: input ${name}${path()}[${i}] is ${JSON.stringify(x)}, not a number.`);
+        if (typeof x !== 'number' || Number.isNaN(x)) throw new Error(`onnx run: input ${name}${path()}[${i}] is ${show(x)}, not a number.`);
         values[at++] = x;
       }
       return;
@@ -117,6 +117,11 @@ function flatten(value: Nested, name: string): { shape: number[]; values: Float3
   };
   walk(value, 0, () => '');
   return { shape, values };
+}
+
+/** A bad value as the user would write it: NaN stays NaN (JSON would say null). */
+function show(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
 }
 
 function checkShape(spec: TensorInfo, shape: number[]): void {
