@@ -120,7 +120,8 @@ export interface ClassifierHead {
   /** The weight tensor feeding the output: [inputs, classes]. */
   weights: string;
   bias?: string;
-  classes: Array<{ label: string; norm: number; bias: number; top: Array<{ input: number; weight: number }> }>;
+  /** Per class: `top` are the inputs with the largest weights (evidence for it), `against` the most negative (evidence against). */
+  classes: Array<{ label: string; norm: number; bias: number; top: Array<{ input: number; weight: number }>; against: Array<{ input: number; weight: number }> }>;
 }
 
 /** What an .onnx file says about itself: versions, producer, metadata, inputs and outputs. */

@@ -3,7 +3,7 @@
 // reason each better one was not taken.
 import { polars } from '../sdk/data/polars';
 import { backend } from '../sdk/nn/backend';
-import { onnxRuntime } from '../sdk/onnx/session';
+import { cudaProviderInstalled, onnxRuntime } from '../sdk/onnx/session';
 
 export async function doctorCommand(): Promise<number> {
   let failed = false;
@@ -28,7 +28,7 @@ export async function doctorCommand(): Promise<number> {
   await check(line, 'onnx', () => {
     onnxRuntime();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return `onnxruntime-node ${(require('onnxruntime-node/package.json') as { version: string }).version} loads (runs .onnx on the CPU)`;
+    return `onnxruntime-node ${(require('onnxruntime-node/package.json') as { version: string }).version} loads (runs .onnx on ${cudaProviderInstalled() ? 'the GPU through its CUDA provider, or the CPU' : 'the CPU; its CUDA provider is not installed'})`;
   });
   return failed ? 1 : 0;
 }

@@ -28,6 +28,14 @@ function checkWithOnnx(file: string): string | undefined {
   return undefined;
 }
 
+/** Rows a model takes: token ids for an Embedding, small numbers otherwise. */
+function sampleRows(model: ReturnType<typeof nn.sequential>): number[][] {
+  const [, ...dims] = (model.inputs[0]?.shape ?? []) as number[];
+  const embedding = model.layers[0]?.getClassName() === 'Embedding' ? Number(model.layers[0].getConfig().inputDim) : 0;
+  const make = (shape: number[], seed: number): never => (shape.length ? Array.from({ length: shape[0] as number }, (_, i) => make(shape.slice(1), seed * 31 + i)) : embedding ? seed % embedding : Math.sin(seed)) as never;
+  return Array.from({ length: 6 }, (_, i) => make(dims, i + 1));
+}
+
 describe('onnx', function () {
   this.timeout(60_000);
   let dir: string;
@@ -60,8 +68,29 @@ describe('onnx', function () {
       assert.equal(report.parameters, read.weights.reduce((n, w) => n + w.size, 0));
       assert.equal(read.inputs[0]?.shape[0], 'batch', 'the batch size is free');
       assert.deepEqual(read.opsets, { 'ai.onnx': 13 });
+      // Layer by layer, TensorFlow.js and the file agree; every layer that computes something is compared.
+      const traced = await onnx.trace(model, file, sampleRows(model));
+      assert.equal(traced.divergence, undefined, traced.steps.map((s) => `${s.tensor} ${s.maxAbs}`).join(', '));
+      assert.deepEqual(traced.steps.map((s) => s.tensor), model.layers.filter((l) => !/Dropout/.test(l.getClassName())).map((l) => l.name));
     });
   }
+
+  it('traces an nn model against its export layer by layer and finds the layer that was changed after export', async () => {
+    nn.seed(5);
+    const model = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nn.layers.dense({ units: 6, activation: 'tanh' }), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+    const file = join(dir, 'traced.onnx');
+    await onnx.export(model, file);
+    const [, second] = model.layers;
+    const [kernel, bias] = second!.getWeights();
+    second!.setWeights([kernel!, bias!.add(0.5)]);
+    const rows = Array.from({ length: 8 }, (_, i) => [i / 4, -i / 8, 1, i % 3]);
+    const traced = await onnx.trace(model, file, rows, { tolerance: 1e-4 });
+    assert.equal(traced.divergence?.tensor, second!.name);
+    assert.equal(traced.divergence?.op, 'Dense');
+    assert.ok((traced.steps[0]?.maxAbs as number) < 1e-5, 'the first layer still agrees');
+    assert.equal(traced.steps.length, 3);
+    await assert.rejects(onnx.trace(nn.sequential([nn.layers.dense({ units: 2, inputShape: [4] })]), file, rows), /no layer of the model has a tensor of its name in .*traced\.onnx/);
+  });
 
   it('exports logistic regression, alone and after scalers in a Pipeline: the same probabilities as predictProba, class names kept', async () => {
     const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data/iris.csv'), 'utf8').trim().split('\n');
@@ -82,8 +111,37 @@ describe('onnx', function () {
       const probabilities = (await session.run(X.slice(100, 103))).output as number[][];
       assert.deepEqual(probabilities.map((p) => ['setosa', 'versicolor', 'virginica'][p.indexOf(Math.max(...p))]), model.predict(X.slice(100, 103)));
     }
-    await assert.rejects(onnx.export(new ml.GaussianNB().fit(X, y), join(dir, 'nb.onnx')), /onnx\.export: GaussianNB is not supported yet; export handles LogisticRegression, alone or after StandardScaler and MinMaxScaler in a Pipeline\./);
+    await assert.rejects(onnx.export(new ml.GaussianNB().fit(X, y), join(dir, 'nb.onnx')), /onnx\.export: GaussianNB is not supported yet; export handles LogisticRegression, DecisionTreeClassifier and RandomForestClassifier, alone or after StandardScaler and MinMaxScaler in a Pipeline\./);
     await assert.rejects(onnx.export({} as never, join(dir, 'nothing.onnx')), /onnx\.export takes an nn model or an ml classifier, not Object\./);
+  });
+
+  it('exports decision trees and random forests as ONNX-ML tree ensembles: the same probabilities on every row, two classes or three', async () => {
+    const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data/iris.csv'), 'utf8').trim().split('\n');
+    const target = (header as string).split(',').indexOf('species');
+    const X = lines.map((l) => l.split(',').filter((_, j) => j !== target).map(Number));
+    const y = lines.map((l) => l.split(',')[target] as string);
+    const binary = y.map((label) => (label === 'virginica' ? 'virginica' : 'other'));
+    const models = {
+      tree: new ml.DecisionTreeClassifier({ maxDepth: 4 }).fit(X, y),
+      'deep tree, two classes': new ml.DecisionTreeClassifier().fit(X, binary),
+      forest: new ml.RandomForestClassifier({ trees: 25, seed: 4 }).fit(X, y),
+      'scaled forest, two classes': new ml.Pipeline([new ml.StandardScaler(), new ml.RandomForestClassifier({ trees: 10, maxDepth: 3 })]).fit(X, binary),
+    };
+    for (const [name, model] of Object.entries(models)) {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.onnx`);
+      const report = await onnx.export(model, file, { sample: X });
+      assert.ok(report.maxAbsDiff < 1e-5, `${name}: ${report.maxAbsDiff}`);
+      checkWithOnnx(file);
+      const read = onnx.read(file);
+      assert.deepEqual(read.opsets, { 'ai.onnx': 13, 'ai.onnx.ml': 1 });
+      assert.ok(read.nodes.some((n) => n.op === 'TreeEnsembleClassifier'), name);
+      const probabilities = (await (await onnx.load(file)).run(X)).output as number[][];
+      const labels = model.classes.map(String);
+      assert.deepEqual(probabilities.map((p) => labels[p.indexOf(Math.max(...p))]), model.predict(X).map(String), name);
+    }
+    // A model made elsewhere reads its leaves' class weights through the same default sample.
+    const plain = await onnx.export(new ml.DecisionTreeClassifier({ maxDepth: 2 }).fit(X, y), join(dir, 'plain-tree.onnx'));
+    assert.equal(plain.sampleRows, 16);
   });
 
   it('keeps labels and preprocessing in the metadata, and shows what it checked', async () => {
@@ -174,6 +232,27 @@ describe('onnx', function () {
     assert.match((toMimeBundle(traced)[MIME.table] as TablePayload).title ?? '', /they part at dense_Dense\d+\/matmul_0 \(MatMul\), off by up to/);
     assert.equal((await onnx.trace(join(dir, 'q-mlp.onnx'), join(dir, 'q-mlp.onnx'), x)).divergence, undefined, 'a model against itself');
 
+    // Static: activation ranges fixed from calibration rows, in QDQ form; the same weights, head and names.
+    const staticFile = join(dir, 'q-mlp.static.onnx');
+    const calibrated = await onnx.quantize(join(dir, 'q-mlp.onnx'), staticFile, { calibration: x, sample: x });
+    assert.equal(calibrated.mode, 'static');
+    assert.equal(calibrated.calibrationRows, 24);
+    assert.ok(calibrated.maxAbsDiff > 0 && calibrated.maxAbsDiff < 0.05, `static: ${calibrated.maxAbsDiff}`);
+    assert.ok(calibrated.bytesBefore / calibrated.bytesAfter > 2.5);
+    checkWithOnnx(staticFile);
+    const staticRead = onnx.read(staticFile);
+    assert.equal(staticRead.metadata.quantization, 'static int8 per tensor (aielab onnx.quantize)');
+    assert.equal(staticRead.nodes.filter((n) => n.op === 'QuantizeLinear').length, 2, 'one fixed-range quantiser per product');
+    assert.ok(!staticRead.nodes.some((n) => n.op === 'DynamicQuantizeLinear'));
+    const firstScale = staticRead.weights.find((w) => /matmul_0\/a_scale$/.test(w.name))?.values?.[0] as number;
+    const inputRange = Math.max(0, ...x.flat()) - Math.min(0, ...x.flat());
+    assert.ok(Math.abs(firstScale - inputRange / 255) < 1e-6, `the first product's input range comes from the calibration rows: ${firstScale} vs ${inputRange / 255}`);
+    assert.deepEqual(onnx.inspect(staticFile).inspection.head?.classes.map((c) => c.label), ['a', 'b', 'c'], 'the head of the QDQ model');
+    assert.deepEqual(onnx.diff(join(dir, 'q-mlp.onnx'), staticFile).diff.onlyInA, [], 'no float weight left unpaired');
+    assert.equal((await onnx.trace(join(dir, 'q-mlp.onnx'), staticFile, x, { tolerance: 1e-4 })).divergence?.op, 'MatMul');
+    assert.match((toMimeBundle(calibrated)[MIME.table] as TablePayload).title ?? '', /^Static int8 quantisation \(activation ranges from 24 calibration rows\): [\d.]+× smaller/);
+    await assert.rejects(onnx.quantize(join(dir, 'q-mlp.onnx'), staticFile, { calibration: [] }), /calibration has no rows; pass rows like the data the model will see/);
+
     const conv = nn.sequential([nn.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 1] }), nn.layers.flatten()]);
     await onnx.export(conv, join(dir, 'conv.onnx'));
     await assert.rejects(onnx.quantize(join(dir, 'conv.onnx'), join(dir, 'conv.int8.onnx')), /has no MatMul or Gather with float32 weights to quantise/);
@@ -195,6 +274,12 @@ describe('onnx', function () {
     const file = join(dir, 'small.onnx');
     await onnx.export(model, file);
     const session = await onnx.load(file);
+    // The CUDA provider is a separate download onnxruntime-node's install script makes on request.
+    const cuda = existsSync(join(require.resolve('onnxruntime-node/package.json'), '../bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'));
+    assert.equal(session.device, cuda ? 'cuda' : 'cpu');
+    assert.equal((await onnx.load(file, { device: 'cpu' })).device, 'cpu');
+    if (!cuda) await assert.rejects(onnx.load(file, { device: 'cuda' }), /device 'cuda' was asked for, but the CUDA provider of onnxruntime-node is not installed \(its install script fetches it: run `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js`/);
+    await assert.rejects(onnx.load(file, { device: 'gpu' as never }), /device "gpu" is not one of 'auto', 'cpu', 'cuda'/);
     const out = await session.run([[1, 2, 3], [0, 0, 0]]);
     const rows = out.output as number[][];
     assert.equal(rows.length, 2);

@@ -13,6 +13,7 @@ const CSS = `
 .aielab-pin { float: right; }
 .aielab-select { font: inherit; background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border, transparent); }
 .aielab-table-wrap { overflow-x: auto; max-width: 100%; }
+.aielab-table td.aielab-wrap { white-space: normal; min-width: 11em; }
 .aielab-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .aielab-table th, .aielab-table td { padding: 3px 10px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border, rgba(128,128,128,0.35))); text-align: left; white-space: nowrap; }
 .aielab-table th { position: sticky; top: 0; background: var(--vscode-editorWidget-background, var(--vscode-editor-background)); cursor: pointer; user-select: none; font-weight: 600; }

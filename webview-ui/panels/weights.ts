@@ -98,8 +98,13 @@ function head(model: Inspection): HTMLElement[] {
   return [
     el('h3', undefined, `Classifier head: ${h.weights}${h.bias ? ` + ${h.bias}` : ''}`),
     box,
-    simpleTable(['class', 'weight norm', 'bias', 'strongest inputs'], h.classes.map((c) => [c.label, formatNumber(c.norm), formatNumber(c.bias), c.top.map((t) => `#${t.input} (${formatNumber(t.weight)})`).join(', ')])),
+    simpleTable(['class', 'weight norm', 'bias', 'strongest for', 'strongest against'], h.classes.map((c) => [c.label, formatNumber(c.norm), formatNumber(c.bias), features(c.top), features(c.against)]), [3, 4]),
   ];
+}
+
+/** Head inputs as `#row (weight)`, strongest first. */
+function features(list: ReadonlyArray<{ input: number; weight: number }>): string {
+  return list.map((t) => `#${t.input} (${formatNumber(t.weight)})`).join(', ');
 }
 
 function diff(d: ModelDiff): HTMLElement[] {
@@ -114,13 +119,14 @@ function diff(d: ModelDiff): HTMLElement[] {
   ];
 }
 
-function simpleTable(columns: string[], rows: string[][]): HTMLElement {
+/** A plain table; the `wrap` columns (long lists) wrap instead of widening the table. */
+function simpleTable(columns: string[], rows: string[][], wrap: readonly number[] = []): HTMLElement {
   const head = el('tr');
   head.append(...columns.map((c) => el('th', undefined, c)));
   const body = el('tbody');
   for (const row of rows) {
     const tr = el('tr');
-    tr.append(...row.map((v) => el('td', undefined, v)));
+    tr.append(...row.map((v, i) => el('td', wrap.includes(i) ? 'aielab-wrap' : undefined, v)));
     body.append(tr);
   }
   return tableOf('aielab-table', head, body, true);

@@ -13,7 +13,8 @@ export interface Transformer {
 export abstract class Classifier {
   /** The classes seen in training, sorted; probabilities come in this order. */
   classes: Label[] = [];
-  protected features = 0;
+  /** How many columns the training rows had: what predict expects. */
+  features = 0;
   /** The settings it was made with (logged as params by autolog). */
   abstract readonly options: object;
 

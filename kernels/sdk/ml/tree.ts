@@ -1,6 +1,8 @@
 // CART decision trees (Gini impurity, best split, thresholds halfway between distinct values),
 // the way scikit-learn grows them; a random forest uses them with a random subset of features
-// at each split.
+// at each split. Like scikit-learn, features are compared as float32: ONNX runs trees in float32,
+// and a float64 threshold a hair below a value (6.1/2 + 6.3/2 = 6.199999999999999) would send
+// that value the other way there.
 import type { Label, Matrix } from './data';
 import { Classifier } from './model';
 import { seeded, shuffled, type Random } from './random';
@@ -50,7 +52,7 @@ export class DecisionTreeClassifier extends Classifier {
     // so no node sorts again (positions index the sample, whose rows may repeat).
     const m = rows.length;
     const y = Int32Array.from(rows, (r) => codes[r] as number);
-    const columns = allFeatures.map((j) => Float64Array.from(rows, (r) => X[r]![j] as number));
+    const columns = allFeatures.map((j) => Float32Array.from(rows, (r) => X[r]![j] as number));
     const goesLeft = new Uint8Array(m);
     const presorted = columns.map((column) => {
       const order = Int32Array.from({ length: m }, (_, p) => p);
@@ -72,7 +74,7 @@ export class DecisionTreeClassifier extends Classifier {
       for (const feature of shuffled(allFeatures, random)) {
         if (tried >= maxFeatures) break;
         const order = orders[feature] as Int32Array;
-        const column = columns[feature] as Float64Array;
+        const column = columns[feature] as Float32Array;
         tried++;
         if (column[order[0] as number] === column[order[n - 1] as number]) continue;
         const left = new Array<number>(k).fill(0);
@@ -91,8 +93,8 @@ export class DecisionTreeClassifier extends Classifier {
           // Lower weighted Gini impurity ⇔ a larger sum of squared counts over each side's size.
           const score = leftSq / p + rightSq / (n - p);
           if (!best || score > best.score) {
-            let threshold = a / 2 + b / 2;
-            if (threshold === b) threshold = a;
+            let threshold = Math.fround(a / 2 + b / 2);
+            if (threshold >= b) threshold = a;
             best = { score, feature, threshold, cut: p };
           }
         }
@@ -127,7 +129,7 @@ export class DecisionTreeClassifier extends Classifier {
   protected probabilities(X: Matrix): number[][] {
     return X.map((row) => {
       let node = this.nodes[0] as Node;
-      while (node.feature >= 0) node = this.nodes[(row[node.feature] as number) <= node.threshold ? node.left : node.right] as Node;
+      while (node.feature >= 0) node = this.nodes[Math.fround(row[node.feature] as number) <= node.threshold ? node.left : node.right] as Node;
       return [...node.value];
     });
   }

@@ -38,6 +38,18 @@ class Builder {
     return this.node(layer, op, [this.current, ...extra], attributes);
   }
 
+  /**
+   * Names the tensor a layer ended on after the layer (nodes since `from`), so onnx.trace can set
+   * each layer's TensorFlow.js output beside the file's. A layer that added no node (Dropout) keeps
+   * the previous name; the graph's own input and output names are left to the graph.
+   */
+  nameLayerOutput(layer: string, from: number): void {
+    const last = this.nodes[this.nodes.length - 1];
+    if (this.nodes.length === from || !last || last.outputs[0] !== this.current || layer === 'input' || layer === 'output') return;
+    last.outputs[0] = layer;
+    this.current = layer;
+  }
+
   /** A node with these inputs; its output becomes the current tensor. */
   node(layer: string, op: string, inputs: string[], attributes?: Node['attributes'], output = `${layer}/${op.toLowerCase()}_${this.counter++}`): string {
     this.nodes.push({ op, name: output, inputs, outputs: [output], ...(attributes ? { attributes } : {}) });
@@ -55,7 +67,11 @@ export function graphFromNn(model: LayersModel, name: string): Graph {
   const layers = (model.layers as unknown as LayerLike[]).filter((l) => l.getClassName() !== 'InputLayer');
   checkChain(model);
   const b = new Builder('input');
-  for (const layer of layers) lower(b, layer);
+  for (const layer of layers) {
+    const from = b.nodes.length;
+    lower(b, layer);
+    b.nameLayerOutput(layer.name, from);
+  }
   // The graph's output gets a stable name whatever its last node was.
   b.node('output', 'Identity', [b.current], undefined, 'output');
   return {

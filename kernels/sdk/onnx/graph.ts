@@ -9,6 +9,9 @@ export type DType = keyof typeof DTYPE;
 /** Operator set 13 (ONNX 1.8) and IR version 7: what every runtime of the last years reads. */
 export const OPSET = 13;
 export const IR_VERSION = 7;
+/** ONNX-ML, the classical-model operators (tree ensembles): version 1 is what every runtime reads. */
+export const ML_DOMAIN = 'ai.onnx.ml';
+const ML_OPSET = 1;
 
 export type Attribute = number | number[] | string | { floats: number[] } | { float: number } | { strings: string[] };
 
@@ -18,6 +21,8 @@ export interface Node {
   outputs: string[];
   name: string;
   attributes?: Readonly<Record<string, Attribute>>;
+  /** The operator set it belongs to: the standard one unless given. */
+  domain?: typeof ML_DOMAIN;
 }
 
 export interface Initializer {
@@ -51,6 +56,7 @@ export function encodeModel(graph: Graph, metadata: Readonly<Record<string, stri
     .string(3, producerVersion)
     .message(7, encodeGraph(graph))
     .message(8, new ProtoWriter().string(1, '').int(2, OPSET));
+  if (graph.nodes.some((n) => n.domain === ML_DOMAIN)) model.message(8, new ProtoWriter().string(1, ML_DOMAIN).int(2, ML_OPSET));
   for (const [key, value] of Object.entries(metadata)) model.message(14, new ProtoWriter().string(1, key).string(2, value));
   return model.finish();
 }
@@ -71,6 +77,7 @@ export function encodeNode(node: Node): ProtoWriter {
   for (const output of node.outputs) out.string(2, output);
   out.string(3, node.name).string(4, node.op);
   for (const [name, value] of Object.entries(node.attributes ?? {})) out.message(5, encodeAttribute(name, value));
+  if (node.domain) out.string(7, node.domain);
   return out;
 }
 

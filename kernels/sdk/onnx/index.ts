@@ -8,31 +8,31 @@ import { exportModel } from './export';
 import { diffFiles, DiffView, inspectFile, InspectionView } from './inspect';
 import { readModel } from './read';
 import { quantize } from './quantize';
-import { OnnxSession } from './session';
+import { OnnxSession, type LoadOptions } from './session';
 import { trace } from './trace';
 
 export const onnx = {
   /** Writes the model to `path` as ONNX (opset 13, free batch size) after checking the file runs and matches it. */
   export: exportModel,
-  /** An inference session over an .onnx file (onnxruntime, CPU); `await session.run(rows)`. */
-  load: (path: string) => OnnxSession.load(path),
+  /** An inference session over an .onnx file (onnxruntime; CUDA when installed, else CPU); `await session.run(rows)`. */
+  load: (path: string, options?: LoadOptions) => OnnxSession.load(path, options),
   /** What the file holds, without running it: versions, metadata, inputs, outputs, operators, weights. */
   read: (path: string) => readModel(readFileSync(resolve(path)), path),
   /** Each weight tensor's shape, statistics and histogram, and the classifier head (`.head()`), as tables. */
   inspect: (path: string) => new InspectionView(inspectFile(path)),
   /** Two models tensor by tensor: how far each weight moved (fine-tuning, quantisation). */
   diff: (a: string, b: string) => new DiffView(diffFiles(a, b)),
-  /** Dynamic int8 quantisation of MatMul and embedding weights into a new file, checked against the original. */
+  /** int8 quantisation of MatMul and embedding weights into a new file, checked against the original: dynamic, or static given { calibration } rows. */
   quantize,
   /** Size, latency and (given labels) accuracy of several .onnx files on the same rows. */
   compare,
-  /** Runs two models on the same inputs and finds the first shared tensor where they differ. */
+  /** Runs two models (two files, or an nn model and its export) on the same inputs and finds the first tensor or layer where they differ. */
   trace,
 };
 
 export { ExportReport, type ExportOptions } from './export';
-export { OnnxSession, type Nested } from './session';
-export { QuantizeReport } from './quantize';
+export { OnnxSession, type Device, type LoadOptions, type Nested } from './session';
+export { QuantizeReport, type QuantizeOptions } from './quantize';
 export { Comparison, type ComparedModel } from './compare';
 export { TraceReport, type TraceStep } from './trace';
 export type { ModelInfo, TensorInfo, WeightInfo } from './read';

@@ -124,10 +124,16 @@ function classifierHead(info: ModelInfo): ClassifierHead | undefined {
   const labels = parseLabels(info.metadata.labels);
   const classes = labels?.length ?? Number(info.outputs[0]?.shape[info.outputs[0].shape.length - 1]);
   if (!(classes > 0)) return undefined;
+  // A statically quantised product reads its weights through a DequantizeLinear of the int8 tensor.
+  const producers = new Map(info.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const weightOf = (name: string) => {
+    const producer = producers.get(name);
+    return weights.get(producer?.op === 'DequantizeLinear' ? producer.inputs[0] ?? '' : name);
+  };
   for (let i = info.nodes.length - 1; i >= 0; i--) {
     const node = info.nodes[i]!;
     if (node.op !== 'MatMul' && node.op !== 'Gemm' && node.op !== 'MatMulInteger') continue;
-    const w = weights.get(node.inputs[1] ?? '');
+    const w = weightOf(node.inputs[1] ?? '');
     if (!w?.values || w.dims.length !== 2 || w.dims[1] !== classes) continue;
     // A quantised product's result keeps the float product's name at the end of its chain.
     const product = node.op === 'MatMulInteger' ? (node.outputs[0] ?? '').replace(/\/int32$/, '') : node.outputs[0] ?? '';
@@ -140,8 +146,10 @@ function classifierHead(info: ModelInfo): ClassifierHead | undefined {
       ...(bias ? { bias: bias.name } : {}),
       classes: Array.from({ length: classes }, (_, c) => {
         const column = Array.from({ length: inputs }, (_, r) => w.values![r * classes + c] as number);
-        const top = column.map((weight, input) => ({ input, weight })).sort((a, b) => b.weight - a.weight).slice(0, TOP_FEATURES);
-        return { label: labels?.[c] ?? `class ${c}`, norm: Math.sqrt(column.reduce((s, v) => s + v * v, 0)), bias: (bias?.values?.[c] as number | undefined) ?? 0, top };
+        const ranked = column.map((weight, input) => ({ input, weight })).sort((a, b) => b.weight - a.weight);
+        const top = ranked.slice(0, TOP_FEATURES).filter((t) => t.weight > 0);
+        const against = ranked.slice(-TOP_FEATURES).reverse().filter((t) => t.weight < 0);
+        return { label: labels?.[c] ?? `class ${c}`, norm: Math.sqrt(column.reduce((s, v) => s + v * v, 0)), bias: (bias?.values?.[c] as number | undefined) ?? 0, top, against };
       }),
     };
   }
@@ -173,7 +181,7 @@ export class InspectionView {
   head(): Rich {
     const head = this.inspection.head;
     if (!head) return table([{ head: 'no classifier head found (no final MatMul/Gemm with one column per class)' }]);
-    return table(head.classes.map((c) => ({ class: c.label, 'weight norm': Number(c.norm.toPrecision(4)), bias: Number(c.bias.toPrecision(4)), 'strongest inputs': c.top.map((t) => `#${t.input} (${t.weight.toFixed(3)})`).join(', ') })), { title: `Classifier head: ${head.weights}${head.bias ? ` + ${head.bias}` : ''}` });
+    return table(head.classes.map((c) => ({ class: c.label, 'weight norm': Number(c.norm.toPrecision(4)), bias: Number(c.bias.toPrecision(4)), 'strongest for': c.top.map((t) => `#${t.input} (${t.weight.toFixed(3)})`).join(', '), 'strongest against': c.against.map((t) => `#${t.input} (${t.weight.toFixed(3)})`).join(', ') })), { title: `Classifier head: ${head.weights}${head.bias ? ` + ${head.bias}` : ''}` });
   }
 }
 

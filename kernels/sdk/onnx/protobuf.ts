@@ -102,6 +102,8 @@ export function readMessage(bytes: Uint8Array, where = 'message'): Map<number, P
 
 /** The fields of one message in file order, each with its wire type. */
 export function readFields(bytes: Uint8Array, where = 'message'): ProtoField[] {
+  // A damaged file can hold a number where a nested message belongs.
+  if (!(bytes instanceof Uint8Array)) throw new ProtoError(`${where}: a number stands where a message belongs`);
   const fields: ProtoField[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;

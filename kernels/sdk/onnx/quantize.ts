@@ -1,13 +1,17 @@
-// onnx.quantize: dynamic int8 quantisation, as onnxruntime's quantize_dynamic does it. Weights of
-// MatMul and of embedding tables (Gather) are stored as int8 with one scale per tensor (4× less);
-// activations are quantised on the fly per call (DynamicQuantizeLinear → MatMulInteger), so no
-// calibration data is needed. Output names are kept, so onnx.trace can compare the two models.
+// onnx.quantize: int8 quantisation, as onnxruntime's quantize_dynamic and quantize_static do it.
+// Weights of MatMul and of embedding tables (Gather) are stored as int8 with one scale per tensor
+// (4× less). Dynamic: activations are quantised on the fly per call (DynamicQuantizeLinear →
+// MatMulInteger), so no data is needed. Static: each MatMul's input range is measured once on
+// calibration rows and fixed in the file (QuantizeLinear → DequantizeLinear pairs, the QDQ format
+// runtimes fuse into integer kernels); values outside that range are clipped, so the rows must be
+// like the data the model will see. Output names are kept, so onnx.trace can compare the models.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import type { Initializer, Node } from './graph';
-import { openModel, saveModel, type RawNode } from './rewrite';
+import { runExposed } from './expose';
+import { openModel, saveModel, type EditableModel, type RawNode } from './rewrite';
 import { OnnxSession, type Nested } from './session';
 import { sampleInputs } from './sample';
 
@@ -22,13 +26,16 @@ export class QuantizeReport {
     /** Largest |fp32 − int8| over the outputs on the sample rows. */
     readonly maxAbsDiff: number,
     readonly sampleRows: number,
+    /** Static: activation ranges fixed from this many calibration rows; dynamic: measured per call. */
+    readonly mode: 'dynamic' | 'static',
+    readonly calibrationRows = 0,
   ) {}
 
   [RICH_VIEW](): Rich {
     return table([
       { model: this.input, size: `${(this.bytesBefore / 1024).toFixed(1)} KB`, weights: 'float32', 'max |fp32 − int8|': '' },
       { model: this.output, size: `${(this.bytesAfter / 1024).toFixed(1)} KB`, weights: `int8 (${this.quantized.length} tensors)`, 'max |fp32 − int8|': Number(this.maxAbsDiff.toPrecision(3)) },
-    ], { title: `Dynamic int8 quantisation: ${(this.bytesBefore / this.bytesAfter).toFixed(1)}× smaller, checked on ${this.sampleRows} rows (pass { sample } to check on your data; onnx.compare measures accuracy)` });
+    ], { title: `${this.mode === 'static' ? `Static int8 quantisation (activation ranges from ${this.calibrationRows} calibration rows)` : 'Dynamic int8 quantisation'}: ${(this.bytesBefore / this.bytesAfter).toFixed(1)}× smaller, checked on ${this.sampleRows} rows (pass { sample } to check on your data; onnx.compare measures accuracy)` });
   }
 }
 
@@ -40,10 +47,32 @@ function int8(values: Float32Array): { q: Int8Array; scale: number } {
   return { q: Int8Array.from(values, (v) => Math.max(-127, Math.min(127, Math.round(v / scale)))), scale };
 }
 
-export async function quantize(input: string, output: string, options: { sample?: Nested[] } = {}): Promise<QuantizeReport> {
+/** Asymmetric uint8 for activations: the calibrated range, widened to hold 0, over 256 steps. */
+function uint8Range(values: ArrayLike<number>): { scale: number; zero: number } {
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    min = Math.min(min, values[i] as number);
+    max = Math.max(max, values[i] as number);
+  }
+  const scale = (max - min) / 255 || 1;
+  return { scale, zero: Math.max(0, Math.min(255, Math.round(-min / scale))) };
+}
+
+export interface QuantizeOptions {
+  /** Rows to check the int8 model against the original on (default: the first 64 calibration rows, or 16 seeded rows). */
+  sample?: Nested[];
+  /** Rows like the real data: given, quantisation is static, with activation ranges measured on them. */
+  calibration?: Nested[];
+}
+
+export async function quantize(input: string, output: string, options: QuantizeOptions = {}): Promise<QuantizeReport> {
   const bytes = readFileSync(resolve(input));
   const model = openModel(bytes, input);
-  if (model.opset < 11) throw new Error(`onnx.quantize: ${input} uses opset ${model.opset}; dynamic quantisation needs opset 11 or later. Export it again with onnx.export (opset 13).`);
+  const mode = options.calibration ? 'static' : 'dynamic';
+  if (options.calibration && !options.calibration.length) throw new Error('onnx.quantize: calibration has no rows; pass rows like the data the model will see (a few hundred from the training set), or leave it out for dynamic quantisation.');
+  if (model.opset < 11) throw new Error(`onnx.quantize: ${input} uses opset ${model.opset}; int8 quantisation needs opset 11 or later. Export it again with onnx.export (opset 13).`);
+  const activations = options.calibration ? await calibrate(model, options.calibration) : undefined;
   const replace = new Map<RawNode, Node[]>();
   const add: Initializer[] = [];
   const quantized: string[] = [];
@@ -55,6 +84,18 @@ export async function quantize(input: string, output: string, options: { sample?
       if (!w?.values || w.dims.length !== 2 || model.weights.has(node.inputs[0] ?? '') || uses(w.name) !== 1) continue;
       const { q, scale } = int8(w.values);
       add.push({ name: `${w.name}_int8`, dims: w.dims, dtype: 'int8', values: q }, { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) }, { name: `${w.name}_zero`, dims: [], dtype: 'int8', values: Int8Array.of(0) });
+      quantized.push(w.name);
+      const range = activations?.get(node.inputs[0] as string);
+      if (range) {
+        add.push({ name: `${out}/a_scale`, dims: [], dtype: 'float32', values: Float32Array.of(range.scale) }, { name: `${out}/a_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(range.zero) });
+        replace.set(node, [
+          { op: 'QuantizeLinear', name: `${out}/quantize`, inputs: [node.inputs[0] as string, `${out}/a_scale`, `${out}/a_zero`], outputs: [`${out}/a`] },
+          { op: 'DequantizeLinear', name: `${out}/a_dequantize`, inputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`], outputs: [`${out}/a_dequantized`] },
+          { op: 'DequantizeLinear', name: `${out}/w_dequantize`, inputs: [`${w.name}_int8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [`${out}/w_dequantized`] },
+          { op: 'MatMul', name: out, inputs: [`${out}/a_dequantized`, `${out}/w_dequantized`], outputs: [out] },
+        ]);
+        continue;
+      }
       replace.set(node, [
         { op: 'DynamicQuantizeLinear', name: `${out}/quantize`, inputs: [node.inputs[0] as string], outputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`] },
         { op: 'MatMulInteger', name: `${out}/matmul_integer`, inputs: [`${out}/a`, `${w.name}_int8`, `${out}/a_zero`, `${w.name}_zero`], outputs: [`${out}/int32`] },
@@ -62,7 +103,6 @@ export async function quantize(input: string, output: string, options: { sample?
         { op: 'Mul', name: `${out}/scale`, inputs: [`${out}/a_scale`, `${w.name}_scale`], outputs: [`${out}/scale`] },
         { op: 'Mul', name: out, inputs: [`${out}/float`, `${out}/scale`], outputs: [out] },
       ]);
-      quantized.push(w.name);
     } else if (node.op === 'Gather') {
       const w = model.weights.get(node.inputs[0] ?? '');
       if (!w?.values || uses(w.name) !== 1) continue;
@@ -76,14 +116,22 @@ export async function quantize(input: string, output: string, options: { sample?
     }
   }
   if (!quantized.length) throw new Error(`onnx.quantize: ${input} has no MatMul or Gather with float32 weights to quantise.`);
-  const result = saveModel(model, { replace, add, drop: new Set(quantized), metadata: { quantization: 'dynamic int8 per tensor (aielab onnx.quantize)' } });
+  const result = saveModel(model, { replace, add, drop: new Set(quantized), metadata: { quantization: `${mode} int8 per tensor (aielab onnx.quantize)` } });
   writeFileSync(resolve(output), result);
   const [fp32, q8] = await Promise.all([OnnxSession.load(input), OnnxSession.load(output)]);
-  const sample = options.sample ?? sampleInputs(model);
+  // Random rows can fall far outside the calibrated ranges (and be clipped): check static on real rows.
+  const sample = options.sample ?? options.calibration?.slice(0, 64) ?? sampleInputs(model);
   const [a, b] = await Promise.all([fp32.run(sample), q8.run(sample)]);
   const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
   const left = Object.values(a).flatMap(flat);
   const right = Object.values(b).flatMap(flat);
   const diff = left.reduce((max, v, i) => Math.max(max, Math.abs(v - (right[i] as number))), 0);
-  return new QuantizeReport(input, output, bytes.length, statSync(resolve(output)).size, quantized, diff, sample.length);
+  return new QuantizeReport(input, output, bytes.length, statSync(resolve(output)).size, quantized, diff, sample.length, mode, options.calibration?.length ?? 0);
+}
+
+/** Each float MatMul input's range over the calibration rows. */
+async function calibrate(model: EditableModel, rows: Nested[]): Promise<Map<string, { scale: number; zero: number }>> {
+  const tensors = [...new Set(model.nodes.filter((n) => n.op === 'MatMul' && model.weights.has(n.inputs[1] ?? '') && !model.weights.has(n.inputs[0] ?? '')).map((n) => n.inputs[0] as string))];
+  const values = await runExposed(model, tensors, rows, 'onnx.quantize calibration');
+  return new Map(tensors.map((t) => [t, uint8Range(values[t] as Float32Array)]));
 }

@@ -1,7 +1,8 @@
-// An ONNX model loaded for inference with onnxruntime-node (CPU): run it on plain arrays, with
-// errors that say which input was wrong and what the model expects.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// An ONNX model loaded for inference with onnxruntime-node (on the GPU through CUDA where its
+// provider is installed, else the CPU): run it on plain arrays, with errors that say which input
+// was wrong and what the model expects.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import { readModel, type ModelInfo, type TensorInfo } from './read';
@@ -25,10 +26,35 @@ export function onnxRuntime(): Ort {
   return ort;
 }
 
-export class OnnxSession {
-  private constructor(readonly path: string, readonly info: ModelInfo, private readonly session: OrtSession) {}
+/** Where a session runs: `auto` takes CUDA when onnxruntime-node has its CUDA provider, else the CPU. */
+export type Device = 'auto' | 'cpu' | 'cuda';
 
-  static async load(path: string): Promise<OnnxSession> {
+export interface LoadOptions {
+  device?: Device;
+}
+
+/**
+ * onnxruntime-node ships the CPU provider only; its install script fetches the CUDA provider's
+ * library when asked (and this project's install denies that script, which would fail offline).
+ * Looking for the file first keeps onnxruntime from printing a load failure on every CPU machine.
+ */
+export function cudaProviderInstalled(): boolean {
+  try {
+    const binding = require.resolve('onnxruntime-node/package.json');
+    return existsSync(join(dirname(binding), 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
+  }
+}
+
+const NO_CUDA = "the CUDA provider of onnxruntime-node is not installed (its install script fetches it: run `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` on a machine with CUDA 12 and network access), so use device: 'cpu' or 'auto'";
+
+export class OnnxSession {
+  private constructor(readonly path: string, readonly info: ModelInfo, private readonly session: OrtSession, readonly device: 'cpu' | 'cuda') {}
+
+  static async load(path: string, options: LoadOptions = {}): Promise<OnnxSession> {
+    const want = options.device ?? 'auto';
+    if (!['auto', 'cpu', 'cuda'].includes(want)) throw new Error(`onnx.load: device ${JSON.stringify(want)} is not one of 'auto', 'cpu', 'cuda'.`);
     const file = resolve(path);
     let bytes: Buffer;
     try {
@@ -37,13 +63,16 @@ export class OnnxSession {
       throw new Error(`onnx.load: no file ${file}. Export one with onnx.export(model, "${path}").`);
     }
     const info = readModel(bytes, path);
+    if (want === 'cuda' && !cudaProviderInstalled()) throw new Error(`onnx.load: device 'cuda' was asked for, but ${NO_CUDA}.`);
+    const device = want === 'cpu' || !cudaProviderInstalled() ? 'cpu' : 'cuda';
     let session: OrtSession;
     try {
-      session = await onnxRuntime().InferenceSession.create(bytes);
+      // Fatal only: a refused file's reason is in the error we throw, not printed to the cell's stderr.
+      session = await onnxRuntime().InferenceSession.create(bytes, { executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'], logSeverityLevel: 4 });
     } catch (error) {
-      throw new Error(`onnx.load: onnxruntime cannot run ${path}: ${(error as Error).message.split('\n')[0]}`);
+      throw new Error(`onnx.load: onnxruntime cannot run ${path}${device === 'cuda' ? ' with the CUDA provider' : ''}: ${(error as Error).message.split('\n')[0]}${device === 'cuda' && want === 'auto' ? " (pass { device: 'cpu' } to run it on the CPU)" : ''}`);
     }
-    return new OnnxSession(file, info, session);
+    return new OnnxSession(file, info, session, device);
   }
 
   get inputs(): TensorInfo[] {
@@ -84,7 +113,7 @@ export class OnnxSession {
   [RICH_VIEW](): Rich {
     const rows = [...this.inputs.map((t) => ({ kind: 'input', ...row(t) })), ...this.outputs.map((t) => ({ kind: 'output', ...row(t) }))];
     const opset = Object.entries(this.info.opsets).map(([d, v]) => `${d} ${v}`).join(', ');
-    return table(rows, { title: `${this.path} · ${this.info.nodes.length} nodes · opset ${opset}${this.info.producer ? ` · from ${this.info.producer}` : ''}` });
+    return table(rows, { title: `${this.path} · ${this.info.nodes.length} nodes · opset ${opset} · ${this.device === 'cuda' ? 'GPU (CUDA)' : 'CPU'}${this.info.producer ? ` · from ${this.info.producer}` : ''}` });
   }
 }
 
