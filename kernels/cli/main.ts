@@ -6,6 +6,7 @@ import { convertCommand } from './convert';
 import { doctorCommand } from './doctor';
 import { exportCommand } from './exportOnnx';
 import { inspectCommand } from './inspect';
+import { apiKeyCommand, monitoringCommand, serveCommand } from './serve';
 import { newPipelineCommand } from './newPipeline';
 import { newCommand, packCommand } from './pack';
 import { runCommand } from './run';
@@ -68,6 +69,12 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(rest);
     case 'inspect':
       return inspectCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
+    case 'api-key':
+      return apiKeyCommand(rest);
+    case 'monitoring':
+      return monitoringCommand(rest);
     case 'new':
       if (rest[0] !== 'pipeline') return newCommand(rest);
       if (rest.length !== 2) throw new UsageError('new pipeline takes one folder: aielab new pipeline my-pipeline');

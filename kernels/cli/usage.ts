@@ -60,6 +60,24 @@ Usage:
       A model's weight tensors (shape, statistics, zeros), its classifier head, and with --diff
       how far each tensor moved in another model.
 
+  aielab serve <file.onnx | models:/name@alias | repository> [--port 8000] [--host 127.0.0.1]
+        [--max-batch-size 64] [--max-queue-delay-ms N] [--api-keys keys.json] [--cors <origin>]
+        [--max-body-mb 4] [--name <model>]
+      Serves models over HTTP: the Open Inference Protocol v2 (/v2/health/ready,
+      /v2/models/<name>[/versions/<v>]/infer, metadata), POST /predict for plain JSON rows,
+      /metrics for Prometheus, /openapi.json. A repository is Triton's layout
+      (<model>/config.pbtxt, <model>/<version>/model.onnx); --max-queue-delay-ms turns on
+      dynamic batching. Ctrl+C finishes the requests in flight, then stops.
+  aielab serve <file.onnx> --save-repository <folder> [--name n] [--version 2] [--max-queue-delay-ms N]
+      Lays the file out as a model repository with its config.pbtxt, for aielab serve or Triton.
+
+  aielab api-key add <name> --file keys.json [--rate-per-minute 600]
+      Adds an API key for serve --api-keys: prints the key once, stores only its SHA-256.
+
+  aielab monitoring <folder> --target 127.0.0.1:8000 [--interval 15s]
+      Writes prometheus.yml (scraping the server), alerts.yml (error ratio, p99 latency, server
+      down, batch backlog) and grafana-dashboard.json for a running aielab serve.
+
   aielab new pipeline <folder>
       Creates an ML pipeline project: data, features, a tracked sweep (mlruns/), the best model
       registered and packaged, an HTTP server (Open Inference Protocol), a Dockerfile, tests.

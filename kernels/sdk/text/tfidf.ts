@@ -19,6 +19,16 @@ export class TfIdf {
 
   constructor(private readonly options: TfIdfOptions = {}) {}
 
+  /** A fitted vectoriser from its saved vocabulary and idf (a model's preprocessing metadata). */
+  static restore(vocabulary: readonly string[], idf: readonly number[], options: TokenizeOptions = {}): TfIdf {
+    if (vocabulary.length !== idf.length) throw new Error(`TfIdf.restore: ${vocabulary.length} terms but ${idf.length} idf values; they must pair up.`);
+    const restored = new TfIdf(options);
+    restored.vocabulary = [...vocabulary];
+    restored.idf = [...idf];
+    restored.index = new Map(restored.vocabulary.map((t, i) => [t, i]));
+    return restored;
+  }
+
   fit(texts: readonly string[]): this {
     const docs = texts.map((t) => tokenize(t, this.options));
     const df = new Map<string, number>();

@@ -1,0 +1,86 @@
+// `aielab serve <model.onnx | models:/name@alias | repository>`: the inference server in the
+// foreground until Ctrl+C or SIGTERM, which stop it gracefully (requests in flight are answered).
+// `aielab api-key add <name> --file keys.json`: a new key for --api-keys, printed once.
+import { parseArgs } from 'node:util';
+import { createApiKey } from '../serve/auth';
+import { writeMonitoring } from '../serve/monitoring';
+import { writeToRepository } from '../serve/repository';
+import { startServer } from '../serve/server';
+import { UsageError } from './usage';
+
+function number(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} takes a number ≥ 0, not ${JSON.stringify(value)}.`);
+  return n;
+}
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      name: { type: 'string' },
+      'max-batch-size': { type: 'string' },
+      'max-queue-delay-ms': { type: 'string' },
+      'api-keys': { type: 'string' },
+      cors: { type: 'string', multiple: true },
+      'max-body-mb': { type: 'string' },
+      'save-repository': { type: 'string' },
+      version: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('serve takes one model: aielab serve model.onnx (or models:/spam@champion, or a model repository folder)');
+  const target = positionals[0] as string;
+  const batching = { ...(values['max-batch-size'] ? { maxBatchSize: number(values['max-batch-size'], '--max-batch-size') } : {}), ...(values['max-queue-delay-ms'] ? { maxQueueDelayMs: number(values['max-queue-delay-ms'], '--max-queue-delay-ms') } : {}) };
+  if (values['save-repository']) {
+    const dir = await writeToRepository(values['save-repository'], target, { ...batching, ...(values.name ? { name: values.name } : {}), ...(values.version ? { version: number(values.version, '--version') } : {}) });
+    console.log(`Wrote ${dir} (config.pbtxt and the version folder); serve it with: aielab serve ${values['save-repository']}`);
+    return 0;
+  }
+  const maxBody = number(values['max-body-mb'], '--max-body-mb');
+  const server = await startServer(target, {
+    ...batching,
+    ...(values.host ? { host: values.host } : {}),
+    port: number(values.port, '--port') ?? 8000,
+    ...(values.name ? { name: values.name } : {}),
+    ...(values['api-keys'] ? { apiKeys: values['api-keys'] } : {}),
+    ...(values.cors ? { cors: values.cors } : {}),
+    ...(maxBody !== undefined ? { maxBodyBytes: Math.round(maxBody * 1024 * 1024) } : {}),
+  });
+  for (const [name, versions] of server.repository) {
+    const latest = [...versions.values()].pop()!;
+    const batchingNote = latest.config.dynamicBatching ? `dynamic batching up to ${latest.config.maxBatchSize} rows, ${latest.config.dynamicBatching.maxQueueDelayMicroseconds / 1000} ms` : 'no dynamic batching';
+    console.log(`  ${name} (version${versions.size > 1 ? 's' : ''} ${[...versions.keys()].join(', ')}): ${latest.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}; ${batchingNote}`);
+  }
+  // The line tools wait for: the address, once the server answers.
+  console.log(`Serving at ${server.url} (POST /v2/models/<name>/infer, /predict; /metrics; /openapi.json). Ctrl+C stops.`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      console.log('Stopping: answering requests in flight…');
+      void server.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('Stopped.');
+  return 0;
+}
+
+export function apiKeyCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { file: { type: 'string' }, 'rate-per-minute': { type: 'string' } } });
+  if (positionals[0] !== 'add' || positionals.length !== 2 || !values.file) throw new UsageError('api-key add <name> --file keys.json [--rate-per-minute 600]');
+  const key = createApiKey(values.file, positionals[1] as string, number(values['rate-per-minute'], '--rate-per-minute') ?? 600);
+  console.log(`Added key "${positionals[1]}" to ${values.file} (only its SHA-256 is stored). The key, shown this once:\n${key}`);
+  return 0;
+}
+
+export function monitoringCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { target: { type: 'string', multiple: true }, interval: { type: 'string' } } });
+  if (positionals.length !== 1 || !values.target?.length) throw new UsageError('monitoring <folder> --target 127.0.0.1:8000 [--target …] [--interval 15s]');
+  for (const file of writeMonitoring(positionals[0] as string, { targets: values.target, ...(values.interval ? { interval: values.interval } : {}) })) console.log(`Wrote ${file}`);
+  console.log(`Check and run: promtool check config ${positionals[0]}/prometheus.yml && prometheus --config.file ${positionals[0]}/prometheus.yml`);
+  return 0;
+}

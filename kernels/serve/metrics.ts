@@ -1,0 +1,36 @@
+// Prometheus metrics for /metrics, one registry per server: requests, latency, queue time, batch
+// sizes, rows, errors and in-flight requests, labelled by model and version, plus the process's own
+// (CPU, memory, event-loop lag). Names follow Prometheus' conventions (seconds, _total).
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'aielab_inference_requests_total', help: 'Inference requests answered, by model, version, endpoint and HTTP status code.', labelNames: ['model', 'version', 'endpoint', 'code'], registers: [this.registry] });
+  readonly latency = new Histogram({ name: 'aielab_inference_request_duration_seconds', help: 'Time from receiving an inference request to answering it.', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly queue = new Histogram({ name: 'aielab_inference_queue_duration_seconds', help: 'Time a request waited for its batch to start (dynamic batching).', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly batchSize = new Histogram({ name: 'aielab_inference_batch_size', help: 'Rows per model call (requests batched together).', labelNames: ['model', 'version'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
+  readonly rows = new Counter({ name: 'aielab_inference_rows_total', help: 'Rows (examples) predicted.', labelNames: ['model', 'version'], registers: [this.registry] });
+  readonly errors = new Counter({ name: 'aielab_inference_errors_total', help: 'Requests refused or failed, by reason (bad_request, too_large, unauthorized, rate_limited, not_found, internal).', labelNames: ['model', 'version', 'reason'], registers: [this.registry] });
+  readonly inFlight = new Gauge({ name: 'aielab_inference_in_flight_requests', help: 'Inference requests being handled now.', registers: [this.registry] });
+  readonly queued: Gauge;
+
+  constructor(queuedRows: () => Array<{ model: string; version: string; rows: number }>) {
+    this.queued = new Gauge({
+      name: 'aielab_inference_queued_rows',
+      help: 'Rows waiting in dynamic-batching queues.',
+      labelNames: ['model', 'version'],
+      registers: [this.registry],
+      collect() {
+        for (const q of queuedRows()) this.set({ model: q.model, version: q.version }, q.rows);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry, prefix: 'aielab_serve_' });
+  }
+}
+
+/** The error reason label for an HTTP status. */
+export function reasonOf(status: number): string {
+  return status === 401 ? 'unauthorized' : status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : status === 413 ? 'too_large' : status < 500 ? 'bad_request' : 'internal';
+}

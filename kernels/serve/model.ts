@@ -1,0 +1,92 @@
+// One version of one model, loaded for serving: its onnxruntime session, its signature in the
+// Open Inference Protocol's terms (FP32, INT64; -1 for a free dimension), the labels and
+// preprocessing from its metadata, and its batcher when dynamic batching is on.
+import { readFileSync } from 'node:fs';
+import { readModel } from '../sdk/onnx/read';
+import { cudaProviderInstalled, onnxRuntime } from '../sdk/onnx/session';
+import { Batcher, type BatchResult, type Feeds } from './batcher';
+import type { ModelConfig } from './pbtxt';
+
+export interface TensorSpec {
+  name: string;
+  /** The protocol's type name: FP32, INT64… */
+  datatype: string;
+  /** -1 where the size is free (the batch). */
+  shape: number[];
+}
+
+const DATATYPES: Record<string, string> = { float32: 'FP32', float64: 'FP64', int64: 'INT64', int32: 'INT32', int8: 'INT8', uint8: 'UINT8', bool: 'BOOL', string: 'BYTES', float16: 'FP16' };
+
+export function datatypeOf(onnxType: string): string {
+  return DATATYPES[onnxType] ?? onnxType.toUpperCase();
+}
+
+
+export class ServedModel {
+  private constructor(
+    readonly name: string,
+    readonly version: string,
+    readonly file: string,
+    readonly inputs: TensorSpec[],
+    readonly outputs: TensorSpec[],
+    readonly metadata: Record<string, string>,
+    readonly config: ModelConfig,
+    private readonly session: Awaited<ReturnType<ReturnType<typeof onnxRuntime>['InferenceSession']['create']>>,
+    private readonly run: (feeds: Feeds) => Promise<Feeds>,
+    private readonly batcher: Batcher | undefined,
+  ) {}
+
+  static async load(file: string, name: string, version: string, config: (inputs: TensorSpec[], outputs: TensorSpec[]) => ModelConfig): Promise<ServedModel> {
+    const bytes = readFileSync(file);
+    const info = readModel(bytes, file);
+    const weights = new Set(info.weights.map((w) => w.name));
+    const spec = (t: { name: string; dtype: string; shape: Array<number | string> }): TensorSpec => ({ name: t.name, datatype: datatypeOf(t.dtype), shape: t.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)) });
+    const inputs = info.inputs.filter((i) => !weights.has(i.name)).map(spec);
+    const outputs = info.outputs.map(spec);
+    for (const input of inputs) {
+      if (input.datatype !== 'FP32' && input.datatype !== 'INT64') throw new Error(`${file}: input ${input.name} is ${input.datatype}; the server takes FP32 and INT64 inputs.`);
+    }
+    const ort = onnxRuntime();
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: cudaProviderInstalled() ? ['cuda', 'cpu'] : ['cpu'], logSeverityLevel: 4 });
+    const resolved = config(inputs, outputs);
+    const run = async (feeds: Feeds): Promise<Feeds> => {
+      const tensors: Record<string, InstanceType<typeof ort.Tensor>> = {};
+      for (const [key, t] of Object.entries(feeds)) tensors[key] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims) : new ort.Tensor('float32', t.data, t.dims);
+      const results = await session.run(tensors);
+      return Object.fromEntries(Object.entries(results).map(([key, t]) => [key, { dims: [...t.dims], data: t.data as Float32Array | BigInt64Array }]));
+    };
+    const batching = resolved.dynamicBatching && resolved.maxBatchSize > 1 ? new Batcher(run, resolved.maxBatchSize, resolved.dynamicBatching.maxQueueDelayMicroseconds / 1000) : undefined;
+    return new ServedModel(name, version, file, inputs, outputs, info.metadata, resolved, session, run, batching);
+  }
+
+  /** Rows waiting in the batch queue. */
+  get queued(): number {
+    return this.batcher?.waiting ?? 0;
+  }
+
+  get labels(): string[] | undefined {
+    try {
+      const labels = JSON.parse(this.metadata.labels ?? 'null') as unknown;
+      return Array.isArray(labels) ? labels.map(String) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  get preprocessing(): unknown {
+    try {
+      return JSON.parse(this.metadata.preprocessing ?? 'null') as unknown;
+    } catch {
+      return null;
+    }
+  }
+
+  async infer(feeds: Feeds, rows: number): Promise<BatchResult> {
+    if (this.batcher) return this.batcher.submit(feeds, rows);
+    return { outputs: await this.run(feeds), queueMs: 0, batchRows: rows, leader: true };
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

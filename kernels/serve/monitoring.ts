@@ -1,0 +1,99 @@
+// Monitoring for a served model, as files an operator drops in place: a Prometheus configuration
+// that scrapes the server, alert rules on its metrics (checked by promtool in the tests), and a
+// Grafana dashboard over the same metrics (datasource chosen on import).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface MonitoringOptions {
+  /** host:port of the server(s) to scrape. */
+  targets: string[];
+  /** Scrape interval, e.g. "15s" (default). */
+  interval?: string;
+  /** Alert when more than this share of requests fail over 5 minutes (default 0.05). */
+  errorRatio?: number;
+  /** Alert when the p99 latency exceeds this many seconds over 5 minutes (default 0.25). */
+  p99Seconds?: number;
+}
+
+const JOB = 'aielab';
+
+export function prometheusConfig(options: MonitoringOptions): string {
+  const interval = options.interval ?? '15s';
+  return [
+    'global:',
+    `  scrape_interval: ${interval}`,
+    `  evaluation_interval: ${interval}`,
+    'rule_files:',
+    '  - alerts.yml',
+    'scrape_configs:',
+    `  - job_name: ${JOB}`,
+    '    metrics_path: /metrics',
+    '    static_configs:',
+    `      - targets: [${options.targets.map((t) => JSON.stringify(t)).join(', ')}]`,
+    '',
+  ].join('\n');
+}
+
+interface Rule {
+  alert: string;
+  expr: string;
+  for: string;
+  severity: 'page' | 'ticket';
+  summary: string;
+}
+
+export function alertRules(options: Pick<MonitoringOptions, 'errorRatio' | 'p99Seconds'> = {}): string {
+  const rules: Rule[] = [
+    { alert: 'AielabServerDown', expr: `up{job="${JOB}"} == 0`, for: '1m', severity: 'page', summary: 'The inference server {{ $labels.instance }} does not answer scrapes.' },
+    { alert: 'AielabHighErrorRatio', expr: `sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9) > ${options.errorRatio ?? 0.05}`, for: '5m', severity: 'page', summary: 'More than {{ $value | humanizePercentage }} of requests to {{ $labels.model }} fail.' },
+    { alert: 'AielabHighLatencyP99', expr: `histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m]))) > ${options.p99Seconds ?? 0.25}`, for: '5m', severity: 'ticket', summary: 'p99 latency of {{ $labels.model }} is {{ $value | humanizeDuration }}.' },
+    { alert: 'AielabBatchQueueBacklog', expr: 'sum by (model) (aielab_inference_queued_rows) > 512', for: '2m', severity: 'ticket', summary: '{{ $value }} rows are waiting for {{ $labels.model }}: the server cannot keep up.' },
+  ];
+  const lines = ['groups:', '  - name: aielab-inference', '    rules:'];
+  for (const r of rules) {
+    lines.push(`      - alert: ${r.alert}`, `        expr: ${JSON.stringify(r.expr)}`, `        for: ${r.for}`, '        labels:', `          severity: ${r.severity}`, '        annotations:', `          summary: ${JSON.stringify(r.summary)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A Grafana dashboard (schema 39) over the server's metrics; import it and pick the Prometheus datasource. */
+export function grafanaDashboard(): unknown {
+  const ds = { type: 'prometheus', uid: '${DS_PROMETHEUS}' };
+  const panel = (id: number, title: string, unit: string, exprs: Array<[string, string]>, x: number, y: number) => ({
+    id,
+    type: 'timeseries',
+    title,
+    datasource: ds,
+    gridPos: { h: 8, w: 12, x, y },
+    fieldConfig: { defaults: { unit }, overrides: [] },
+    targets: exprs.map(([expr, legend], i) => ({ refId: String.fromCharCode(65 + i), datasource: ds, expr, legendFormat: legend })),
+  });
+  return {
+    __inputs: [{ name: 'DS_PROMETHEUS', label: 'Prometheus', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
+    title: 'AI Engineering Lab: inference',
+    uid: 'aielab-inference',
+    schemaVersion: 39,
+    version: 1,
+    time: { from: 'now-1h', to: 'now' },
+    refresh: '10s',
+    tags: ['aielab', 'inference'],
+    templating: { list: [] },
+    panels: [
+      panel(1, 'Requests per second', 'reqps', [['sum by (model, code) (rate(aielab_inference_requests_total[1m]))', '{{model}} {{code}}']], 0, 0),
+      panel(2, 'Error ratio', 'percentunit', [['sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9)', '{{model}}']], 12, 0),
+      panel(3, 'Latency', 's', [['histogram_quantile(0.5, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p50 {{model}}'], ['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p99 {{model}}']], 0, 8),
+      panel(4, 'Rows per model call (dynamic batching)', 'short', [['sum by (model) (rate(aielab_inference_batch_size_sum[5m])) / clamp_min(sum by (model) (rate(aielab_inference_batch_size_count[5m])), 1e-9)', '{{model}}']], 12, 8),
+      panel(5, 'Queue wait p99', 's', [['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_queue_duration_seconds_bucket[5m])))', '{{model}}']], 0, 16),
+      panel(6, 'In flight and memory', 'short', [['aielab_inference_in_flight_requests', 'in flight'], ['aielab_serve_process_resident_memory_bytes / 1048576', 'RSS MiB']], 12, 16),
+    ],
+  };
+}
+
+/** Writes prometheus.yml, alerts.yml and grafana-dashboard.json into `dir`; returns their paths. */
+export function writeMonitoring(dir: string, options: MonitoringOptions): string[] {
+  const root = resolve(dir);
+  mkdirSync(root, { recursive: true });
+  const files: Array<[string, string]> = [['prometheus.yml', prometheusConfig(options)], ['alerts.yml', alertRules(options)], ['grafana-dashboard.json', `${JSON.stringify(grafanaDashboard(), null, 2)}\n`]];
+  for (const [name, content] of files) writeFileSync(join(root, name), content);
+  return files.map(([name]) => join(root, name));
+}

@@ -1,0 +1,118 @@
+// `aielab serve` watched by a real Prometheus (Debian's, which CI installs): the CLI serves an
+// exported model, `aielab monitoring` writes the scrape configuration, alert rules and dashboard,
+// promtool accepts them, Prometheus scrapes /metrics and its queries see the requests we sent;
+// SIGTERM stops the server cleanly.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nn, onnx, serve } from '../../kernels/sdk';
+import { CLI } from '../helpers/paths';
+
+const PROMETHEUS = '/usr/bin/prometheus';
+const PROMTOOL = '/usr/bin/promtool';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `aielab serve` and resolves with its address once it says it is serving. */
+function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`aielab serve did not start:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Serving at (http:\/\/[\d.:]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] as string, output: () => output });
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code) => reject(new Error(`aielab serve exited with ${code}:\n${output}`)));
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds = 40): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+describe('serving watched by Prometheus', function () {
+  this.timeout(120_000);
+  const installed = existsSync(PROMETHEUS) && existsSync(PROMTOOL);
+  before(function () {
+    if (!installed) {
+      assert.ok(!process.env.CI, 'CI must install Debian\'s prometheus package');
+      this.skip();
+    }
+  });
+
+  it('scrapes aielab serve\'s /metrics, loads the generated alert rules, and sees the requests sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aielab-prom-'));
+    await nn.backend();
+    nn.seed(1);
+    const file = join(dir, 'iris.onnx');
+    await onnx.export(nn.sequential([nn.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]), file, { labels: ['a', 'b', 'c'] });
+    const served = await startCli([file, '--port', '0', '--max-queue-delay-ms', '1']);
+    let prometheus: ChildProcess | undefined;
+    try {
+      const target = new URL(served.url).host;
+      const written = spawnSync(process.execPath, [CLI, 'monitoring', join(dir, 'monitoring'), '--target', target, '--interval', '1s'], { encoding: 'utf8' });
+      assert.equal(written.status, 0, written.stderr);
+      const config = join(dir, 'monitoring', 'prometheus.yml');
+      for (const args of [['check', 'config', config], ['check', 'rules', join(dir, 'monitoring', 'alerts.yml')]]) {
+        const checked = spawnSync(PROMTOOL, args, { encoding: 'utf8' });
+        assert.equal(checked.status, 0, `promtool ${args.join(' ')}:\n${checked.stdout}${checked.stderr}`);
+      }
+      const dashboard = JSON.parse(readFileSync(join(dir, 'monitoring', 'grafana-dashboard.json'), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+      assert.ok(dashboard.panels.length >= 6);
+
+      const client = serve.client(served.url);
+      for (let i = 0; i < 5; i++) await client.predict([[5, 3, 1, 0.2]]);
+      await assert.rejects(client.predict([[1, 2]]));
+
+      const port = await freePort();
+      prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+      const query = async (promql: string): Promise<number | undefined> => {
+        const answer = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as { data?: { result: Array<{ value: [number, string] }> } };
+        const value = answer.data?.result[0]?.value[1];
+        return value === undefined ? undefined : Number(value);
+      };
+      assert.equal(await until('a successful scrape', async () => ((await query('up{job="aielab"}')) === 1 ? 1 : undefined)), 1);
+      assert.equal(await until('the requests counter', () => query('sum(aielab_inference_requests_total{code="200",endpoint="predict"})')), 5);
+      assert.equal(await query('sum(aielab_inference_errors_total{reason="bad_request"})'), 1);
+      assert.ok(((await query('sum(aielab_inference_request_duration_seconds_count)')) ?? 0) >= 6);
+      const rules = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
+      const loaded = rules.data.groups.flatMap((g) => g.rules);
+      assert.deepEqual(loaded.map((r) => r.name).sort(), ['AielabBatchQueueBacklog', 'AielabHighErrorRatio', 'AielabHighLatencyP99', 'AielabServerDown']);
+      // Each rule is evaluated once a second; an expression Prometheus cannot run would turn "err".
+      await until('every rule evaluated', async () => {
+        const now = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as typeof rules;
+        const all = now.data.groups.flatMap((g) => g.rules);
+        return all.every((r) => r.health === 'ok') ? true : undefined;
+      });
+    } finally {
+      prometheus?.kill('SIGTERM');
+      served.child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => served.child.once('exit', resolve));
+      assert.equal(code, 0, served.output());
+      assert.match(served.output(), /Stopping: answering requests in flight…\nStopped\./);
+    }
+  });
+});
