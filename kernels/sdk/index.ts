@@ -17,4 +17,5 @@ export type { ModelVersion } from '../tracking/registry';
 export { ml, Classifier, type CrossValidation, type Estimator, type Grid, type GridSearch, type Split, type SplitOptions, type Transformer } from './ml';
 export { project } from './project';
 export { serve, Served, ServeClient, type Prediction } from './serve';
+export { LoadReport, type LoadOptions } from '../serve/load';
 export { onnx, ExportReport, OnnxSession, type ExportOptions, type ModelInfo, type Nested, type TensorInfo } from './onnx';

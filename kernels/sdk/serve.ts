@@ -2,6 +2,7 @@
 // client would, over HTTP (serve.client: predict, infer, metadata, metrics), lay a model out as a
 // Triton-style repository, and make API keys. The server is the one `aielab serve` runs.
 import { createApiKey } from '../serve/auth';
+import { loadTest, type LoadOptions, type LoadReport } from '../serve/load';
 import { writeMonitoring } from '../serve/monitoring';
 import { writeToRepository } from '../serve/repository';
 import { startServer, type RunningServer, type ServeOptions } from '../serve/server';
@@ -66,6 +67,11 @@ export class ServeClient {
     } catch {
       return false;
     }
+  }
+
+  /** Many clients sending this request at once, from a worker thread: throughput and latency percentiles. */
+  loadTest(options: LoadOptions): Promise<LoadReport> {
+    return loadTest(this.url, { ...options, headers: { ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}), ...options.headers } });
   }
 
   /** /metrics as Prometheus serves it (text). */

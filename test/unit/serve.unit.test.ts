@@ -141,6 +141,18 @@ describe('aielab serve', function () {
     }
   });
 
+  it('load-tests from a worker thread: every request answered, throughput and ordered percentiles', async () => {
+    const report = await server.loadTest({ path: '/predict', body: { rows: [[5, 3, 1, 0]] }, concurrency: 8, requests: 200 });
+    assert.equal(report.requests, 200);
+    assert.deepEqual(report.statuses, { 200: 200 });
+    assert.equal(report.latenciesMs.length, 200);
+    assert.ok(report.percentile(0.5) <= report.percentile(0.99) && report.percentile(0.99) <= report.percentile(1));
+    assert.ok(report.throughput > 0);
+    const failing = await server.loadTest({ path: '/predict', body: { rows: [[1]] }, concurrency: 2, requests: 10 });
+    assert.deepEqual(failing.statuses, { 400: 10 });
+    assert.equal(failing.ok, 0);
+  });
+
   it('counts requests, rows, errors and latency in /metrics, in Prometheus\' text format', async () => {
     const before = await server.metric('aielab_inference_requests_total', { model: 'iris', code: '200' });
     await server.predict([[5, 3, 1, 0]]);
