@@ -6,7 +6,7 @@ import { convertCommand } from './convert';
 import { doctorCommand } from './doctor';
 import { exportCommand } from './exportOnnx';
 import { inspectCommand } from './inspect';
-import { apiKeyCommand, monitoringCommand, serveCommand } from './serve';
+import { apiKeyCommand, driftCommand, monitoringCommand, serveCommand } from './serve';
 import { newPipelineCommand } from './newPipeline';
 import { newCommand, packCommand } from './pack';
 import { runCommand } from './run';
@@ -75,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
       return apiKeyCommand(rest);
     case 'monitoring':
       return monitoringCommand(rest);
+    case 'drift':
+      return driftCommand(rest);
     case 'new':
       if (rest[0] !== 'pipeline') return newCommand(rest);
       if (rest.length !== 2) throw new UsageError('new pipeline takes one folder: aielab new pipeline my-pipeline');

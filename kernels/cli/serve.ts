@@ -2,6 +2,8 @@
 // foreground until Ctrl+C or SIGTERM, which stop it gracefully (requests in flight are answered).
 // `aielab api-key add <name> --file keys.json`: a new key for --api-keys, printed once.
 import { parseArgs } from 'node:util';
+import { monitor } from '../sdk/monitor';
+import { toMimeBundle } from '../sdk/display/bundle';
 import { createApiKey } from '../serve/auth';
 import { writeMonitoring } from '../serve/monitoring';
 import { writeToRepository } from '../serve/repository';
@@ -29,6 +31,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       cors: { type: 'string', multiple: true },
       'max-body-mb': { type: 'string' },
       'save-repository': { type: 'string' },
+      'drift-window': { type: 'string' },
+      'log-requests': { type: 'string' },
       version: { type: 'string' },
     },
   });
@@ -49,6 +53,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     ...(values['api-keys'] ? { apiKeys: values['api-keys'] } : {}),
     ...(values.cors ? { cors: values.cors } : {}),
     ...(maxBody !== undefined ? { maxBodyBytes: Math.round(maxBody * 1024 * 1024) } : {}),
+    ...(values['drift-window'] ? { driftWindow: number(values['drift-window'], '--drift-window') } : {}),
+    ...(values['log-requests'] ? { logRequests: values['log-requests'] } : {}),
   });
   for (const [name, versions] of server.repository) {
     const latest = [...versions.values()].pop()!;
@@ -83,4 +89,14 @@ export function monitoringCommand(args: string[]): number {
   for (const file of writeMonitoring(positionals[0] as string, { targets: values.target, ...(values.interval ? { interval: values.interval } : {}) })) console.log(`Wrote ${file}`);
   console.log(`Check and run: promtool check config ${positionals[0]}/prometheus.yml && prometheus --config.file ${positionals[0]}/prometheus.yml`);
   return 0;
+}
+
+/** `aielab drift <model.onnx> <requests.jsonl>`: drift of logged requests against the model's reference. */
+export function driftCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, last: { type: 'string' }, json: { type: 'boolean' } } });
+  if (positionals.length !== 2) throw new UsageError('drift <model.onnx> <requests.jsonl> [--model name] [--last N] [--json]');
+  const report = monitor.driftFromLog(positionals[0] as string, positionals[1] as string, { ...(values.model ? { model: values.model } : {}), ...(values.last ? { last: number(values.last, '--last') } : {}) });
+  if (values.json) console.log(JSON.stringify({ rows: report.rows, drifted: report.drifted.map((f) => f.feature), features: report.features, predictions: report.predictions ?? null }, null, 2));
+  else console.log(String(toMimeBundle(report)['text/plain']));
+  return report.drifted.length || report.predictions?.drifted ? 1 : 0;
 }

@@ -62,12 +62,14 @@ Usage:
 
   aielab serve <file.onnx | models:/name@alias | repository> [--port 8000] [--host 127.0.0.1]
         [--max-batch-size 64] [--max-queue-delay-ms N] [--api-keys keys.json] [--cors <origin>]
-        [--max-body-mb 4] [--name <model>]
+        [--max-body-mb 4] [--name <model>] [--drift-window 1000] [--log-requests requests.jsonl]
       Serves models over HTTP: the Open Inference Protocol v2 (/v2/health/ready,
       /v2/models/<name>[/versions/<v>]/infer, metadata), POST /predict for plain JSON rows,
       /metrics for Prometheus, /openapi.json. A repository is Triton's layout
       (<model>/config.pbtxt, <model>/<version>/model.onnx); --max-queue-delay-ms turns on
-      dynamic batching. Ctrl+C finishes the requests in flight, then stops.
+      dynamic batching. A model exported with a reference (onnx.export's reference option) gets
+      drift metrics over its last --drift-window rows and GET /v2/models/<name>/drift.
+      Ctrl+C finishes the requests in flight, then stops.
   aielab serve <file.onnx> --save-repository <folder> [--name n] [--version 2] [--max-queue-delay-ms N]
       Lays the file out as a model repository with its config.pbtxt, for aielab serve or Triton.
 
@@ -77,6 +79,10 @@ Usage:
   aielab monitoring <folder> --target 127.0.0.1:8000 [--interval 15s]
       Writes prometheus.yml (scraping the server), alerts.yml (error ratio, p99 latency, server
       down, batch backlog) and grafana-dashboard.json for a running aielab serve.
+
+  aielab drift <model.onnx> <requests.jsonl> [--model name] [--last N] [--json]
+      Drift of the requests a server logged (--log-requests) against the model's reference:
+      PSI and KS or chi-square per feature, and of the predicted classes. Exit 1 when drifted.
 
   aielab new pipeline <folder>
       Creates an ML pipeline project: data, features, a tracked sweep (mlruns/), the best model

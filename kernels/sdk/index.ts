@@ -17,5 +17,6 @@ export type { ModelVersion } from '../tracking/registry';
 export { ml, Classifier, type CrossValidation, type Estimator, type Grid, type GridSearch, type Split, type SplitOptions, type Transformer } from './ml';
 export { project } from './project';
 export { serve, Served, ServeClient, type Prediction } from './serve';
+export { monitor, DriftReport, type DriftOptions, type DriftThresholds, type FeatureDrift, type PredictionDrift, type Reference } from './monitor';
 export { LoadReport, type LoadOptions } from '../serve/load';
 export { onnx, ExportReport, OnnxSession, type ExportOptions, type ModelInfo, type Nested, type TensorInfo } from './onnx';

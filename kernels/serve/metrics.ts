@@ -2,6 +2,14 @@
 // sizes, rows, errors and in-flight requests, labelled by model and version, plus the process's own
 // (CPU, memory, event-loop lag). Names follow Prometheus' conventions (seconds, _total).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DriftReport } from '../sdk/monitor/drift';
+
+export interface DriftSource {
+  model: string;
+  version: string;
+  windowRows: number;
+  report: DriftReport | undefined;
+}
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -16,7 +24,60 @@ export class ServerMetrics {
   readonly inFlight = new Gauge({ name: 'aielab_inference_in_flight_requests', help: 'Inference requests being handled now.', registers: [this.registry] });
   readonly queued: Gauge;
 
-  constructor(queuedRows: () => Array<{ model: string; version: string; rows: number }>) {
+  constructor(queuedRows: () => Array<{ model: string; version: string; rows: number }>, drift: () => DriftSource[]) {
+    // Drift is computed when scraped, once per scrape for all its gauges.
+    let reports: DriftSource[] = [];
+    const refresh = () => (reports = drift());
+    new Gauge({
+      name: 'aielab_drift_window_rows',
+      help: 'Recent rows kept for drift detection (compared with the reference saved at export).',
+      labelNames: ['model', 'version'],
+      registers: [this.registry],
+      collect() {
+        refresh();
+        for (const r of reports) this.set({ model: r.model, version: r.version }, r.windowRows);
+      },
+    });
+    new Gauge({
+      name: 'aielab_drift_psi',
+      help: 'Population stability index of each feature over the recent rows against the reference (> 0.25: shifted).',
+      labelNames: ['model', 'version', 'feature'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of reports) for (const f of r.report?.features ?? []) this.set({ model: r.model, version: r.version, feature: f.feature }, f.psi);
+      },
+    });
+    new Gauge({
+      name: 'aielab_drift_p_value',
+      help: 'p-value of each feature\'s drift test (KS for numeric, chi-square for categorical) over the recent rows.',
+      labelNames: ['model', 'version', 'feature', 'test'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of reports) for (const f of r.report?.features ?? []) this.set({ model: r.model, version: r.version, feature: f.feature, test: f.test }, f.pValue);
+      },
+    });
+    new Gauge({
+      name: 'aielab_drift_features_drifted',
+      help: 'Features whose recent rows drifted from the reference (PSI > 0.25 or p < 0.01).',
+      labelNames: ['model', 'version'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of reports) if (r.report) this.set({ model: r.model, version: r.version }, r.report.drifted.length);
+      },
+    });
+    new Gauge({
+      name: 'aielab_drift_prediction_psi',
+      help: 'PSI of the predicted classes over the recent rows against the reference predictions.',
+      labelNames: ['model', 'version'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of reports) if (r.report?.predictions) this.set({ model: r.model, version: r.version }, r.report.predictions.psi);
+      },
+    });
     this.queued = new Gauge({
       name: 'aielab_inference_queued_rows',
       help: 'Rows waiting in dynamic-batching queues.',

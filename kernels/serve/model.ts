@@ -2,6 +2,7 @@
 // Open Inference Protocol's terms (FP32, INT64; -1 for a free dimension), the labels and
 // preprocessing from its metadata, and its batcher when dynamic batching is on.
 import { readFileSync } from 'node:fs';
+import { parseReference, type Reference } from '../sdk/monitor/reference';
 import { readModel } from '../sdk/onnx/read';
 import { cudaProviderInstalled, onnxRuntime } from '../sdk/onnx/session';
 import { Batcher, type BatchResult, type Feeds } from './batcher';
@@ -71,6 +72,11 @@ export class ServedModel {
     } catch {
       return undefined;
     }
+  }
+
+  /** The training rows' statistics saved at export (onnx.export's reference option), for drift. */
+  get reference(): Reference | undefined {
+    return parseReference(this.metadata.reference);
   }
 
   get preprocessing(): unknown {

@@ -7,6 +7,8 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { version as productVersion } from '../../package.json';
 import { ApiKeys, presentedKey, readKeys } from './auth';
+import type { Feeds } from './batcher';
+import { DriftWindow, MIN_DRIFT_ROWS, RequestLog, rowsOf } from './driftWindow';
 import type { ServedModel } from './model';
 import { ServerMetrics, reasonOf } from './metrics';
 import { inferResponse, modelMetadata, parseInfer, RequestError, type Limits } from './oip';
@@ -26,6 +28,10 @@ export interface ServeOptions extends RepositoryOptions {
   maxBodyBytes?: number;
   /** Most rows in one request (default 1024). */
   maxRows?: number;
+  /** Recent rows kept per model for drift against its reference (default 1000). */
+  driftWindow?: number;
+  /** Appends every request's model inputs and predictions to this JSON-lines file. */
+  logRequests?: string;
 }
 
 export interface RunningServer {
@@ -45,7 +51,24 @@ export async function startServer(target: string, options: ServeOptions = {}): P
   const repository = await loadRepository(target, options);
   const keys = options.apiKeys ? new ApiKeys(readKeys(options.apiKeys)) : undefined;
   const limits: Limits = { maxRows: options.maxRows ?? 1024 };
-  const metrics = new ServerMetrics(() => [...repository.values()].flatMap((versions) => [...versions.values()].map((m) => ({ model: m.name, version: m.version, rows: m.queued }))));
+  const served = [...repository.values()].flatMap((versions) => [...versions.values()]);
+  const windows = new Map<ServedModel, DriftWindow>();
+  for (const model of served) {
+    const reference = model.reference;
+    if (reference && model.inputs.length === 1 && model.inputs[0]?.shape.length === 2) windows.set(model, new DriftWindow(reference, options.driftWindow ?? 1000));
+  }
+  const log = options.logRequests ? new RequestLog(options.logRequests) : undefined;
+  const observe = (model: ServedModel, feeds: Feeds, outputs: Feeds) => {
+    const window = windows.get(model);
+    if (!window && !log) return;
+    const rows = rowsOf(feeds[model.inputs[0]?.name ?? ''], outputs[model.outputs[0]?.name ?? ''], model.labels?.length ?? 0);
+    if (window && rows[0]?.row.length === window.reference.features.length) for (const r of rows) window.add(r.row, r.predicted);
+    log?.write(model.name, model.version, rows, model.labels);
+  };
+  const metrics = new ServerMetrics(
+    () => served.map((m) => ({ model: m.name, version: m.version, rows: m.queued })),
+    () => [...windows].map(([m, w]) => ({ model: m.name, version: m.version, windowRows: w.size, report: w.report() })),
+  );
   const app = Fastify({ logger: false, bodyLimit: options.maxBodyBytes ?? 4 * 1024 * 1024, forceCloseConnections: 'idle', return503OnClosing: true });
   // Clients that send JSON without saying so (curl -d) are read as JSON too.
   app.removeAllContentTypeParsers();
@@ -123,6 +146,7 @@ export async function startServer(target: string, options: ServeOptions = {}): P
     try {
       const { feeds, rows } = parse();
       const result = await model.infer(feeds, rows);
+      observe(model, feeds, result.outputs);
       metrics.queue.observe(labels, result.queueMs / 1000);
       if (result.leader) metrics.batchSize.observe(labels, result.batchRows);
       metrics.rows.inc(labels, rows);
@@ -151,6 +175,16 @@ export async function startServer(target: string, options: ServeOptions = {}): P
   app.post('/v2/models/:name/predict', predict);
   app.post('/v2/models/:name/versions/:version/predict', predict);
 
+  const driftRoute = async (request: FastifyRequest) => {
+    const model = find(request.params as Route);
+    const window = windows.get(model);
+    if (!window) throw new RequestError(`model ${model.name} has no reference statistics to compare with: export it with onnx.export(model, file, { reference: xTrain })`, 404);
+    const report = window.report();
+    return { model_name: model.name, model_version: model.version, rows: window.size, ...(report ? { features: report.features, drifted: report.drifted.map((f) => f.feature), predictions: report.predictions ?? null } : { waiting: `drift is computed from ${MIN_DRIFT_ROWS} rows on; ${window.size} so far` }) };
+  };
+  app.get('/v2/models/:name/drift', driftRoute);
+  app.get('/v2/models/:name/versions/:version/drift', driftRoute);
+
   app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/openapi.json', async () => openApi(repository, Boolean(keys)));
 
@@ -164,6 +198,7 @@ export async function startServer(target: string, options: ServeOptions = {}): P
     close: async () => {
       closing = true;
       await app.close();
+      await log?.close();
       await Promise.all([...repository.values()].flatMap((versions) => [...versions.values()].map((m) => m.close())));
     },
   };

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nn, onnx, serve } from '../../kernels/sdk';
+import { monitor, nn, onnx, serve } from '../../kernels/sdk';
+import { seeded } from '../../kernels/sdk/ml/random';
 import { CLI } from '../helpers/paths';
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -68,8 +69,11 @@ describe('serving watched by Prometheus', function () {
     await nn.backend();
     nn.seed(1);
     const file = join(dir, 'iris.onnx');
-    await onnx.export(nn.sequential([nn.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]), file, { labels: ['a', 'b', 'c'] });
-    const served = await startCli([file, '--port', '0', '--max-queue-delay-ms', '1']);
+    const random = seeded(5);
+    const reference = Array.from({ length: 300 }, () => Array.from({ length: 4 }, () => random() * 2 - 1));
+    await onnx.export(nn.sequential([nn.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]), file, { labels: ['a', 'b', 'c'], reference });
+    const log = join(dir, 'requests.jsonl');
+    const served = await startCli([file, '--port', '0', '--max-queue-delay-ms', '1', '--log-requests', log]);
     let prometheus: ChildProcess | undefined;
     try {
       const target = new URL(served.url).host;
@@ -81,11 +85,13 @@ describe('serving watched by Prometheus', function () {
         assert.equal(checked.status, 0, `promtool ${args.join(' ')}:\n${checked.stdout}${checked.stderr}`);
       }
       const dashboard = JSON.parse(readFileSync(join(dir, 'monitoring', 'grafana-dashboard.json'), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
-      assert.ok(dashboard.panels.length >= 6);
+      assert.ok(dashboard.panels.length >= 8);
 
       const client = serve.client(served.url);
-      for (let i = 0; i < 5; i++) await client.predict([[5, 3, 1, 0.2]]);
+      for (let i = 0; i < 5; i++) await client.predict([[0.5, 0.3, -0.1, 0.2]]);
       await assert.rejects(client.predict([[1, 2]]));
+      // Replayed rows with their first feature moved by 3: the server's drift gauges see it.
+      await client.predict(monitor.shift(reference.slice(0, 60), { 0: { add: 3 } }));
 
       const port = await freePort();
       prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
@@ -95,12 +101,14 @@ describe('serving watched by Prometheus', function () {
         return value === undefined ? undefined : Number(value);
       };
       assert.equal(await until('a successful scrape', async () => ((await query('up{job="aielab"}')) === 1 ? 1 : undefined)), 1);
-      assert.equal(await until('the requests counter', () => query('sum(aielab_inference_requests_total{code="200",endpoint="predict"})')), 5);
+      assert.equal(await until('the requests counter', () => query('sum(aielab_inference_requests_total{code="200",endpoint="predict"})')), 6);
+      assert.ok(((await query('aielab_drift_psi{feature="f0"}')) ?? 0) > 0.25, 'the moved feature drifted');
+      assert.ok(((await query('aielab_drift_psi{feature="f1"}')) ?? 1) < 0.25, 'the others did not');
       assert.equal(await query('sum(aielab_inference_errors_total{reason="bad_request"})'), 1);
       assert.ok(((await query('sum(aielab_inference_request_duration_seconds_count)')) ?? 0) >= 6);
       const rules = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
       const loaded = rules.data.groups.flatMap((g) => g.rules);
-      assert.deepEqual(loaded.map((r) => r.name).sort(), ['AielabBatchQueueBacklog', 'AielabHighErrorRatio', 'AielabHighLatencyP99', 'AielabServerDown']);
+      assert.deepEqual(loaded.map((r) => r.name).sort(), ['AielabBatchQueueBacklog', 'AielabFeatureDrift', 'AielabHighErrorRatio', 'AielabHighLatencyP99', 'AielabPredictionDrift', 'AielabServerDown']);
       // Each rule is evaluated once a second; an expression Prometheus cannot run would turn "err".
       await until('every rule evaluated', async () => {
         const now = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as typeof rules;
@@ -114,5 +122,9 @@ describe('serving watched by Prometheus', function () {
       assert.equal(code, 0, served.output());
       assert.match(served.output(), /Stopping: answering requests in flight…\nStopped\./);
     }
+    // The batch job over the request log: the replayed rows drifted, exit code 1 says so.
+    const batch = spawnSync(process.execPath, [CLI, 'drift', file, log, '--last', '60'], { encoding: 'utf8' });
+    assert.equal(batch.status, 1, batch.stderr);
+    assert.match(batch.stdout, /Drift over 60 rows: 1 of 4 features drifted \(f0\)/);
   });
 });

@@ -8,6 +8,7 @@ import { table } from '../display/table';
 import { seeded } from '../ml/random';
 import { tf, type LayersModel, type Tensor } from '../nn/tf';
 import type { Estimator } from '../ml/pipeline';
+import { referenceStats, type Reference } from '../monitor/reference';
 import { graphFromMl, isMlModel } from './fromMl';
 import { graphFromNn } from './fromNn';
 import { encodeModel, OPSET } from './graph';
@@ -22,6 +23,8 @@ export interface ExportOptions {
   sample?: Nested[];
   /** Largest difference allowed between the model's outputs and the file's (default 1e-4). */
   tolerance?: number;
+  /** The training rows: their statistics (and the model's predicted classes on them) are saved for drift detection. */
+  reference?: ReadonlyArray<readonly number[]>;
 }
 
 export class ExportReport {
@@ -53,6 +56,7 @@ export async function exportModel(model: Exportable, path: string, options: Expo
   const labels = options.labels ?? (classical ? model.classes.map(String) : undefined);
   if (labels) metadata.labels = JSON.stringify(labels);
   if (options.preprocessing !== undefined) metadata.preprocessing = JSON.stringify(options.preprocessing);
+  if (options.reference) metadata.reference = JSON.stringify(reference(model, options.reference, labels, options.preprocessing));
   const bytes = encodeModel(graph, metadata, version);
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
@@ -79,6 +83,20 @@ export async function exportModel(model: Exportable, path: string, options: Expo
   const parameters = graph.initializers.reduce((n, w) => n + w.values.length, 0);
   const signature = `${session.inputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')} → ${session.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}`;
   return new ExportReport(path, bytes.length, graph.nodes.length, parameters, diff, sample.length, signature);
+}
+
+/** The reference rows' statistics, with the model's predicted classes on them when it has labels. */
+function reference(model: Exportable, rows: ReadonlyArray<readonly number[]>, labels: readonly string[] | undefined, preprocessing: unknown): Reference {
+  const features = (preprocessing as { features?: unknown } | undefined)?.features;
+  const names = Array.isArray(features) && features.length === rows[0]?.length && features.every((f) => typeof f === 'string') ? (features as string[]) : undefined;
+  const probabilities = isMlModel(model) ? model.predictProba(rows as number[][]) : chunks(predict(model as LayersModel, rows as Nested[]), rows.length);
+  const predictions = labels && probabilities[0]?.length === labels.length ? { labels, classes: probabilities.map((p) => p.indexOf(Math.max(...p))) } : undefined;
+  return referenceStats(rows, { ...(names ? { features: names } : {}), ...(predictions ? { predictions } : {}) });
+}
+
+function chunks(values: number[], rows: number): number[][] {
+  const per = values.length / rows;
+  return Array.from({ length: rows }, (_, i) => values.slice(i * per, (i + 1) * per));
 }
 
 function graphName(file: string): string {
