@@ -9,6 +9,7 @@ import { AielabSerializer, NOTEBOOK_TYPE } from './notebook/serializer';
 import { registerPanels } from './panels/registerPanels';
 import { registerExportCommand } from './onnx/exportCommand';
 import { registerNewPipeline } from './project/newPipeline';
+import { ModelServers } from './serve/modelServers';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('AI Lab Kernel', { log: true });
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerLabs(context),
     registerNewPipeline(context),
     registerExportCommand(context),
+    new ModelServers(context.extensionUri),
   );
   log.info('AI Engineering Lab activated');
 }

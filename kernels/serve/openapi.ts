@@ -29,7 +29,9 @@ export function openApi(repository: Repository, keys: boolean): unknown {
       '/v2/models/{name}/versions/{version}/infer': { post: { ...infer.post, parameters: [name, versionParam] } },
       '/predict': { post: { summary: 'Plain JSON rows (numbers, named features or texts) to predictions, with class names when the model has labels', requestBody: { required: true, content: json({ type: 'object', required: ['rows'], properties: { rows: { type: 'array' } } }) }, responses: ok('{ predictions }') } },
       '/v2/models/{name}/predict': { post: { summary: 'Plain JSON rows for one model of several', parameters: [name], requestBody: { required: true, content: json({ type: 'object', required: ['rows'], properties: { rows: { type: 'array' } } }) }, responses: ok('{ predictions }') } },
+      '/v2/models/{name}/drift': { get: { summary: 'Drift of the recent rows against the reference saved at export (PSI, KS or chi-square per feature)', parameters: [name], responses: ok('{ rows, features, drifted, predictions }') } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
+      '/docs': { get: { summary: 'This API as a page, with curl commands for each model', responses: { 200: { description: 'text/html' } } } },
     },
   };
 }

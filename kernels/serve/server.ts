@@ -12,6 +12,7 @@ import { DriftWindow, MIN_DRIFT_ROWS, RequestLog, rowsOf } from './driftWindow';
 import type { ServedModel } from './model';
 import { ServerMetrics, reasonOf } from './metrics';
 import { inferResponse, modelMetadata, parseInfer, RequestError, type Limits } from './oip';
+import { docsPage } from './docs';
 import { openApi } from './openapi';
 import { parsePredict, predictResponse } from './predict';
 import { loadRepository, type Repository, type RepositoryOptions } from './repository';
@@ -187,6 +188,7 @@ export async function startServer(target: string, options: ServeOptions = {}): P
 
   app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/openapi.json', async () => openApi(repository, Boolean(keys)));
+  app.get('/docs', async (request, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(docsPage(repository, `${request.protocol}://${request.host}`, Boolean(keys))));
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
   const address = app.server.address() as AddressInfo;

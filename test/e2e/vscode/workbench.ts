@@ -230,6 +230,13 @@ export class Workbench {
     return (await this.page.locator('[id$="aielab.kernelStatus"]').first().innerText()).trim();
   }
 
+  /** Waits for the status bar item with this id to show this text (or, with `gone`, to go). */
+  async waitForStatusItem(id: string, text: string | RegExp, gone = false): Promise<string> {
+    const item = this.page.locator(`[id$="${id}"]`, { hasText: text }).first();
+    await item.waitFor({ state: gone ? 'detached' : 'visible', timeout: 60_000 });
+    return gone ? '' : (await item.innerText()).trim();
+  }
+
   async waitForStatus(text: string): Promise<void> {
     await this.page.locator('[id$="aielab.kernelStatus"]', { hasText: text }).first().waitFor({ timeout: 60_000 });
   }
