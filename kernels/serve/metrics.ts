@@ -23,6 +23,31 @@ export class ServerMetrics {
   readonly errors = new Counter({ name: 'aielab_inference_errors_total', help: 'Requests refused or failed, by reason (bad_request, too_large, unauthorized, rate_limited, not_found, internal).', labelNames: ['model', 'version', 'reason'], registers: [this.registry] });
   readonly inFlight = new Gauge({ name: 'aielab_inference_in_flight_requests', help: 'Inference requests being handled now.', registers: [this.registry] });
   readonly queued: Gauge;
+  private readonly children = new Map<string, ReturnType<ServerMetrics['makeChildren']>>();
+
+  /** This model version's series, made once: prom-client hashes label objects on every call otherwise. */
+  of(model: string, version: string): ReturnType<ServerMetrics['makeChildren']> {
+    const key = `${model}\u0000${version}`;
+    let found = this.children.get(key);
+    if (!found) this.children.set(key, (found = this.makeChildren(model, version)));
+    return found;
+  }
+
+  private makeChildren(model: string, version: string) {
+    const labels = { model, version };
+    const ok = new Map<string, ReturnType<Counter['labels']>>();
+    return {
+      latency: this.latency.labels(labels),
+      queue: this.queue.labels(labels),
+      batchSize: this.batchSize.labels(labels),
+      rows: this.rows.labels(labels),
+      ok: (endpoint: string) => {
+        let counter = ok.get(endpoint);
+        if (!counter) ok.set(endpoint, (counter = this.requests.labels({ ...labels, endpoint, code: '200' })));
+        return counter;
+      },
+    };
+  }
 
   constructor(queuedRows: () => Array<{ model: string; version: string; rows: number }>, drift: () => DriftSource[]) {
     // Drift is computed when scraped, once per scrape for all its gauges.

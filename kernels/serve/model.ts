@@ -35,7 +35,18 @@ export class ServedModel {
     private readonly session: Awaited<ReturnType<ReturnType<typeof onnxRuntime>['InferenceSession']['create']>>,
     private readonly run: (feeds: Feeds) => Promise<Feeds>,
     private readonly batcher: Batcher | undefined,
-  ) {}
+  ) {
+    this.reference = parseReference(metadata.reference);
+    this.labels = parseJson(metadata.labels, (v) => (Array.isArray(v) ? v.map(String) : undefined));
+    this.preprocessing = parseJson(metadata.preprocessing, (v) => v);
+  }
+
+  /** The training rows' statistics saved at export (onnx.export's reference option), for drift. */
+  readonly reference: Reference | undefined;
+  /** Class names, in the order of the first output's columns. */
+  readonly labels: string[] | undefined;
+  /** How raw rows become the model's input (onnx.export's preprocessing option). */
+  readonly preprocessing: unknown;
 
   static async load(file: string, name: string, version: string, config: (inputs: TensorSpec[], outputs: TensorSpec[]) => ModelConfig): Promise<ServedModel> {
     const bytes = readFileSync(file);
@@ -65,28 +76,6 @@ export class ServedModel {
     return this.batcher?.waiting ?? 0;
   }
 
-  get labels(): string[] | undefined {
-    try {
-      const labels = JSON.parse(this.metadata.labels ?? 'null') as unknown;
-      return Array.isArray(labels) ? labels.map(String) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The training rows' statistics saved at export (onnx.export's reference option), for drift. */
-  get reference(): Reference | undefined {
-    return parseReference(this.metadata.reference);
-  }
-
-  get preprocessing(): unknown {
-    try {
-      return JSON.parse(this.metadata.preprocessing ?? 'null') as unknown;
-    } catch {
-      return null;
-    }
-  }
-
   async infer(feeds: Feeds, rows: number): Promise<BatchResult> {
     if (this.batcher) return this.batcher.submit(feeds, rows);
     return { outputs: await this.run(feeds), queueMs: 0, batchRows: rows, leader: true };
@@ -94,5 +83,14 @@ export class ServedModel {
 
   async close(): Promise<void> {
     await this.session.release();
+  }
+}
+
+/** Metadata values are JSON written by onnx.export; another exporter's text is ignored, not fatal. */
+function parseJson<T>(text: string | undefined, accept: (value: unknown) => T | undefined): T | undefined {
+  try {
+    return text === undefined ? undefined : accept(JSON.parse(text));
+  } catch {
+    return undefined;
   }
 }

@@ -46,7 +46,7 @@ export function parsePredict(body: unknown, model: ServedModel, limits: Limits):
       return tfidf.transform([row])[0] as number[];
     }
     let values: unknown[];
-    if (Array.isArray(row)) values = row.flat(8);
+    if (Array.isArray(row)) values = row.some(Array.isArray) ? row.flat(8) : row;
     else if (row && typeof row === 'object') {
       if (!pre.features) throw new RequestError(`rows[${i}] is an object, but ${model.name} has no feature names in its preprocessing metadata: send a list of ${width} numbers`);
       const named = row as Record<string, unknown>;

@@ -93,27 +93,25 @@ export async function startServer(target: string, options: ServeOptions = {}): P
     return find({ name: [...repository.keys()][0] as string });
   };
 
-  app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (origin && options.cors?.includes(origin)) {
+  // Hooks cost every request something: only the ones this server's options need are added.
+  if (options.cors?.length) {
+    app.addHook('onRequest', (request, reply, done) => {
+      const origin = request.headers.origin;
+      if (!origin || !options.cors?.includes(origin)) return done();
       reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-      if (request.method === 'OPTIONS') {
-        await reply.header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'content-type, authorization, x-api-key').code(204).send();
-        return reply;
-      }
-    }
-    if (!keys || !/\/(infer|predict)$/.test(request.url.split('?')[0] as string)) return undefined;
-    const verdict = keys.check(presentedKey(request.headers));
-    if ('key' in verdict) return undefined;
-    if (verdict.retryAfter !== undefined) reply.header('retry-after', String(verdict.retryAfter));
-    throw new RequestError(verdict.message, verdict.status);
-  });
-
-  // Once closing, answers end their connection, so a keep-alive client does not hold the close open.
-  let closing = false;
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
-  });
+      if (request.method !== 'OPTIONS') return done();
+      void reply.header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'content-type, authorization, x-api-key').code(204).send();
+    });
+  }
+  if (keys) {
+    app.addHook('onRequest', (request, reply, done) => {
+      if (request.method === 'OPTIONS' || !/\/(infer|predict)$/.test(request.url.split('?')[0] as string)) return done();
+      const verdict = keys.check(presentedKey(request.headers));
+      if ('key' in verdict) return done();
+      if (verdict.retryAfter !== undefined) reply.header('retry-after', String(verdict.retryAfter));
+      done(new RequestError(verdict.message, verdict.status));
+    });
+  }
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error instanceof RequestError ? error.status : error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
@@ -143,22 +141,22 @@ export async function startServer(target: string, options: ServeOptions = {}): P
   const answer = async (model: ServedModel, endpoint: string, reply: FastifyReply, parse: () => { feeds: Parameters<ServedModel['infer']>[0]; rows: number }, respond: (outputs: Awaited<ReturnType<ServedModel['infer']>>['outputs']) => unknown) => {
     const started = performance.now();
     metrics.inFlight.inc();
-    const labels = { model: model.name, version: model.version };
+    const m = metrics.of(model.name, model.version);
     try {
       const { feeds, rows } = parse();
       const result = await model.infer(feeds, rows);
       observe(model, feeds, result.outputs);
-      metrics.queue.observe(labels, result.queueMs / 1000);
-      if (result.leader) metrics.batchSize.observe(labels, result.batchRows);
-      metrics.rows.inc(labels, rows);
-      metrics.requests.inc({ ...labels, endpoint, code: '200' });
+      m.queue.observe(result.queueMs / 1000);
+      if (result.leader) m.batchSize.observe(result.batchRows);
+      m.rows.inc(rows);
+      m.ok(endpoint).inc();
       return await reply.send(respond(result.outputs));
     } catch (error) {
-      metrics.requests.inc({ ...labels, endpoint, code: String(error instanceof RequestError ? error.status : 500) });
+      metrics.requests.inc({ model: model.name, version: model.version, endpoint, code: String(error instanceof RequestError ? error.status : 500) });
       throw error;
     } finally {
       metrics.inFlight.dec();
-      metrics.latency.observe(labels, (performance.now() - started) / 1000);
+      m.latency.observe((performance.now() - started) / 1000);
     }
   };
   const infer = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -198,8 +196,10 @@ export async function startServer(target: string, options: ServeOptions = {}): P
     repository,
     metrics,
     close: async () => {
-      closing = true;
-      await app.close();
+      // A keep-alive connection whose request is answered while closing would hold the close open
+      // until it times out: idle connections are closed as soon as they are idle.
+      const idle = setInterval(() => app.server.closeIdleConnections(), 20);
+      await app.close().finally(() => clearInterval(idle));
       await log?.close();
       await Promise.all([...repository.values()].flatMap((versions) => [...versions.values()].map((m) => m.close())));
     },
