@@ -95,6 +95,28 @@ describe('aielab serve', function () {
     }
   });
 
+  it('answers a failure inside the model with a 500 that gives nothing away, and keeps serving', async () => {
+    nn.seed(6);
+    const ids = join(dir, 'ids.onnx');
+    await onnx.export(nn.sequential([nn.layers.embedding({ inputDim: 10, outputDim: 2, inputLength: 3 }), nn.layers.globalAveragePooling1d(), nn.layers.dense({ units: 2, activation: 'softmax' })]), ids);
+    const words = await serve.start(ids);
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+    try {
+      // Token id 99 is outside the 10-row embedding table: onnxruntime fails inside Gather.
+      const failed = await post(`${words.url}/v2/models/ids/infer`, { inputs: [{ name: 'input', shape: [1, 3], datatype: 'FP32', data: [1, 2, 99] }] });
+      assert.equal(failed.status, 500);
+      assert.deepEqual(failed.body, { error: 'the server failed to answer this request; its log has the details' });
+      assert.match(logged.join('\n'), /POST \/v2\/models\/ids\/infer: .*(indices|out of|bounds)/i, 'the details go to the server log');
+      assert.equal(await words.metric('aielab_inference_errors_total', { reason: 'internal' }), 1);
+      assert.equal((await post(`${words.url}/v2/models/ids/infer`, { inputs: [{ name: 'input', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] })).status, 200);
+    } finally {
+      console.error = error;
+      await words.close();
+    }
+  });
+
   it('predicts from plain rows, named features or texts, with the preprocessing and labels in the model\'s metadata', async () => {
     const raw = [5.1, 3.5, 1.4, 0.2];
     const scaled = raw.map((v, j) => (v - [5.8, 3.0, 3.7, 1.2][j]!) / [0.8, 0.4, 1.8, 0.8][j]!);
