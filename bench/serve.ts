@@ -97,11 +97,15 @@ async function main(): Promise<void> {
     const servers: Array<() => Promise<{ child: ChildProcess; url: string; name: string }>> = [
       async () => {
         const port = await freePort();
-        return serve('aielab serve (batch 1)', process.execPath, [CLI, 'serve', file, '--port', String(port)], port);
+        return serve('aielab serve (--no-batching: a call per request)', process.execPath, [CLI, 'serve', file, '--port', String(port), '--no-batching'], port);
       },
       async () => {
         const port = await freePort();
-        return serve('aielab serve (dynamic batching, ≤ 1 ms)', process.execPath, [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '1'], port);
+        return serve('aielab serve (default: batches what queues, no waiting)', process.execPath, [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '0'], port);
+      },
+      async () => {
+        const port = await freePort();
+        return serve('aielab serve (dynamic batching, waits ≤ 1 ms)', process.execPath, [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '1'], port);
       },
       async () => {
         const port = await freePort();
@@ -131,7 +135,7 @@ async function main(): Promise<void> {
 
     // Soak: a fixed number of requests; none may be lost, and memory should stay flat.
     const port = await freePort();
-    const soak = await serve('aielab serve', process.execPath, [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '1'], port);
+    const soak = await serve('aielab serve', process.execPath, [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '0'], port);
     const pid = soak.child.pid as number;
     const samples = [rssMb(pid)];
     const sampler = setInterval(() => samples.push(rssMb(pid)), 1000);
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const counted = [...metrics.matchAll(/^aielab_inference_requests_total\{[^}]*code="200"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
       const tenth = Math.max(1, Math.floor(samples.length / 10));
-      console.log(table([{ requests: SOAK, answered: result.total, '2xx counted by the server': counted, lost: SOAK - result.total + result.errors, 'non-2xx': result['non-2xx'], 'req/s': result['req/s'], 'RSS first 10 % (MB)': Math.round(Math.max(...samples.slice(0, tenth))), 'RSS last 10 % (MB)': Math.round(Math.max(...samples.slice(-tenth))), 'RSS max (MB)': Math.round(Math.max(...samples)) }], { title: `Soak: ${SOAK} requests at aielab serve (dynamic batching), RSS sampled every second` }).data['text/plain']);
+      console.log(table([{ requests: SOAK, answered: result.total, '2xx counted by the server': counted, lost: SOAK - result.total + result.errors, 'non-2xx': result['non-2xx'], 'req/s': result['req/s'], 'RSS first 10 % (MB)': Math.round(Math.max(...samples.slice(0, tenth))), 'RSS last 10 % (MB)': Math.round(Math.max(...samples.slice(-tenth))), 'RSS max (MB)': Math.round(Math.max(...samples)) }], { title: `Soak: ${SOAK} requests at aielab serve (dynamic batching, no waiting), RSS sampled every second` }).data['text/plain']);
     } finally {
       clearInterval(sampler);
       await stop(soak.child);

@@ -27,6 +27,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       name: { type: 'string' },
       'max-batch-size': { type: 'string' },
       'max-queue-delay-ms': { type: 'string' },
+      'no-batching': { type: 'boolean' },
       'api-keys': { type: 'string' },
       cors: { type: 'string', multiple: true },
       'max-body-mb': { type: 'string' },
@@ -38,7 +39,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('serve takes one model: aielab serve model.onnx (or models:/spam@champion, or a model repository folder)');
   const target = positionals[0] as string;
-  const batching = { ...(values['max-batch-size'] ? { maxBatchSize: number(values['max-batch-size'], '--max-batch-size') } : {}), ...(values['max-queue-delay-ms'] ? { maxQueueDelayMs: number(values['max-queue-delay-ms'], '--max-queue-delay-ms') } : {}) };
+  const batching = { ...(values['max-batch-size'] !== undefined ? { maxBatchSize: number(values['max-batch-size'], '--max-batch-size') } : {}), ...(values['no-batching'] ? { maxQueueDelayMs: null } : values['max-queue-delay-ms'] !== undefined ? { maxQueueDelayMs: number(values['max-queue-delay-ms'], '--max-queue-delay-ms') } : {}) };
   if (values['save-repository']) {
     const dir = await writeToRepository(values['save-repository'], target, { ...batching, ...(values.name ? { name: values.name } : {}), ...(values.version ? { version: number(values.version, '--version') } : {}) });
     console.log(`Wrote ${dir} (config.pbtxt and the version folder); serve it with: aielab serve ${values['save-repository']}`);
@@ -58,7 +59,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
   for (const [name, versions] of server.repository) {
     const latest = [...versions.values()].pop()!;
-    const batchingNote = latest.config.dynamicBatching ? `dynamic batching up to ${latest.config.maxBatchSize} rows, ${latest.config.dynamicBatching.maxQueueDelayMicroseconds / 1000} ms` : 'no dynamic batching';
+    const delay = latest.config.dynamicBatching?.maxQueueDelayMicroseconds;
+    const batchingNote = delay === undefined ? 'no dynamic batching' : `dynamic batching up to ${latest.config.maxBatchSize} rows, ${delay ? `waiting up to ${delay / 1000} ms` : 'of what queues while the model is busy'}`;
     console.log(`  ${name} (version${versions.size > 1 ? 's' : ''} ${[...versions.keys()].join(', ')}): ${latest.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}; ${batchingNote}`);
   }
   // The line tools wait for: the address, once the server answers.

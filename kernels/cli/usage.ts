@@ -61,13 +61,14 @@ Usage:
       how far each tensor moved in another model.
 
   aielab serve <file.onnx | models:/name@alias | repository> [--port 8000] [--host 127.0.0.1]
-        [--max-batch-size 64] [--max-queue-delay-ms N] [--api-keys keys.json] [--cors <origin>]
+        [--max-batch-size 64] [--max-queue-delay-ms 0 | --no-batching] [--api-keys keys.json] [--cors <origin>]
         [--max-body-mb 4] [--name <model>] [--drift-window 1000] [--log-requests requests.jsonl]
       Serves models over HTTP: the Open Inference Protocol v2 (/v2/health/ready,
       /v2/models/<name>[/versions/<v>]/infer, metadata), POST /predict for plain JSON rows,
       /metrics for Prometheus, /openapi.json. A repository is Triton's layout
-      (<model>/config.pbtxt, <model>/<version>/model.onnx); --max-queue-delay-ms turns on
-      dynamic batching. A model exported with a reference (onnx.export's reference option) gets
+      (<model>/config.pbtxt, <model>/<version>/model.onnx). Requests that queue while the
+      model is busy run as one call (dynamic batching); --max-queue-delay-ms N also waits up to
+      N ms for company, --no-batching runs one call per request. A model exported with a reference (onnx.export's reference option) gets
       drift metrics over its last --drift-window rows and GET /v2/models/<name>/drift.
       Ctrl+C finishes the requests in flight, then stops.
   aielab serve <file.onnx> --save-repository <folder> [--name n] [--version 2] [--max-queue-delay-ms N]

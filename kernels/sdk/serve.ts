@@ -124,7 +124,7 @@ export class Served extends ServeClient {
       version: m.version,
       inputs: m.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', '),
       outputs: m.outputs.map((o) => `${o.name} ${o.datatype} [${o.shape.join(', ')}]`).join(', '),
-      batching: m.config.dynamicBatching ? `up to ${m.config.maxBatchSize} rows, waits ≤ ${m.config.dynamicBatching.maxQueueDelayMicroseconds / 1000} ms` : 'off',
+      batching: m.config.dynamicBatching ? `up to ${m.config.maxBatchSize} rows, ${m.config.dynamicBatching.maxQueueDelayMicroseconds ? `waits ≤ ${m.config.dynamicBatching.maxQueueDelayMicroseconds / 1000} ms` : 'no waiting'}` : 'off',
     }))), { title: `Serving at ${this.url}: POST /v2/models/<name>/infer, /predict; /metrics; /openapi.json` });
   }
 }

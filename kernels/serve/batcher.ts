@@ -1,7 +1,9 @@
 // Dynamic batching, as Triton's dynamic_batching does it: requests wait in a queue for at most
 // `maxDelayMs`, and whatever has gathered by then (up to `maxBatch` rows) runs as one call, each
 // request getting its own rows of the result back. One model call for many small requests is
-// where a server's throughput comes from; the delay bounds what it costs a lone request.
+// where a server's throughput comes from; the delay bounds what it costs a lone request. With a
+// delay of 0 nothing waits on purpose: what queued while the model was busy (two calls at a time)
+// runs together as soon as a call finishes, so batches grow with the load and vanish without it.
 
 export interface Tensor {
   dims: number[];
@@ -27,9 +29,14 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/** Model calls at once when batching without a delay: one running, one being prepared. */
+const CALLS_AT_ONCE = 2;
+
 export class Batcher {
   private queue: Waiting[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private running = 0;
 
   constructor(
     private readonly run: (feeds: Feeds) => Promise<Feeds>,
@@ -46,14 +53,18 @@ export class Batcher {
     return new Promise((resolve, reject) => {
       this.queue.push({ feeds, rows, enqueued: performance.now(), resolve, reject });
       if (this.waiting >= this.maxBatch) this.flush();
+      // Requests read from the sockets in this turn of the event loop join the same call.
+      else if (this.maxDelayMs <= 0) this.immediate ??= setImmediate(() => this.flush());
       else this.timer ??= setTimeout(() => this.flush(), this.maxDelayMs);
     });
   }
 
   private flush(): void {
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.timer = undefined;
-    while (this.queue.length) {
+    this.immediate = undefined;
+    while (this.queue.length && (this.maxDelayMs > 0 || this.running < CALLS_AT_ONCE)) {
       const batch = this.take();
       void this.runBatch(batch);
     }
@@ -77,6 +88,7 @@ export class Batcher {
   }
 
   private async runBatch(batch: Waiting[]): Promise<void> {
+    this.running++;
     const started = performance.now();
     const rows = batch.reduce((n, w) => n + w.rows, 0);
     try {
@@ -88,6 +100,10 @@ export class Batcher {
       }
     } catch (error) {
       for (const w of batch) w.reject(error);
+    } finally {
+      this.running--;
+      // Without a delay, what queued while the model was busy runs now.
+      if (this.maxDelayMs <= 0 && this.queue.length) this.flush();
     }
   }
 }

@@ -10,8 +10,11 @@ import { readConfig, writeConfig, type ModelConfig, type TensorConfig } from './
 export interface BatchingOptions {
   /** Largest batch a call runs (default 64). */
   maxBatchSize?: number;
-  /** Given: dynamic batching, each request waiting at most this long for others (milliseconds). */
-  maxQueueDelayMs?: number;
+  /**
+   * Dynamic batching: how long a request may wait for others (milliseconds). Default 0: no
+   * waiting, requests that queue while the model is busy run together. null: one call per request.
+   */
+  maxQueueDelayMs?: number | null;
 }
 
 export interface RepositoryOptions extends BatchingOptions {
@@ -104,7 +107,7 @@ function generatedConfig(name: string, inputs: TensorSpec[], outputs: TensorSpec
     maxBatchSize,
     input: inputs.map(tensor),
     output: outputs.map(tensor),
-    ...(options.maxQueueDelayMs !== undefined && maxBatchSize > 1 ? { dynamicBatching: { maxQueueDelayMicroseconds: Math.round(options.maxQueueDelayMs * 1000), preferredBatchSize: [] } } : {}),
+    ...(options.maxQueueDelayMs !== null && maxBatchSize > 1 ? { dynamicBatching: { maxQueueDelayMicroseconds: Math.round((options.maxQueueDelayMs ?? 0) * 1000), preferredBatchSize: [] } } : {}),
   };
 }
 
@@ -116,6 +119,7 @@ function checkedConfig(config: ModelConfig, file: string, inputs: TensorSpec[], 
     }
   }
   const maxBatchSize = options.maxBatchSize ?? config.maxBatchSize;
-  const delay = options.maxQueueDelayMs !== undefined ? { maxQueueDelayMicroseconds: Math.round(options.maxQueueDelayMs * 1000), preferredBatchSize: config.dynamicBatching?.preferredBatchSize ?? [] } : config.dynamicBatching;
-  return { ...config, maxBatchSize, ...(delay ? { dynamicBatching: delay } : {}) };
+  const delay = options.maxQueueDelayMs === null ? undefined : options.maxQueueDelayMs !== undefined ? { maxQueueDelayMicroseconds: Math.round(options.maxQueueDelayMs * 1000), preferredBatchSize: config.dynamicBatching?.preferredBatchSize ?? [] } : config.dynamicBatching;
+  const { dynamicBatching: _written, ...rest } = config;
+  return { ...rest, maxBatchSize, ...(delay ? { dynamicBatching: delay } : {}) };
 }

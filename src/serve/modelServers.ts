@@ -46,8 +46,8 @@ export class ModelServers implements vscode.Disposable {
     }
     const settings = vscode.workspace.getConfiguration('aielab.serve');
     const port = settings.get<number>('port') ?? 8000;
-    const delay = settings.get<number>('maxQueueDelayMs') ?? 0;
-    const args = ['serve', uri.fsPath, '--port', String(port), ...(delay > 0 ? ['--max-queue-delay-ms', String(delay)] : [])];
+    const delay = settings.get<number | null>('maxQueueDelayMs');
+    const args = ['serve', uri.fsPath, '--port', String(port), ...(typeof delay === 'number' && delay >= 0 ? ['--max-queue-delay-ms', String(delay)] : ['--no-batching'])];
     let server = await this.start(uri, args);
     // The port is taken (another server, another window): any free port will do.
     if (!server.url && server.busyPort && port !== 0) server = await this.start(uri, ['serve', uri.fsPath, '--port', '0', ...args.slice(4)]);

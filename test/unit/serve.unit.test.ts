@@ -163,6 +163,21 @@ describe('aielab serve', function () {
     }
   });
 
+  it('batches without waiting when the delay is 0: what queues while the model is busy runs together', async () => {
+    const eager = await serve.start(file, { maxQueueDelayMs: 0 });
+    try {
+      const rows = Array.from({ length: 40 }, (_, i) => [[4 + (i % 5) * 0.5, 3, 1 + i * 0.1, 0.05 * i]]);
+      const expected = ((await (await onnx.load(file)).run(rows.flat())).output as number[][]);
+      const answers = await Promise.all(rows.map((r) => eager.infer('iris', r)));
+      answers.forEach((a, i) => (a.output as number[][])[0]!.forEach((v, k) => assert.ok(Math.abs(v - expected[i]![k]!) < 1e-6, `row ${i}`)));
+      assert.equal(await eager.metric('aielab_inference_batch_size_sum'), 40, 'every row ran once');
+      const lone = await eager.infer('iris', [[5, 3, 1, 0]]);
+      assert.equal((lone.output as number[][]).length, 1, 'a lone request runs at once, alone');
+    } finally {
+      await eager.close();
+    }
+  });
+
   it('load-tests from a worker thread: every request answered, throughput and ordered percentiles', async () => {
     const report = await server.loadTest({ path: '/predict', body: { rows: [[5, 3, 1, 0]] }, concurrency: 8, requests: 200 });
     assert.equal(report.requests, 200);
@@ -197,7 +212,8 @@ describe('aielab serve', function () {
     await serve.saveRepository(repo, v2, { name: 'iris', version: 2 });
     await serve.saveRepository(repo, v2, { name: 'other' });
     const written = readConfig(readFileSync(join(repo, 'iris', 'config.pbtxt'), 'utf8'));
-    assert.deepEqual(written, { name: 'iris', platform: 'onnxruntime_onnx', maxBatchSize: 64, input: [{ name: 'input', dataType: 'TYPE_FP32', dims: [4] }], output: [{ name: 'output', dataType: 'TYPE_FP32', dims: [3] }] });
+    assert.deepEqual(written, { name: 'iris', platform: 'onnxruntime_onnx', maxBatchSize: 64, input: [{ name: 'input', dataType: 'TYPE_FP32', dims: [4] }], output: [{ name: 'output', dataType: 'TYPE_FP32', dims: [3] }], dynamicBatching: { maxQueueDelayMicroseconds: 0, preferredBatchSize: [] } });
+    assert.match(readFileSync(join(repo, 'iris', 'config.pbtxt'), 'utf8'), /dynamic_batching \{\n  max_queue_delay_microseconds: 0\n\}/);
     const served = await serve.start(repo);
     try {
       assert.deepEqual((await served.metadata('iris')).versions, ['1', '2']);
