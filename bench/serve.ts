@@ -3,7 +3,7 @@
 // and JSON contract, and a bare node:http + onnxruntime-node loop (the ceiling), all loaded the
 // same way by autocannon (16 connections, keep-alive). Then a soak run: many requests at
 // aielab serve, none lost, its memory sampled each second.
-// Usage: npm run bench:serve     (BENCH_SECONDS=10 per run, BENCH_SOAK=100000 requests)
+// Usage: npm run bench:serve     (BENCH_SECONDS=10 per run, BENCH_SOAK=300000 requests)
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { nn, onnx, table } from '../kernels/sdk';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const SOAK = Number(process.env.BENCH_SOAK ?? 100_000);
+const SOAK = Number(process.env.BENCH_SOAK ?? 300_000);
 const CONNECTIONS = 16;
 const PYTHON = '/usr/bin/python3';
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
@@ -145,8 +145,9 @@ async function main(): Promise<void> {
       samples.push(rssMb(pid));
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const counted = [...metrics.matchAll(/^aielab_inference_requests_total\{[^}]*code="200"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
-      const tenth = Math.max(1, Math.floor(samples.length / 10));
-      console.log(table([{ requests: SOAK, answered: result.total, '2xx counted by the server': counted, lost: SOAK - result.total + result.errors, 'non-2xx': result['non-2xx'], 'req/s': result['req/s'], 'RSS first 10 % (MB)': Math.round(Math.max(...samples.slice(0, tenth))), 'RSS last 10 % (MB)': Math.round(Math.max(...samples.slice(-tenth))), 'RSS max (MB)': Math.round(Math.max(...samples)) }], { title: `Soak: ${SOAK} requests at aielab serve (dynamic batching, no waiting), RSS sampled every second` }).data['text/plain']);
+      // Memory at each quarter of the run: after warm-up, a server that leaks keeps climbing.
+      const at = (share: number) => Math.round(samples[Math.min(samples.length - 1, Math.round(share * (samples.length - 1)))] as number);
+      console.log(table([{ requests: SOAK, answered: result.total, '2xx counted by the server': counted, lost: SOAK - result.total + result.errors, 'non-2xx': result['non-2xx'], 'req/s': result['req/s'], 'RSS at start / ¼ / ½ / ¾ / end (MB)': [0, 0.25, 0.5, 0.75, 1].map(at).join(' / ') }], { title: `Soak: ${SOAK} requests at aielab serve (dynamic batching, no waiting), RSS sampled every second` }).data['text/plain']);
     } finally {
       clearInterval(sampler);
       await stop(soak.child);
