@@ -93,6 +93,25 @@ export async function startServer(target: string, options: ServeOptions = {}): P
     return find({ name: [...repository.keys()][0] as string });
   };
 
+  // Every refused inference request counts once in requests_total and errors_total, under the model
+  // it was for, wherever it was refused (key check, JSON parser, validation, the model itself), so
+  // that errors / requests per model is the error ratio the alert rule and the dashboard compute.
+  // A name the server does not have is counted under model="" rather than becoming a new series.
+  const countRefused = (request: FastifyRequest, status: number) => {
+    const endpoint = /\/(infer|predict)$/.exec(request.routeOptions.url ?? '')?.[1];
+    if (!endpoint) return;
+    const params = request.params as Partial<Route>;
+    let model: ServedModel | undefined;
+    try {
+      model = params.name ? find(params as Route) : only();
+    } catch {
+      model = undefined;
+    }
+    const labels = { model: model?.name ?? '', version: model?.version ?? '' };
+    metrics.requests.inc({ ...labels, endpoint, code: String(status) });
+    metrics.errors.inc({ ...labels, reason: reasonOf(status) });
+  };
+
   // Hooks cost every request something: only the ones this server's options need are added.
   if (options.cors?.length) {
     app.addHook('onRequest', (request, reply, done) => {
@@ -115,8 +134,7 @@ export async function startServer(target: string, options: ServeOptions = {}): P
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error instanceof RequestError ? error.status : error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    const params = request.params as Partial<Route> | undefined;
-    metrics.errors.inc({ model: params?.name ?? '', version: params?.version ?? '', reason: reasonOf(status) });
+    countRefused(request, status);
     // A failure inside the server says only that it happened: its details stay in the server's log.
     if (status >= 500) console.error(`${request.method} ${request.url}: ${error.stack ?? error.message}`);
     void reply.code(status).send({ error: status >= 500 ? 'the server failed to answer this request; its log has the details' : status === 413 && !(error instanceof RequestError) ? `the request body is larger than this server's limit of ${options.maxBodyBytes ?? 4 * 1024 * 1024} bytes` : error.message });
@@ -151,9 +169,6 @@ export async function startServer(target: string, options: ServeOptions = {}): P
       m.rows.inc(rows);
       m.ok(endpoint).inc();
       return await reply.send(respond(result.outputs));
-    } catch (error) {
-      metrics.requests.inc({ model: model.name, version: model.version, endpoint, code: String(error instanceof RequestError ? error.status : 500) });
-      throw error;
     } finally {
       metrics.inFlight.dec();
       m.latency.observe((performance.now() - started) / 1000);

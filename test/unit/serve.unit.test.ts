@@ -191,11 +191,20 @@ describe('aielab serve', function () {
   });
 
   it('counts requests, rows, errors and latency in /metrics, in Prometheus\' text format', async () => {
-    const before = await server.metric('aielab_inference_requests_total', { model: 'iris', code: '200' });
+    const iris = { model: 'iris', version: '1' };
+    const count = async () => ({
+      ok: await server.metric('aielab_inference_requests_total', { ...iris, code: '200' }),
+      refused: await server.metric('aielab_inference_requests_total', { ...iris, code: '400' }),
+      errors: await server.metric('aielab_inference_errors_total', { ...iris, reason: 'bad_request' }),
+    });
+    const before = await count();
     await server.predict([[5, 3, 1, 0]]);
+    // Refused in the handler (a wrong shape), by the JSON parser, and on /predict with no model named:
+    // each is one request and one error of the model it was for, so their ratio per model is right.
     await post(`${server.url}/v2/models/iris/infer`, { inputs: [{ name: 'input', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] });
-    assert.equal(await server.metric('aielab_inference_requests_total', { model: 'iris', code: '200' }), before + 1);
-    assert.ok((await server.metric('aielab_inference_errors_total', { model: 'iris', reason: 'bad_request' })) >= 1);
+    assert.equal((await fetch(`${server.url}/v2/models/iris/infer`, { method: 'POST', body: '{"inputs": [' })).status, 400);
+    assert.equal((await post(`${server.url}/predict`, { rows: [[1]] })).status, 400);
+    assert.deepEqual(await count(), { ok: before.ok + 1, refused: before.refused + 3, errors: before.errors + 3 });
     const response = await fetch(`${server.url}/metrics`);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const body = await response.text();
@@ -296,6 +305,8 @@ instance_group [ { count: 2 kind: KIND_CPU } ]`);
       assert.equal(limited.body.error, 'rate limit of 3 requests per minute reached for key notebook');
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
       assert.equal(await guarded.metric('aielab_inference_errors_total', { reason: 'rate_limited' }), 1);
+      assert.equal(await guarded.metric('aielab_inference_requests_total', { model: 'iris', version: '1', code: '401' }), 2, 'refused before the handler, still counted as requests');
+      assert.equal(await guarded.metric('aielab_inference_requests_total', { model: 'iris', version: '1', code: '429' }), 1);
     } finally {
       await guarded.close();
     }
