@@ -8,6 +8,7 @@ import { writeToRepository } from '../serve/repository';
 import { startServer, type RunningServer, type ServeOptions } from '../serve/server';
 import { RICH_VIEW, type Rich } from './display/rich';
 import { table } from './display/table';
+import { DriftReport, type FeatureDrift, type PredictionDrift } from './monitor/drift';
 import type { Nested } from './onnx/session';
 
 export interface Prediction {
@@ -67,6 +68,14 @@ export class ServeClient {
     } catch {
       return false;
     }
+  }
+
+  /** The server's drift over the model's recent rows (GET …/drift): monitor.drift's report, so the same table and .chart(). */
+  async drift(model: string, options: { version?: string } = {}): Promise<DriftReport> {
+    const path = `/v2/models/${encodeURIComponent(model)}${options.version ? `/versions/${encodeURIComponent(options.version)}` : ''}/drift`;
+    const answer = await this.request<{ rows: number; features?: FeatureDrift[]; predictions?: PredictionDrift | null; waiting?: string }>('GET', path);
+    if (!answer.features) throw new Error(`GET ${path}: ${answer.waiting ?? 'no drift report'}`);
+    return new DriftReport(answer.rows, answer.features, answer.predictions ?? undefined);
   }
 
   /** Many clients sending this request at once, from a worker thread: throughput and latency percentiles. */

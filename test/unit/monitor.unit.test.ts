@@ -103,6 +103,7 @@ describe('monitor: drift', function () {
     const server = await serve.start(file, { driftWindow: 200, logRequests: log });
     try {
       assert.match(JSON.stringify((await (await fetch(`${server.url}/v2/models/iris/drift`)).json())), /"waiting":"drift is computed from 30 rows on; 0 so far"/);
+      await assert.rejects(server.drift('iris'), /drift is computed from 30 rows on; 0 so far/);
       for (const rows of [resample(X, 60, 5), resample(X, 60, 6)]) await server.predict(rows);
       const calm = (await (await fetch(`${server.url}/v2/models/iris/drift`)).json()) as { rows: number; drifted: string[] };
       assert.equal(calm.rows, 120);
@@ -111,6 +112,11 @@ describe('monitor: drift', function () {
       const shifted = (await (await fetch(`${server.url}/v2/models/iris/drift`)).json()) as { rows: number; drifted: string[] };
       assert.equal(shifted.rows, 200, 'the window keeps the newest 200 rows');
       assert.ok(shifted.drifted.includes('petal_length'), JSON.stringify(shifted.drifted));
+      const report = await server.drift('iris');
+      assert.deepEqual(report.drifted.map((f) => f.feature), shifted.drifted, 'the client gives the server\'s report as monitor.drift\'s');
+      assert.equal(report.rows, 200);
+      assert.match(JSON.stringify(report.chart()), /PSI per feature over 200 rows/);
+      await assert.rejects(server.drift('iris', { version: '7' }), /GET \/v2\/models\/iris\/versions\/7\/drift: 404 model iris has no version 7/);
       assert.ok((await server.metric('aielab_drift_psi', { feature: 'petal_length' })) > 0.25);
       assert.ok((await server.metric('aielab_drift_psi', { feature: 'sepal_width' })) < 0.25);
       assert.equal(await server.metric('aielab_drift_window_rows', { model: 'iris' }), 200);
