@@ -83,7 +83,8 @@ Usage:
 
   aielab drift <model.onnx> <requests.jsonl> [--model name] [--last N] [--json]
       Drift of the requests a server logged (--log-requests) against the model's reference:
-      PSI and KS or chi-square per feature, and of the predicted classes. Exit 1 when drifted.
+      PSI and KS or chi-square per feature, and of the predicted classes. Exit 1 when drifted
+      (a feature drifts when its PSI is above 0.25 and its p-value × the features is below 0.01).
 
   aielab new pipeline <folder>
       Creates an ML pipeline project: data, features, a tracked sweep (mlruns/), the best model

@@ -84,8 +84,18 @@ export class ServerMetrics {
       },
     });
     new Gauge({
+      name: 'aielab_drift_detected',
+      help: '1 when a feature drifted (PSI > 0.25 and its p-value times the number of features < 0.01), else 0.',
+      labelNames: ['model', 'version', 'feature'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of reports) for (const f of r.report?.features ?? []) this.set({ model: r.model, version: r.version, feature: f.feature }, f.drifted ? 1 : 0);
+      },
+    });
+    new Gauge({
       name: 'aielab_drift_features_drifted',
-      help: 'Features whose recent rows drifted from the reference (PSI > 0.25 or p < 0.01).',
+      help: 'Features whose recent rows drifted from the reference (PSI > 0.25 and p-value times the number of features < 0.01).',
       labelNames: ['model', 'version'],
       registers: [this.registry],
       collect() {
@@ -101,6 +111,16 @@ export class ServerMetrics {
       collect() {
         this.reset();
         for (const r of reports) if (r.report?.predictions) this.set({ model: r.model, version: r.version }, r.report.predictions.psi);
+      },
+    });
+    new Gauge({
+      name: 'aielab_drift_prediction_detected',
+      help: '1 when the predicted classes drifted (PSI > 0.25 and p < 0.01), else 0.',
+      labelNames: ['model', 'version'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const r of reports) if (r.report?.predictions) this.set({ model: r.model, version: r.version }, r.report.predictions.drifted ? 1 : 0);
       },
     });
     this.queued = new Gauge({

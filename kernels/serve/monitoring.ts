@@ -47,8 +47,9 @@ export function alertRules(options: Pick<MonitoringOptions, 'errorRatio' | 'p99S
     { alert: 'AielabServerDown', expr: `up{job="${JOB}"} == 0`, for: '1m', severity: 'page', summary: 'The inference server {{ $labels.instance }} does not answer scrapes.' },
     { alert: 'AielabHighErrorRatio', expr: `sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9) > ${options.errorRatio ?? 0.05}`, for: '5m', severity: 'page', summary: 'More than {{ $value | humanizePercentage }} of requests to {{ $labels.model }} fail.' },
     { alert: 'AielabHighLatencyP99', expr: `histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m]))) > ${options.p99Seconds ?? 0.25}`, for: '5m', severity: 'ticket', summary: 'p99 latency of {{ $labels.model }} is {{ $value | humanizeDuration }}.' },
-    { alert: 'AielabFeatureDrift', expr: 'max by (model, feature) (aielab_drift_psi) > 0.25', for: '10m', severity: 'ticket', summary: 'Inputs of {{ $labels.model }} have shifted: PSI of {{ $labels.feature }} is {{ $value }}.' },
-    { alert: 'AielabPredictionDrift', expr: 'max by (model) (aielab_drift_prediction_psi) > 0.25', for: '10m', severity: 'ticket', summary: 'The predicted classes of {{ $labels.model }} have shifted (PSI {{ $value }}).' },
+    // The server decides drift (PSI and the corrected p-value); the rule keeps the PSI as its value.
+    { alert: 'AielabFeatureDrift', expr: 'max by (model, feature) (aielab_drift_psi * on (model, version, feature) aielab_drift_detected) > 0', for: '10m', severity: 'ticket', summary: 'Inputs of {{ $labels.model }} have shifted: PSI of {{ $labels.feature }} is {{ $value }}.' },
+    { alert: 'AielabPredictionDrift', expr: 'max by (model) (aielab_drift_prediction_psi * on (model, version) aielab_drift_prediction_detected) > 0', for: '10m', severity: 'ticket', summary: 'The predicted classes of {{ $labels.model }} have shifted (PSI {{ $value }}).' },
     { alert: 'AielabBatchQueueBacklog', expr: 'sum by (model) (aielab_inference_queued_rows) > 512', for: '2m', severity: 'ticket', summary: '{{ $value }} rows are waiting for {{ $labels.model }}: the server cannot keep up.' },
   ];
   const lines = ['groups:', '  - name: aielab-inference', '    rules:'];

@@ -115,6 +115,17 @@ describe('serving watched by Prometheus', function () {
         const all = now.data.groups.flatMap((g) => g.rules);
         return all.every((r) => r.health === 'ok') ? true : undefined;
       });
+      // The drift rule follows the server's decision and names the moved feature alone; it waits
+      // its ten minutes as pending. The error ratio (1 of 7) is pending too.
+      assert.equal(await query('aielab_drift_detected{feature="f0"}'), 1);
+      assert.equal(await query('sum(aielab_drift_detected)'), 1);
+      const pending = await until('the drift alert pending', async () => {
+        const alerts = (await (await fetch(`http://127.0.0.1:${port}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string; value: string }> } };
+        const drift = alerts.data.alerts.filter((a) => a.labels.alertname === 'AielabFeatureDrift');
+        return drift.length ? drift : undefined;
+      });
+      assert.deepEqual(pending.map((a) => [a.labels.feature, a.state]), [['f0', 'pending']]);
+      assert.ok(Number(pending[0]!.value) > 0.25, `its value is the PSI: ${pending[0]!.value}`);
     } finally {
       prometheus?.kill('SIGTERM');
       served.child.kill('SIGTERM');

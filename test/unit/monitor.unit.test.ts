@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ml, monitor, onnx, serve } from '../../kernels/sdk';
 import { chiSquareTail, kolmogorovTail } from '../../kernels/sdk/monitor/distributions';
-import { psi } from '../../kernels/sdk/monitor/drift';
+import { psi, type DriftThresholds } from '../../kernels/sdk/monitor/drift';
 import { seeded } from '../../kernels/sdk/ml/random';
 
 function iris(): { X: number[][]; y: string[]; features: string[] } {
@@ -56,6 +56,25 @@ describe('monitor: drift', function () {
     assert.ok(Math.abs(petal.mean - petal.referenceMean / 2.54) < 0.3);
     assert.throws(() => monitor.drift(reference, [[1, 2]]), /row 0 has 2 values; the reference has 4 features/);
     assert.throws(() => monitor.shift(X, { petal_area: { add: 1 } }, features), /no feature petal_area \(features: sepal_length, sepal_width, petal_length, petal_width\)/);
+  });
+
+  it('calls drift only when it is both big and real: calm small windows of wide data stay quiet, a moved feature does not', () => {
+    const random = seeded(11);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const WIDTH = 30;
+    const draw = (n: number) => Array.from({ length: n }, () => Array.from({ length: WIDTH }, normal));
+    const reference = monitor.reference(draw(2000));
+    const calm = Array.from({ length: 40 }, () => draw(50));
+    const ringing = (options: DriftThresholds) => calm.filter((rows) => monitor.drift(reference, rows, options).drifted.length > 0).length;
+    // PSI alone passes 0.25 on noise (its floor is about 9/50 per feature, and 30 features are tried);
+    // p-values alone, uncorrected, ring on several windows; both together, corrected, on none.
+    assert.ok(ringing({ pValue: 1 }) >= 30, `PSI alone: ${ringing({ pValue: 1 })} of 40`);
+    assert.ok(ringing({ psi: 0, correction: 'none' }) >= 3, `p < 0.01 alone: ${ringing({ psi: 0, correction: 'none' })} of 40`);
+    assert.equal(ringing({}), 0);
+    const report = monitor.drift(reference, calm[0]!);
+    for (const f of report.features) assert.equal(f.pAdjusted, Math.min(1, f.pValue * WIDTH), f.feature);
+    const moved = calm.map((rows) => monitor.drift(reference, monitor.shift(rows, { 7: { add: 1 } })).drifted.map((f) => f.feature));
+    assert.deepEqual(moved.filter((names) => names.join() !== 'f7'), [], 'a feature moved by one standard deviation is found alone in every 50-row window');
   });
 
   it('tests categorical features with chi-square, counting values the reference never had', () => {
@@ -119,6 +138,9 @@ describe('monitor: drift', function () {
       await assert.rejects(server.drift('iris', { version: '7' }), /GET \/v2\/models\/iris\/versions\/7\/drift: 404 model iris has no version 7/);
       assert.ok((await server.metric('aielab_drift_psi', { feature: 'petal_length' })) > 0.25);
       assert.ok((await server.metric('aielab_drift_psi', { feature: 'sepal_width' })) < 0.25);
+      assert.equal(await server.metric('aielab_drift_detected', { feature: 'petal_length' }), 1, 'the server\'s decision, which the alert rule follows');
+      assert.equal(await server.metric('aielab_drift_detected', { feature: 'sepal_width' }), 0);
+      assert.equal(await server.metric('aielab_drift_features_drifted', { model: 'iris' }), shifted.drifted.length);
       assert.equal(await server.metric('aielab_drift_window_rows', { model: 'iris' }), 200);
     } finally {
       await server.close();

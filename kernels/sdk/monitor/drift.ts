@@ -3,6 +3,12 @@
 // 0.1–0.25 moderate, > 0.25 a shift), and a test with a p-value: Kolmogorov–Smirnov against the
 // reference's distribution for numeric features, chi-square against its shares for categorical
 // ones and for the predicted classes.
+//
+// A feature drifted when the change is both big (PSI above 0.25) and real (its p-value, times the
+// number of features tested, below 0.01). Either alone rings on calm data: PSI has a noise floor
+// of about (bins − 1)/n that passes 0.25 on small windows, and 30 features tested at p < 0.01
+// each give a false alarm on a quarter of calm windows; with big windows every harmless shift
+// is significant.
 import { chart } from '../display/chart';
 import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
@@ -17,6 +23,9 @@ export interface FeatureDrift {
   /** KS: the largest gap between the two CDFs; chi2: the statistic. */
   statistic: number;
   pValue: number;
+  /** The p-value corrected for testing every feature (Bonferroni: p × features, at most 1). */
+  pAdjusted: number;
+  /** PSI above the threshold and corrected p-value below it. */
   drifted: boolean;
   /** Mean of the window, beside the reference's. */
   mean: number;
@@ -24,10 +33,28 @@ export interface FeatureDrift {
 }
 
 export interface DriftThresholds {
-  /** PSI above this is drift (default 0.25). */
+  /** Drift needs a PSI above this (default 0.25; 0 decides by the p-value alone). */
   psi?: number;
-  /** A p-value below this is drift (default 0.01). */
+  /** …and a corrected p-value below this (default 0.01; 1 decides by PSI alone). */
   pValue?: number;
+  /** How p-values are corrected for testing many features (default 'bonferroni'). */
+  correction?: 'bonferroni' | 'none';
+}
+
+interface Limits {
+  psi: number;
+  pValue: number;
+  /** What each p-value is multiplied by: the number of tests, or 1. */
+  tests: number;
+}
+
+function limitsOf(thresholds: DriftThresholds, tests: number): Limits {
+  return { psi: thresholds.psi ?? 0.25, pValue: thresholds.pValue ?? 0.01, tests: thresholds.correction === 'none' ? 1 : tests };
+}
+
+function decide(index: number, pValue: number, limits: Limits): { pAdjusted: number; drifted: boolean } {
+  const pAdjusted = Math.min(1, pValue * limits.tests);
+  return { pAdjusted, drifted: index > limits.psi && pAdjusted <= limits.pValue };
 }
 
 const EPSILON = 1e-4;
@@ -82,11 +109,10 @@ function chiSquare(expectedShares: readonly number[], observed: readonly number[
   return { statistic, pValue: chiSquareTail(statistic, cells - 1) };
 }
 
-export function featureDrift(reference: FeatureReference, values: ArrayLike<number>, thresholds: DriftThresholds = {}): FeatureDrift {
+function featureDrift(reference: FeatureReference, values: ArrayLike<number>, limits: Limits): FeatureDrift {
   const n = values.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += (values[i] as number) / n;
-  const limits = { psi: thresholds.psi ?? 0.25, pValue: thresholds.pValue ?? 0.01 };
   if (reference.kind === 'categorical') {
     const categories = reference.categories ?? [];
     const counts = categories.map(() => 0);
@@ -101,7 +127,7 @@ export function featureDrift(reference: FeatureReference, values: ArrayLike<numb
     const observed = other ? [...counts, other] : counts;
     const { statistic, pValue } = chiSquare(expected, observed);
     const index = psi(expected, observed.map((c) => c / Math.max(1, n)));
-    return { feature: reference.name, kind: 'categorical', psi: index, test: 'chi2', statistic, pValue, drifted: index > limits.psi || pValue < limits.pValue, mean, referenceMean: reference.mean };
+    return { feature: reference.name, kind: 'categorical', psi: index, test: 'chi2', statistic, pValue, ...decide(index, pValue, limits), mean, referenceMean: reference.mean };
   }
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
   const quantiles = reference.quantiles ?? [];
@@ -118,7 +144,7 @@ export function featureDrift(reference: FeatureReference, values: ArrayLike<numb
   const effective = (n * reference.rows) / (n + reference.rows);
   const pValue = ksPValue(d, effective);
   const index = psi(reference.proportions, binShares(sorted, reference.edges ?? []));
-  return { feature: reference.name, kind: 'numeric', psi: index, test: 'ks', statistic: d, pValue, drifted: index > limits.psi || pValue < limits.pValue, mean, referenceMean: reference.mean };
+  return { feature: reference.name, kind: 'numeric', psi: index, test: 'ks', statistic: d, pValue, ...decide(index, pValue, limits), mean, referenceMean: reference.mean };
 }
 
 export interface PredictionDrift {
@@ -143,8 +169,8 @@ export class DriftReport {
   }
 
   [RICH_VIEW](): Rich {
-    const rows = this.features.map((f) => ({ feature: f.feature, kind: f.kind, 'mean (reference)': `${f.mean.toPrecision(4)} (${f.referenceMean.toPrecision(4)})`, PSI: Number(f.psi.toFixed(4)), test: f.test === 'ks' ? `KS D = ${f.statistic.toFixed(3)}` : `χ² = ${f.statistic.toFixed(1)}`, 'p-value': Number(f.pValue.toPrecision(3)), drift: f.drifted ? 'DRIFT' : '' }));
-    if (this.predictions) rows.push({ feature: '(predicted class)', kind: 'categorical', 'mean (reference)': '', PSI: Number(this.predictions.psi.toFixed(4)), test: `χ² = ${this.predictions.statistic.toFixed(1)}`, 'p-value': Number(this.predictions.pValue.toPrecision(3)), drift: this.predictions.drifted ? 'DRIFT' : '' });
+    const rows = this.features.map((f) => ({ feature: f.feature, kind: f.kind, 'mean (reference)': `${f.mean.toPrecision(4)} (${f.referenceMean.toPrecision(4)})`, PSI: Number(f.psi.toFixed(4)), test: f.test === 'ks' ? `KS D = ${f.statistic.toFixed(3)}` : `χ² = ${f.statistic.toFixed(1)}`, 'p-value': Number(f.pValue.toPrecision(3)), 'corrected p': Number(f.pAdjusted.toPrecision(3)), drift: f.drifted ? 'DRIFT' : '' }));
+    if (this.predictions) rows.push({ feature: '(predicted class)', kind: 'categorical', 'mean (reference)': '', PSI: Number(this.predictions.psi.toFixed(4)), test: `χ² = ${this.predictions.statistic.toFixed(1)}`, 'p-value': Number(this.predictions.pValue.toPrecision(3)), 'corrected p': Number(this.predictions.pValue.toPrecision(3)), drift: this.predictions.drifted ? 'DRIFT' : '' });
     const drifted = this.drifted.map((f) => f.feature);
     return table(rows, { title: `Drift over ${this.rows} rows: ${drifted.length ? `${drifted.length} of ${this.features.length} features drifted (${drifted.slice(0, 5).join(', ')}${drifted.length > 5 ? ', …' : ''})` : 'no feature drifted'}${this.predictions?.drifted ? '; predictions drifted' : ''}` });
   }
@@ -162,7 +188,8 @@ export function drift(reference: Reference, rows: ReadonlyArray<ArrayLike<number
   rows.forEach((r, i) => {
     if (r.length !== width) throw new Error(`monitor.drift: row ${i} has ${r.length} values; the reference has ${width} features.`);
   });
-  const features = reference.features.map((f, j) => featureDrift(f, Float64Array.from(rows, (r) => Math.fround(r[j] as number)), thresholds));
+  const limits = limitsOf(thresholds, width);
+  const features = reference.features.map((f, j) => featureDrift(f, Float64Array.from(rows, (r) => Math.fround(r[j] as number)), limits));
   let predictions: PredictionDrift | undefined;
   if (predictedClasses?.length && reference.predictions) {
     const { labels, proportions } = reference.predictions;
@@ -170,7 +197,8 @@ export function drift(reference: Reference, rows: ReadonlyArray<ArrayLike<number
     const { statistic, pValue } = chiSquare(proportions, counts);
     const shares = counts.map((c) => c / predictedClasses.length);
     const index = psi(proportions, shares);
-    predictions = { psi: index, statistic, pValue, drifted: index > (thresholds.psi ?? 0.25) || pValue < (thresholds.pValue ?? 0.01), shares: Object.fromEntries(labels.map((l, k) => [l, shares[k] as number])), referenceShares: Object.fromEntries(labels.map((l, k) => [l, proportions[k] as number])) };
+    // One test, so nothing to correct.
+    predictions = { psi: index, statistic, pValue, drifted: decide(index, pValue, { ...limits, tests: 1 }).drifted, shares: Object.fromEntries(labels.map((l, k) => [l, shares[k] as number])), referenceShares: Object.fromEntries(labels.map((l, k) => [l, proportions[k] as number])) };
   }
   return new DriftReport(rows.length, features, predictions);
 }
