@@ -2,7 +2,7 @@
 // foreground until Ctrl+C or SIGTERM, which stop it gracefully (requests in flight are answered).
 // `aielab api-key add <name> --file keys.json`: a new key for --api-keys, printed once.
 import { parseArgs } from 'node:util';
-import { monitor } from '../sdk/monitor';
+import { monitor, type DriftReport } from '../sdk/monitor';
 import { toMimeBundle } from '../sdk/display/bundle';
 import { createApiKey } from '../serve/auth';
 import { writeMonitoring } from '../serve/monitoring';
@@ -95,9 +95,18 @@ export function monitoringCommand(args: string[]): number {
 
 /** `aielab drift <model.onnx> <requests.jsonl>`: drift of logged requests against the model's reference. */
 export function driftCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, last: { type: 'string' }, json: { type: 'boolean' } } });
-  if (positionals.length !== 2) throw new UsageError('drift <model.onnx> <requests.jsonl> [--model name] [--last N] [--json]');
-  const report = monitor.driftFromLog(positionals[0] as string, positionals[1] as string, { ...(values.model ? { model: values.model } : {}), ...(values.last ? { last: number(values.last, '--last') } : {}) });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, last: { type: 'string' }, json: { type: 'boolean' } } });
+  if (positionals.length !== 2) throw new UsageError('drift <model.onnx> <requests.jsonl> [--model name] [--since time] [--until time] [--last N] [--json]');
+  const { model, since, until } = values;
+  let report: DriftReport;
+  try {
+    report = monitor.driftFromLog(positionals[0] as string, positionals[1] as string, { model, since, until, ...(values.last ? { last: number(values.last, '--last') } : {}) });
+  } catch (error) {
+    // Exit 1 means "drifted" to a cron job or CI step, so a check that could not run is 2.
+    if (error instanceof UsageError) throw error;
+    console.error(`aielab drift: ${(error as Error).message}`);
+    return 2;
+  }
   if (values.json) console.log(JSON.stringify({ rows: report.rows, drifted: report.drifted.map((f) => f.feature), features: report.features, predictions: report.predictions ?? null }, null, 2));
   else console.log(String(toMimeBundle(report)['text/plain']));
   return report.drifted.length || report.predictions?.drifted ? 1 : 0;

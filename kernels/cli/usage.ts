@@ -81,10 +81,12 @@ Usage:
       Writes prometheus.yml (scraping the server), alerts.yml (error ratio, p99 latency, server
       down, batch backlog) and grafana-dashboard.json for a running aielab serve.
 
-  aielab drift <model.onnx> <requests.jsonl> [--model name] [--last N] [--json]
-      Drift of the requests a server logged (--log-requests) against the model's reference:
+  aielab drift <model.onnx> <requests.jsonl> [--model name] [--since time] [--until time] [--last N] [--json]
+      Drift of the requests a server logged (--log-requests) against the model's reference, over
+      a period (--since 2026-12-01 --until 2026-12-02: ISO 8601 times) or the newest N rows:
       PSI and KS or chi-square per feature, and of the predicted classes. Exit 1 when drifted
-      (a feature drifts when its PSI is above 0.25 and its p-value × the features is below 0.01).
+      (a feature drifts when its PSI is above 0.25 and its p-value × the features is below 0.01),
+      2 when the check could not run (no such file, no reference, no rows in the period).
 
   aielab new pipeline <folder>
       Creates an ML pipeline project: data, features, a tracked sweep (mlruns/), the best model

@@ -137,5 +137,17 @@ describe('serving watched by Prometheus', function () {
     const batch = spawnSync(process.execPath, [CLI, 'drift', file, log, '--last', '60'], { encoding: 'utf8' });
     assert.equal(batch.status, 1, batch.stderr);
     assert.match(batch.stdout, /Drift over 60 rows: 1 of 4 features drifted \(f0\)/);
+    const drift = (...args: string[]) => spawnSync(process.execPath, [CLI, 'drift', file, log, ...args], { encoding: 'utf8' });
+    const sinceThen = drift('--since', '2000-01-01', '--json');
+    assert.equal(sinceThen.status, 1, sinceThen.stderr);
+    const whole = JSON.parse(sinceThen.stdout) as { rows: number; drifted: string[] };
+    assert.deepEqual([whole.rows, whole.drifted], [65, ['f0']], 'every logged row since then: 5 calm, 60 moved');
+    // A check that could not run is 2, not the 1 that means drift, with the reason and no stack.
+    for (const [args, reason] of [[['--since', 'soon'], /since "soon" is not a date/], [['--until', '2000-01-01'], /has no logged rows until 2000-01-01\./]] as const) {
+      const failed = drift(...args);
+      assert.equal(failed.status, 2, failed.stderr);
+      assert.match(failed.stderr, reason);
+      assert.doesNotMatch(failed.stderr, /\n\s+at /);
+    }
   });
 });

@@ -28,10 +28,28 @@ function classIndices(reference: Reference, predictions: ReadonlyArray<number | 
 
 /** One line of a server's request log (aielab serve --log-requests). */
 interface LoggedRequest {
+  time: string;
   model: string;
   version: string;
   rows: number[][];
   predictions?: string[];
+}
+
+export interface LogWindow extends DriftThresholds {
+  /** Only this model's requests (a log can hold several). */
+  model?: string;
+  /** Requests logged at or after this time (a Date or an ISO 8601 string such as '2026-12-01'). */
+  since?: Date | string;
+  /** Requests logged before this time. */
+  until?: Date | string;
+  /** Then only the newest rows. */
+  last?: number;
+}
+
+function timeOf(value: Date | string, option: string): number {
+  const time = value instanceof Date ? value.getTime() : Date.parse(value);
+  if (Number.isNaN(time)) throw new Error(`monitor.driftFromLog: ${option} ${JSON.stringify(String(value))} is not a date; give a Date or an ISO 8601 time such as '2026-12-01' or '2026-12-01T09:00:00Z'.`);
+  return time;
 }
 
 export const monitor = {
@@ -42,9 +60,11 @@ export const monitor = {
     const reference = typeof source === 'string' ? referenceOf(source) : source;
     return drift(reference, rows, classIndices(reference, options.predictions), options);
   },
-  /** Drift over the requests a server logged (JSON lines), against the model file's reference; `last` keeps the newest rows only. */
-  driftFromLog(modelFile: string, logFile: string, options: DriftThresholds & { model?: string; last?: number } = {}): DriftReport {
+  /** Drift over the requests a server logged (JSON lines), against the model file's reference: all of them, a period (`since`, `until`), or the newest `last` rows. */
+  driftFromLog(modelFile: string, logFile: string, options: LogWindow = {}): DriftReport {
     const reference = referenceOf(modelFile);
+    const since = options.since === undefined ? -Infinity : timeOf(options.since, 'since');
+    const until = options.until === undefined ? Infinity : timeOf(options.until, 'until');
     const lines = readFileSync(resolve(logFile), 'utf8').split('\n').filter(Boolean);
     const rows: number[][] = [];
     const predictions: string[] = [];
@@ -56,11 +76,16 @@ export const monitor = {
         throw new Error(`${logFile}, line ${i + 1}: not a JSON request record.`);
       }
       if (options.model && entry.model !== options.model) return;
+      const time = Date.parse(entry.time);
+      if (time < since || time >= until) return;
       rows.push(...entry.rows);
       if (entry.predictions) predictions.push(...entry.predictions);
     });
     const last = options.last ?? rows.length;
-    if (!rows.length) throw new Error(`${logFile} has no logged rows${options.model ? ` for model ${options.model}` : ''}.`);
+    if (!rows.length) {
+      const period = [options.since !== undefined && `since ${String(options.since)}`, options.until !== undefined && `until ${String(options.until)}`].filter(Boolean).join(' ');
+      throw new Error(`${logFile} has no logged rows${options.model ? ` for model ${options.model}` : ''}${period ? ` ${period}` : ''}.`);
+    }
     return drift(reference, rows.slice(-last), predictions.length === rows.length ? classIndices(reference, predictions.slice(-last)) : undefined, options);
   },
   /** A copy of the rows with some features moved: `{ 2: { add: 1.5 } }` or `{ petal_length: { multiply: 2.54 } }` (with `features`). */
