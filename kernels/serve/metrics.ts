@@ -2,7 +2,7 @@
 // sizes, rows, errors and in-flight requests, labelled by model and version, plus the process's own
 // (CPU, memory, event-loop lag). Names follow Prometheus' conventions (seconds, _total).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DriftReport } from '../sdk/monitor/drift';
+import type { DriftReport, FeatureDrift } from '../sdk/monitor/drift';
 
 export interface DriftSource {
   model: string;
@@ -10,6 +10,8 @@ export interface DriftSource {
   windowRows: number;
   report: DriftReport | undefined;
 }
+
+type Sample = [labels: Record<string, string>, value: number];
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -50,79 +52,34 @@ export class ServerMetrics {
   }
 
   constructor(queuedRows: () => Array<{ model: string; version: string; rows: number }>, drift: () => DriftSource[]) {
-    // Drift is computed when scraped, once per scrape for all its gauges.
+    // Drift is computed when scraped, once per scrape for all its gauges (the first one refreshes).
     let reports: DriftSource[] = [];
-    const refresh = () => (reports = drift());
-    new Gauge({
-      name: 'aielab_drift_window_rows',
-      help: 'Recent rows kept for drift detection (compared with the reference saved at export).',
-      labelNames: ['model', 'version'],
-      registers: [this.registry],
-      collect() {
-        refresh();
-        for (const r of reports) this.set({ model: r.model, version: r.version }, r.windowRows);
-      },
+    const perModel = (value: (r: DriftSource) => number | undefined) => () => reports.flatMap((r): Sample[] => {
+      const v = value(r);
+      return v === undefined ? [] : [[{ model: r.model, version: r.version }, v]];
     });
-    new Gauge({
-      name: 'aielab_drift_psi',
-      help: 'Population stability index of each feature over the recent rows against the reference (> 0.25: shifted).',
-      labelNames: ['model', 'version', 'feature'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const r of reports) for (const f of r.report?.features ?? []) this.set({ model: r.model, version: r.version, feature: f.feature }, f.psi);
-      },
-    });
-    new Gauge({
-      name: 'aielab_drift_p_value',
-      help: 'p-value of each feature\'s drift test (KS for numeric, chi-square for categorical) over the recent rows.',
-      labelNames: ['model', 'version', 'feature', 'test'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const r of reports) for (const f of r.report?.features ?? []) this.set({ model: r.model, version: r.version, feature: f.feature, test: f.test }, f.pValue);
-      },
-    });
-    new Gauge({
-      name: 'aielab_drift_detected',
-      help: '1 when a feature drifted (PSI > 0.25 and its p-value times the number of features < 0.01), else 0.',
-      labelNames: ['model', 'version', 'feature'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const r of reports) for (const f of r.report?.features ?? []) this.set({ model: r.model, version: r.version, feature: f.feature }, f.drifted ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'aielab_drift_features_drifted',
-      help: 'Features whose recent rows drifted from the reference (PSI > 0.25 and p-value times the number of features < 0.01).',
-      labelNames: ['model', 'version'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const r of reports) if (r.report) this.set({ model: r.model, version: r.version }, r.report.drifted.length);
-      },
-    });
-    new Gauge({
-      name: 'aielab_drift_prediction_psi',
-      help: 'PSI of the predicted classes over the recent rows against the reference predictions.',
-      labelNames: ['model', 'version'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const r of reports) if (r.report?.predictions) this.set({ model: r.model, version: r.version }, r.report.predictions.psi);
-      },
-    });
-    new Gauge({
-      name: 'aielab_drift_prediction_detected',
-      help: '1 when the predicted classes drifted (PSI > 0.25 and p < 0.01), else 0.',
-      labelNames: ['model', 'version'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const r of reports) if (r.report?.predictions) this.set({ model: r.model, version: r.version }, r.report.predictions.drifted ? 1 : 0);
-      },
-    });
+    const perFeature = (value: (f: FeatureDrift) => number) => () => reports.flatMap((r) => (r.report?.features ?? []).map((f): Sample => [{ model: r.model, version: r.version, feature: f.feature }, value(f)]));
+    const gauges: Array<[name: string, help: string, labelNames: string[], samples: () => Sample[]]> = [
+      ['aielab_drift_window_rows', 'Recent rows kept for drift detection (compared with the reference saved at export).', ['model', 'version'], () => ((reports = drift()), perModel((r) => r.windowRows)())],
+      ['aielab_drift_psi', 'Population stability index of each feature over the recent rows against the reference (> 0.25: shifted).', ['model', 'version', 'feature'], perFeature((f) => f.psi)],
+      ['aielab_drift_p_value', "p-value of each feature's drift test (KS for numeric, chi-square for categorical) over the recent rows.", ['model', 'version', 'feature', 'test'], () => reports.flatMap((r) => (r.report?.features ?? []).map((f): Sample => [{ model: r.model, version: r.version, feature: f.feature, test: f.test }, f.pValue]))],
+      ['aielab_drift_detected', '1 when a feature drifted (PSI > 0.25 and its p-value times the number of features < 0.01), else 0.', ['model', 'version', 'feature'], perFeature((f) => (f.drifted ? 1 : 0))],
+      ['aielab_drift_features_drifted', 'Features whose recent rows drifted from the reference (PSI > 0.25 and p-value times the number of features < 0.01).', ['model', 'version'], perModel((r) => r.report?.drifted.length)],
+      ['aielab_drift_prediction_psi', 'PSI of the predicted classes over the recent rows against the reference predictions.', ['model', 'version'], perModel((r) => r.report?.predictions?.psi)],
+      ['aielab_drift_prediction_detected', '1 when the predicted classes drifted (PSI > 0.25 and p < 0.01), else 0.', ['model', 'version'], perModel((r) => (r.report?.predictions ? Number(r.report.predictions.drifted) : undefined))],
+    ];
+    for (const [name, help, labelNames, samples] of gauges) {
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const [labels, value] of samples()) this.set(labels, value);
+        },
+      });
+    }
     this.queued = new Gauge({
       name: 'aielab_inference_queued_rows',
       help: 'Rows waiting in dynamic-batching queues.',
