@@ -31,6 +31,16 @@ describe('display payloads and their text', () => {
     assert.throws(() => table({ a: [1, 2], b: [1] }), /columns must have the same length; found a: 2, b: 1/);
   });
 
+  it('spreads a field of flat objects over one column per key, and keeps deeper or mixed values as JSON', () => {
+    // What a served classifier answers: a label and its probabilities by class.
+    const predictions = [{ label: 'versicolor', probabilities: { setosa: 0.0637, versicolor: 0.7071, virginica: 0.2292 } }, { label: 'setosa', probabilities: { setosa: 0.98, versicolor: 0.02 } }];
+    const payload = table(predictions).data[MIME.table] as TablePayload;
+    assert.deepEqual(payload.columns.map((c) => `${c.name}:${c.type}`), ['label:string', 'probabilities.setosa:number', 'probabilities.versicolor:number', 'probabilities.virginica:number']);
+    assert.deepEqual(payload.rows[1], ['setosa', 0.98, 0.02, null]);
+    const kept = table([{ a: { b: { c: 1 } }, d: { e: 1 } }, { a: { b: { c: 2 } }, d: 3 }]).data[MIME.table] as TablePayload;
+    assert.deepEqual(kept.rows, [['{"b":{"c":1}}', '{"e":1}'], ['{"b":{"c":2}}', 3]]);
+  });
+
   it('shows records and column objects as tables when they are a result, anything else as the REPL does', () => {
     assert.ok(MIME.table in toMimeBundle([{ a: 1 }, { a: 2 }]));
     assert.ok(MIME.table in toMimeBundle({ a: [1, 2], b: [3, 4] }));

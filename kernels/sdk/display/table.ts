@@ -36,18 +36,32 @@ export function isTableLike(value: unknown): value is Records | Columns {
   return columns.length > 0 && columns.every((c) => Array.isArray(c) && c.length > 0 && c.length === (columns[0] as unknown[]).length);
 }
 
+function keysOf(objects: Iterable<Readonly<Record<string, unknown>>>): string[] {
+  const keys = new Set<string>();
+  for (const object of objects) for (const key of Object.keys(object)) keys.add(key);
+  return [...keys];
+}
+
+const isScalar = (value: unknown) => value === null || value === undefined || ['number', 'string', 'boolean'].includes(typeof value);
+
+/**
+ * A field whose values are all flat objects ({ setosa: 0.06, versicolor: 0.71 }) becomes one
+ * column per key (`probabilities.setosa`), as pandas' json_normalize does, so its numbers can be
+ * read and sorted instead of shown as JSON.
+ */
+function nestedKeys(records: Records, key: string): string[] | undefined {
+  const values = records.map((r) => r[key]).filter((v) => v !== undefined && v !== null);
+  if (!values.length || !values.every((v) => isPlainObject(v) && Object.values(v).every(isScalar))) return undefined;
+  const keys = keysOf(values as Array<Record<string, unknown>>);
+  return keys.length ? keys : undefined;
+}
+
 function fromRecords(records: Records) {
-  const names: string[] = [];
-  const seen = new Set<string>();
   for (const record of records) {
     if (!isPlainObject(record)) throw new TypeError(`table() takes objects as rows; found ${typeof record}. Pass rows like [{ a: 1 }, { a: 2 }] or columns like { a: [1, 2] }.`);
-    for (const key of Object.keys(record)) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      names.push(key);
-    }
   }
-  return { names, totalRows: records.length, row: (i: number) => names.map((n) => cellValue(records[i]?.[n])) };
+  const fields = keysOf(records).flatMap((key) => nestedKeys(records, key)?.map((sub) => ({ name: `${key}.${sub}`, get: (r: Readonly<Record<string, unknown>> | undefined) => (r?.[key] as Record<string, unknown> | undefined)?.[sub] })) ?? [{ name: key, get: (r: Readonly<Record<string, unknown>> | undefined) => r?.[key] }]);
+  return { names: fields.map((f) => f.name), totalRows: records.length, row: (i: number) => fields.map((f) => cellValue(f.get(records[i]))) };
 }
 
 function fromColumns(columns: Columns) {
