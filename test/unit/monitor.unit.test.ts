@@ -155,12 +155,13 @@ describe('monitor: drift', function () {
     // A period of a log: yesterday's requests alone, by the time each line was logged.
     const days = join(dir, 'days.jsonl');
     const day = (time: string, rows: number[][]) => JSON.stringify({ time, model: 'iris', version: '1', rows });
-    writeFileSync(days, `${day('2026-12-01T23:59:59.999Z', resample(X, 100, 8))}\n${day('2026-12-02T08:00:00Z', monitor.shift(resample(X, 100, 9), { petal_length: { multiply: 1 / 2.54 } }, features))}\n${day('2026-12-03T00:00:00Z', resample(X, 100, 10))}\n`);
+    writeFileSync(days, `${day('2026-12-01T23:59:59.999Z', resample(X, 100, 8))}\n${day('2026-12-02T08:00:00Z', monitor.shift(resample(X, 100, 9), { petal_length: { multiply: 1 / 2.54 } }, features))}\n${day('2026-12-03T00:00:00Z', resample(X, 100, 10))}\n${JSON.stringify({ model: 'iris', version: '1', rows: resample(X, 50, 11) })}\n`);
     const yesterday = monitor.driftFromLog(file, days, { since: '2026-12-02', until: new Date('2026-12-03T00:00:00Z') });
     assert.equal(yesterday.rows, 100);
     assert.deepEqual(yesterday.drifted.map((f) => f.feature), ['petal_length']);
     assert.deepEqual(monitor.driftFromLog(file, days, { until: '2026-12-02' }).drifted, [], 'the day before was calm');
-    assert.equal(monitor.driftFromLog(file, days, { since: '2026-12-01' }).rows, 300);
+    assert.equal(monitor.driftFromLog(file, days, { since: '2026-12-01' }).rows, 300, 'a line with no time is in no period');
+    assert.equal(monitor.driftFromLog(file, days).rows, 350);
     assert.throws(() => monitor.driftFromLog(file, days, { since: 'yesterday' }), /since "yesterday" is not a date; give a Date or an ISO 8601 time such as '2026-12-01'/);
     assert.throws(() => monitor.driftFromLog(file, days, { since: '2026-12-04' }), /days\.jsonl has no logged rows since 2026-12-04\./);
   });

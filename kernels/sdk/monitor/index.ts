@@ -65,6 +65,7 @@ export const monitor = {
     const reference = referenceOf(modelFile);
     const since = options.since === undefined ? -Infinity : timeOf(options.since, 'since');
     const until = options.until === undefined ? Infinity : timeOf(options.until, 'until');
+    const period = options.since !== undefined || options.until !== undefined;
     const lines = readFileSync(resolve(logFile), 'utf8').split('\n').filter(Boolean);
     const rows: number[][] = [];
     const predictions: string[] = [];
@@ -76,8 +77,9 @@ export const monitor = {
         throw new Error(`${logFile}, line ${i + 1}: not a JSON request record.`);
       }
       if (options.model && entry.model !== options.model) return;
+      // A line with no readable time belongs to no period, but counts when no period is asked.
       const time = Date.parse(entry.time);
-      if (time < since || time >= until) return;
+      if (period && !(time >= since && time < until)) return;
       rows.push(...entry.rows);
       if (entry.predictions) predictions.push(...entry.predictions);
     });
