@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ml, monitor, onnx, serve } from '../../kernels/sdk';
 import { chiSquareTail, kolmogorovTail } from '../../kernels/sdk/monitor/distributions';
 import { psi, type DriftThresholds } from '../../kernels/sdk/monitor/drift';
+import { referenceOf } from '../../kernels/sdk/monitor';
 import { seeded } from '../../kernels/sdk/ml/random';
 
 function iris(): { X: number[][]; y: string[]; features: string[] } {
@@ -102,6 +103,10 @@ describe('monitor: drift', function () {
     assert.deepEqual(saved.features.map((f) => f.name), features);
     assert.deepEqual(saved.predictions.labels, ['setosa', 'versicolor', 'virginica']);
     assert.ok(Math.abs(saved.predictions.proportions[0]! - 1 / 3) < 0.02);
+    // Float32 values written short (5.8, not 5.800000190734863) and read back exactly.
+    const text = onnx.read(file).metadata.reference ?? '';
+    assert.doesNotMatch(text, /\d\.?\d{10,}/, 'no number longer than a float32 needs');
+    assert.deepEqual(referenceOf(file).features, monitor.reference(X, { features }).features);
     const onlySetosa = X.slice(0, 50);
     const report = monitor.drift(file, onlySetosa, { predictions: model.predict(onlySetosa).map(String) });
     assert.ok(report.predictions?.drifted, 'every prediction is setosa now');

@@ -130,7 +130,8 @@ function featureDrift(reference: FeatureReference, values: ArrayLike<number>, li
     return { feature: reference.name, kind: 'categorical', psi: index, test: 'chi2', statistic, pValue, ...decide(index, pValue, limits), mean, referenceMean: reference.mean };
   }
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
-  const quantiles = reference.quantiles ?? [];
+  // Quantiles are saved as short decimals; their float32 values are what inputs can tie with.
+  const quantiles = (reference.quantiles ?? []).map(Math.fround);
   // The largest gap between the two CDFs, just below and at each distinct value of the window.
   let d = 0;
   for (let i = 0; i < n; ) {

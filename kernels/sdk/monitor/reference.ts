@@ -47,19 +47,58 @@ export function referenceStats(rows: ReadonlyArray<readonly number[]>, options: 
     // float32's 3.0999999 must be the same value for ties and bins to line up).
     const column = Float64Array.from(rows, (r) => Math.fround(r[j] as number)).sort();
     const n = column.length;
-    const mean = column.reduce((s, v) => s + v, 0) / n;
-    const std = Math.sqrt(column.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
+    const exactMean = column.reduce((s, v) => s + v, 0) / n;
+    const mean = shortFloat32(exactMean);
+    const std = shortFloat32(Math.sqrt(column.reduce((s, v) => s + (v - exactMean) ** 2, 0) / n));
     const name = options.features?.[j] ?? `f${j}`;
     const distinct = [...new Set(column)];
     if (distinct.length <= MAX_CATEGORIES && distinct.every(Number.isInteger)) {
-      return { name, kind: 'categorical', rows: n, categories: distinct, proportions: distinct.map((c) => countEqual(column, c) / n), mean, std };
+      return { name, kind: 'categorical', rows: n, categories: distinct, proportions: distinct.map((c) => shortFloat32(countEqual(column, c) / n)), mean, std };
     }
     const at = (p: number) => column[Math.min(n - 1, Math.round(p * (n - 1)))] as number;
-    const edges = [...new Set(Array.from({ length: 9 }, (_, k) => at((k + 1) / 10)))];
-    return { name, kind: 'numeric', rows: n, quantiles: Array.from({ length: quantileCount }, (_, k) => at(k / (quantileCount - 1))), edges, proportions: binShares(column, edges), mean, std };
+    const edges = [...new Set(Array.from({ length: 9 }, (_, k) => edgeAt(at((k + 1) / 10))))];
+    return { name, kind: 'numeric', rows: n, quantiles: Array.from({ length: quantileCount }, (_, k) => shortFloat32(at(k / (quantileCount - 1)))), edges, proportions: binShares(column, edges).map(shortFloat32), mean, std };
   });
-  const predictions = options.predictions ? { labels: [...options.predictions.labels], proportions: options.predictions.labels.map((_, k) => options.predictions!.classes.filter((c) => c === k).length / options.predictions!.classes.length) } : undefined;
+  const predictions = options.predictions ? { labels: [...options.predictions.labels], proportions: options.predictions.labels.map((_, k) => shortFloat32(options.predictions!.classes.filter((c) => c === k).length / options.predictions!.classes.length)) } : undefined;
   return { rows: rows.length, features, ...(predictions ? { predictions } : {}) };
+}
+
+// A reference's numbers are written short, which keeps a model file's metadata a third of the
+// size (14.24, not the double 14.239999771118164 that float32's 14.24 is):
+// - a statistic is the shortest decimal that reads back as its float32;
+// - a quantile likewise, so Math.fround(q) is the float32 value it was (ties with float32 inputs);
+// - a bin edge is the shortest decimal at or above its float32 and below the next float32, so a
+//   float32 value falls in the same bin whether compared with the edge or with that float32.
+
+/** The shortest decimal that reads back as the same float32 as x. */
+export function shortFloat32(x: number): number {
+  const f = Math.fround(x);
+  if (!Number.isFinite(f)) return f;
+  for (let digits = 1; digits < 9; digits++) {
+    const short = Number(f.toPrecision(digits));
+    if (Math.fround(short) === f) return short;
+  }
+  return Number(f.toPrecision(9));
+}
+
+function nextFloat32(f: number): number {
+  if (f === 0) return 2 ** -149;
+  const value = new Float32Array([f]);
+  const bits = new Uint32Array(value.buffer);
+  bits[0]! += f > 0 ? 1 : -1;
+  return value[0] as number;
+}
+
+/** The shortest decimal d with f ≤ d < the next float32 after f (f a float32). */
+export function edgeAt(f: number): number {
+  const next = nextFloat32(f);
+  const magnitude = Math.floor(Math.log10(Math.abs(f) || 1));
+  for (let digits = 1; digits <= 9; digits++) {
+    const near = Number(f.toPrecision(digits));
+    const up = Number((near + 10 ** (magnitude - digits + 1)).toPrecision(digits));
+    for (const d of [near, up]) if (d >= f && d < next) return d;
+  }
+  return f;
 }
 
 function countEqual(sorted: Float64Array, value: number): number {
