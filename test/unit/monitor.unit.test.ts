@@ -11,6 +11,7 @@ import { chiSquareTail, kolmogorovTail } from '../../kernels/sdk/monitor/distrib
 import { psi, type DriftThresholds } from '../../kernels/sdk/monitor/drift';
 import { referenceOf } from '../../kernels/sdk/monitor';
 import { seeded } from '../../kernels/sdk/ml/random';
+import { edgeAt, shortFloat32 } from '../../kernels/sdk/monitor/reference';
 
 function iris(): { X: number[][]; y: string[]; features: string[] } {
   const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data/iris.csv'), 'utf8').trim().split('\n');
@@ -39,6 +40,27 @@ describe('monitor: drift', function () {
     assert.equal(kolmogorovTail(0.1), 1);
     // PSI by hand: (0.6 − 0.5)·ln(0.6/0.5) + (0.4 − 0.5)·ln(0.4/0.5).
     assert.ok(Math.abs(psi([0.5, 0.5], [0.6, 0.4]) - (0.1 * Math.log(1.2) + 0.1 * Math.log(1.25))) < 1e-12);
+  });
+
+  it('writes float32 statistics as short decimals that read back the same, and edges that bin float32 values the same', () => {
+    const random = seeded(12);
+    const float32s = new Float32Array(1);
+    const bits = new Uint32Array(float32s.buffer);
+    const step = (f: number, by: number) => {
+      float32s[0] = f;
+      bits[0]! += f > 0 ? by : -by;
+      return float32s[0] as number;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const f = Math.fround((random() - 0.3) * 10 ** Math.floor(random() * 12 - 6));
+      if (f === 0) continue;
+      const short = shortFloat32(f);
+      assert.equal(Math.fround(short), f);
+      assert.ok(String(short).replace(/^-?0\.0*|e.*$|[-.]/g, '').length <= 9, String(short));
+      const edge = edgeAt(f);
+      for (const v of [step(f, -1), f, step(f, 1)]) assert.equal(v <= edge, v <= f, `${v} against the edge ${edge} written for ${f}`);
+    }
+    assert.equal(shortFloat32(Math.fround(14.24)), 14.24);
   });
 
   it('finds no drift in fresh rows of the same data, and the inches-for-centimetres bug in one feature', () => {
