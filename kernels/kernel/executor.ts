@@ -62,8 +62,13 @@ export class Executor {
     private readonly reporter: ErrorReporter,
   ) {}
 
-  get running(): CellRun | undefined {
-    return this.current;
+  /**
+   * The running cell when the caller is that cell's code or async work it started; not when it is
+   * a server or an interval an earlier cell left running, whose timers are not this cell's to stop.
+   */
+  get runningHere(): CellRun | undefined {
+    const here = this.context.getStore();
+    return here !== undefined && here === this.current ? here : undefined;
   }
 
   /** The protocol thread sends one execution at a time. */

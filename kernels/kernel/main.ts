@@ -58,9 +58,9 @@ useDisplaySink({
   show: (data, displayId) => executor.emit({ kind: 'display', data, displayId }),
   update: (displayId, data) => executor.emit({ kind: 'update', displayId, data }),
 });
-trackCellTimers(() => executor.running);
+trackCellTimers(() => executor.runningHere);
 // SDK work the cell started (a model training) hears the interrupt too and stops cleanly.
-useInterruptHook((stop) => executor.running?.onInterrupt(stop));
+useInterruptHook((stop) => executor.runningHere?.onInterrupt(stop));
 useComputeSink((info) => send({ type: 'compute', info }));
 useSelfStopping(runSelfStopping);
 process.on('uncaughtException', (err) => executor.uncaught(err));

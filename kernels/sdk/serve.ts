@@ -10,6 +10,7 @@ import { RICH_VIEW, type Rich } from './display/rich';
 import { table } from './display/table';
 import { DriftReport, type FeatureDrift, type PredictionDrift } from './monitor/drift';
 import type { Nested } from './onnx/session';
+import { selfStoppingWork } from './runtime';
 
 export interface Prediction {
   label?: string;
@@ -142,7 +143,9 @@ export const serve = {
   /** Starts the inference server (loopback, a free port unless given) on a file, models:/ name or repository. */
   start: async (target: string, options: ServeOptions & { apiKey?: string } = {}): Promise<Served> => {
     const { apiKey, ...rest } = options;
-    return new Served(await startServer(target, { port: 0, ...rest }), apiKey);
+    // A server outlives the cell that starts it and stops with close(), not with an interrupt of
+    // that cell, which would otherwise clear its timers (a batch waiting for company) mid-request.
+    return new Served(await selfStoppingWork(() => startServer(target, { port: 0, ...rest })), apiKey);
   },
   /** A client of a server already running (aielab serve, or another notebook's). */
   client: (url: string, options: { apiKey?: string } = {}) => new ServeClient(url.replace(/\/+$/, ''), options.apiKey),

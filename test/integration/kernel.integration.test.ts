@@ -212,6 +212,26 @@ describe('kernel over JSON-RPC', function () {
       assert.match(after.result ?? '', /^\[ true, true, \d+ \]$/, 'the weights moved, Math.random is itself again');
     });
 
+    it('leaves servers running when a cell is interrupted: one an earlier cell started, and the SDK\'s own', async function () {
+      this.timeout(60_000);
+      const within = (promise: string) => `await Promise.race([${promise}, new Promise((r) => setTimeout(() => r('never answered'), 5000))])`;
+      // A plain node:http server from an earlier cell answers after a timer its handler sets while
+      // the interrupted cell runs: that timer is the server's, not the cell's.
+      await run(kernel, "import { createServer } from 'node:http';\nconst slow = createServer((_, res) => setTimeout(() => res.end('late'), 800)).listen(0, '127.0.0.1');\nawait new Promise((r) => slow.once('listening', r));\nconst slowUrl = `http://127.0.0.1:${slow.address().port}`;");
+      assert.equal((await interruptDuring('const late = fetch(slowUrl).then((r) => r.text());\nawait new Promise(() => {});')).status, 'interrupted');
+      assert.equal((await run(kernel, within('late'))).result, "'late'");
+      // serve.start's server, asked in the very cell that started it: its batch waits in a timer.
+      let asked!: () => void;
+      const askedOnce = new Promise<void>((resolve) => (asked = resolve));
+      const startedCell = run(kernel, "import { nn, onnx, serve } from 'aielab';\nimport { mkdtempSync } from 'node:fs';\nimport { tmpdir } from 'node:os';\nconst served = `${mkdtempSync(`${tmpdir()}/aielab-kernel-serve-`)}/m.onnx`;\nawait onnx.export(nn.sequential([nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })]), served, { labels: ['a', 'b'] });\nconst server = await serve.start(served, { maxQueueDelayMs: 3000 });\nconst pending = server.predict([[0.1, 0.2]]);\nconsole.log('asked');\nawait new Promise(() => {});", (o) => o.kind === 'stream' && o.text.includes('asked') && asked());
+      await askedOnce;
+      await sleep(100);
+      assert.equal(await kernel.interrupt(), true);
+      assert.equal((await startedCell).status, 'interrupted');
+      assert.match((await run(kernel, within('pending.then(([p]) => p.label)'))).result ?? '', /^'[ab]'$/);
+      assert.equal((await run(kernel, 'await server.close();\nslow.close();\n(await fetch(server.url).catch(() => null)) === null')).result, 'true');
+    });
+
     it('answers false when nothing runs', async () => {
       assert.equal(await kernel.interrupt(), false);
     });
