@@ -91,9 +91,16 @@ export class Workbench {
 
   /** Runs a command by its title from the command palette. */
   async runCommand(title: string): Promise<void> {
-    await this.page.locator('.command-center .search-label, .command-center-center').first().click();
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
+    // Under load (a training redrawing its chart) a click on the command center is sometimes lost
+    // and the palette never opens: click again rather than wait on it.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.locator('.command-center .search-label, .command-center-center').first().click();
+      const opened = await input.waitFor({ timeout: 8_000 }).then(() => true, () => false);
+      if (opened) break;
+      if (attempt === 4) throw new Error(`the command palette did not open for "${title}" after ${attempt} clicks on the command center`);
+      await this.page.keyboard.press('Escape');
+    }
     await input.fill(`>${title}`);
     // Click the command whose title is exactly this: Enter runs the best fuzzy match, and other
     // titles contain this one ("Developer: Reload Window With Extensions Disabled").
