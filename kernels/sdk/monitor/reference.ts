@@ -63,7 +63,7 @@ export function referenceStats(rows: ReadonlyArray<readonly number[]>, options: 
   return { rows: rows.length, features, ...(predictions ? { predictions } : {}) };
 }
 
-// A reference's numbers are written short, which keeps a model file's metadata a third of the
+// A reference's numbers are written short, which keeps a model file's metadata under half the
 // size (14.24, not the double 14.239999771118164 that float32's 14.24 is):
 // - a statistic is the shortest decimal that reads back as its float32;
 // - a quantile likewise, so Math.fround(q) is the float32 value it was (ties with float32 inputs);
