@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { data } from '../kernels/sdk';
-import { seeded } from '../kernels/sdk/ml/random';
+import { data } from '../sdk';
+import { seeded } from '../sdk/ml/random';
 
 const python = '/usr/bin/python3';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);

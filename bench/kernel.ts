@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { Execute, Initialize, OutputNotification, PROTOCOL_VERSION } from '../kernels/protocol';
+import { Execute, Initialize, OutputNotification, PROTOCOL_VERSION } from '../contracts/protocol';
 
 const root = join(__dirname, '..');
 const kernelScript = join(root, 'dist', 'kernel.js');

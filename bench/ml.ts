@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ml, type Estimator } from '../kernels/sdk';
-import { seeded } from '../kernels/sdk/ml/random';
+import { ml, type Estimator } from '../sdk';
+import { seeded } from '../sdk/ml/random';
 
 const root = join(__dirname, '..');
 const python = '/usr/bin/python3';

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nn, onnx, table } from '../kernels/sdk';
-import type { LayersModel, Tensor } from '../kernels/sdk/nn/tf';
+import { nn, onnx, table } from '../sdk';
+import type { LayersModel, Tensor } from '../sdk/nn/tf';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const BATCHES = Math.max(20, Math.round(CALLS / 10));

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { data, ml, nn, text } from '../kernels/sdk';
+import { data, ml, nn, text } from '../sdk';
 
 const python = '/usr/bin/python3';
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 5);

@@ -1,8 +1,8 @@
 // Wiring only: each feature registers its own disposables. No computing happens in this process.
 import * as vscode from 'vscode';
-import { registerKernelCommands } from './kernel/commands';
-import { KernelController } from './kernel/controller';
-import { KernelStatusBar } from './kernel/statusBar';
+import { registerKernelCommands } from './controller/commands';
+import { KernelController } from './controller/controller';
+import { KernelStatusBar } from './controller/statusBar';
 import { registerLabs } from './labs/registerLabs';
 import { registerCellIds } from './notebook/cellIds';
 import { AielabSerializer, NOTEBOOK_TYPE } from './notebook/serializer';

@@ -9,7 +9,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import {
   ComputeNotification, Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, Shutdown,
   type ComputeInfo, type ExecuteResult, type KernelInfo, type OutputEvent, type OutputParams,
-} from '../protocol';
+} from '../../contracts/protocol';
 import { KernelDiedError, type KernelExit } from './kernelExit';
 
 export interface KernelStartOptions {

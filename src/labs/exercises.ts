@@ -2,8 +2,8 @@
 // starter code, after a confirmation, undoable) and "Show hint" (the next hint the student
 // release keeps in the exercise's metadata, added as a cell below it).
 import * as vscode from 'vscode';
-import { hiddenHintsOf, pointsOf, roleOf } from '../../kernels/pack/roles';
-import type { JsonObject } from '../../kernels/notebook/json';
+import { hiddenHintsOf, pointsOf, roleOf } from '../../packs/roles';
+import type { JsonObject } from '../../contracts/notebook/json';
 import { NOTEBOOK_TYPE, type CellMetadata } from '../notebook/serializer';
 
 /** A command's target: a cell given by the status bar, else the active notebook's selection. */

@@ -2,7 +2,7 @@
 // lists its notes. Planned labs (no notebook yet) are shown as such, a broken labpack.json as
 // its problems.
 import * as vscode from 'vscode';
-import type { Lab, Module } from '../../kernels/pack/manifest';
+import type { Lab, Module } from '../../packs/manifest';
 import { notebookUri, notesUri, type LabPacks, type LabRef, type LoadedPack } from './packs';
 import type { LabProgress, ProgressStore } from './progress';
 

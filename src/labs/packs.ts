@@ -2,7 +2,7 @@
 // schema the CLI uses, kept current as files change. A pack that does not parse is kept with its
 // problems so the explorer can say what to fix.
 import * as vscode from 'vscode';
-import { allLabs, ManifestError, MANIFEST_FILE, parseManifest, type Lab, type LabPack, type Problem } from '../../kernels/pack/manifest';
+import { allLabs, ManifestError, MANIFEST_FILE, parseManifest, type Lab, type LabPack, type Problem } from '../../packs/manifest';
 
 export interface LoadedPack {
   root: vscode.Uri;

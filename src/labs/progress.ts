@@ -2,8 +2,8 @@
 // It is read from the check outputs as cells finish running, so it follows the notebook and not
 // a separate record a learner could lose.
 import * as vscode from 'vscode';
-import { MIME, type CheckPayload } from '../../kernels/mime';
-import { roleOf } from '../../kernels/pack/roles';
+import { MIME, type CheckPayload } from '../../contracts/mime';
+import { roleOf } from '../../packs/roles';
 import type { CellMetadata } from '../notebook/serializer';
 import type { LabPacks, LabRef } from './packs';
 

@@ -1,6 +1,6 @@
 // Lab packs in VS Code: the Lab Explorer and its progress, exercise actions in notebooks, lab notes.
 import * as vscode from 'vscode';
-import { sdkFits, SDK_VERSION } from '../../kernels/pack/manifest';
+import { sdkFits, SDK_VERSION } from '../../packs/manifest';
 import { registerExercises } from './exercises';
 import { LabExplorer, LABS_VIEW } from './labExplorer';
 import { newLabNote } from './labNotes';

@@ -1,8 +1,8 @@
 // Kernel outputs ↔ VS Code cell outputs. The output's kind rides in its metadata so saving a
 // notebook writes back exactly what the kernel produced.
 import * as vscode from 'vscode';
-import { isJsonMime, isTextMime } from '../../kernels/notebook/format';
-import type { MimeBundle, Output } from '../../kernels/protocol';
+import { isJsonMime, isTextMime } from '../../contracts/notebook/format';
+import type { MimeBundle, Output } from '../../contracts/protocol';
 
 const STDOUT = 'application/vnd.code.notebook.stdout';
 const STDERR = 'application/vnd.code.notebook.stderr';

@@ -1,8 +1,8 @@
 // `.aielab` files ↔ VS Code notebooks. A file that does not parse is refused with the reason, so
 // VS Code shows the error and never replaces the file with an empty notebook.
 import * as vscode from 'vscode';
-import { NotebookFormatError, parseNotebook, serializeNotebook, type Cell, type Notebook } from '../../kernels/notebook/format';
-import type { JsonObject } from '../../kernels/notebook/json';
+import { NotebookFormatError, parseNotebook, serializeNotebook, type Cell, type Notebook } from '../../contracts/notebook/format';
+import type { JsonObject } from '../../contracts/notebook/json';
 import { fromCellOutput, toCellOutput } from './outputItems';
 
 export const NOTEBOOK_TYPE = 'aielab';

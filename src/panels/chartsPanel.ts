@@ -1,7 +1,7 @@
 // The Charts & Metrics panel beside the code: one instance, created on demand or revived after a
 // reload, showing the pinned outputs and their runs from the PinStore.
 import * as vscode from 'vscode';
-import type { FromChartsPanel, ToChartsPanel } from '../../webview-ui/panels/messages';
+import type { FromChartsPanel, ToChartsPanel } from '../../contracts/panelMessages';
 import type { PinStore } from './pinStore';
 import { loadUntilReady, webviewHtml, webviewOptions } from './webviewHtml';
 

@@ -1,6 +1,6 @@
 // A model's weights for the Weight Inspector, read by `aielab inspect --json` outside the host.
 import type * as vscode from 'vscode';
-import type { Inspection, ModelDiff } from '../../kernels/mime';
+import type { Inspection, ModelDiff } from '../../contracts/mime';
 import { runCli } from '../cli';
 
 export interface InspectResult {

@@ -2,9 +2,9 @@
 // its new output is added as a run (a live output updating in place keeps replacing its run).
 // Kept in the workspace state, so pins survive a reload of the window.
 import * as vscode from 'vscode';
-import type { RichMime } from '../../kernels/mime';
+import type { RichMime } from '../../contracts/mime';
 import type { CellMetadata } from '../notebook/serializer';
-import type { Pin } from '../../webview-ui/panels/messages';
+import type { Pin } from '../../contracts/panelMessages';
 
 const STATE_KEY = 'aielab.pins';
 const MAX_RUNS = 5;

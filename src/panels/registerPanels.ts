@@ -1,7 +1,7 @@
 // The panels beside the code (Charts & Metrics, Weight Inspector, Runs): their commands, their
 // revival after a reload, and pinning from the notebook renderer's "Pin to panel" button.
 import * as vscode from 'vscode';
-import type { PinRequest } from '../../webview-ui/panels/messages';
+import type { PinRequest } from '../../contracts/panelMessages';
 import { CHARTS_VIEW_TYPE, ChartsPanel } from './chartsPanel';
 import { PinStore } from './pinStore';
 import { RUNS_VIEW_TYPE, RunsPanel } from './runsPanel';

@@ -3,9 +3,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { Registry } from '../../kernels/tracking/registry';
-import { FileStore } from '../../kernels/tracking/store';
-import type { RunsData } from '../../webview-ui/panels/messages';
+import { Registry } from '../../tracking/registry';
+import { FileStore } from '../../tracking/store';
+import type { RunsData } from '../../contracts/panelMessages';
 
 export async function findStores(): Promise<string[]> {
   const metas = await vscode.workspace.findFiles('**/mlruns/*/meta.yaml', '**/node_modules/**', 200);

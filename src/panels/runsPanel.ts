@@ -1,7 +1,7 @@
 // The Runs panel beside the code: the experiments, runs and registered models `track` wrote
 // (mlruns/ folders in the workspace), refreshed as a training cell logs.
 import * as vscode from 'vscode';
-import type { FromRunsPanel, ToRunsPanel } from '../../webview-ui/panels/messages';
+import type { FromRunsPanel, ToRunsPanel } from '../../contracts/panelMessages';
 import { findStores, readStores } from './runsData';
 import { loadUntilReady, webviewHtml, webviewOptions } from './webviewHtml';
 

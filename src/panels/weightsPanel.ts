@@ -1,7 +1,7 @@
 // The Weight Inspector beside the code (one instance; revived after a reload with the model it
 // showed): an .onnx model's weights, histograms and classifier head, or how two models differ.
 import * as vscode from 'vscode';
-import type { FromWeightsPanel, ToWeightsPanel } from '../../webview-ui/panels/messages';
+import type { FromWeightsPanel, ToWeightsPanel } from '../../contracts/panelMessages';
 import { inspectModel } from './inspectModel';
 import { loadUntilReady, webviewHtml, webviewOptions } from './webviewHtml';
 

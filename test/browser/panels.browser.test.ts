@@ -4,9 +4,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { MIME } from '../../kernels/mime';
-import { chart, metrics } from '../../kernels/sdk';
-import type { Pin } from '../../webview-ui/panels/messages';
+import { MIME } from '../../contracts/mime';
+import { chart, metrics } from '../../sdk';
+import type { Pin } from '../../contracts/panelMessages';
 import { launchBrowser } from '../e2e/vscode/workbench';
 import { ROOT } from '../helpers/paths';
 

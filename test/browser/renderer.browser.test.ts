@@ -6,9 +6,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { MIME } from '../../kernels/mime';
-import { chart, confusion, metrics, table } from '../../kernels/sdk';
-import type { Rich } from '../../kernels/sdk/display/rich';
+import { MIME } from '../../contracts/mime';
+import { chart, confusion, metrics, table } from '../../sdk';
+import type { Rich } from '../../sdk/display/rich';
 import { launchBrowser, SCREENSHOTS } from '../e2e/vscode/workbench';
 import { ROOT } from '../helpers/paths';
 

@@ -1,7 +1,7 @@
 // Drives a real sidecar kernel (the built dist/kernel.js) the way the extension and CLI do.
 import { join } from 'node:path';
 import { KernelProcess, type KernelStartOptions } from '../../kernels/client/kernelProcess';
-import type { ExecutionStatus, Output, OutputEvent } from '../../kernels/protocol';
+import type { ExecutionStatus, Output, OutputEvent } from '../../contracts/protocol';
 import { KERNEL_SCRIPT, NOTEBOOKS } from './paths';
 
 export interface CellRun {

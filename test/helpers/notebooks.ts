@@ -1,5 +1,5 @@
 // Notebooks for tests, written the way the product writes them.
-import { serializeNotebook, type Cell } from '../../kernels/notebook/format';
+import { serializeNotebook, type Cell } from '../../contracts/notebook/format';
 
 /** One cell per source; sources starting with "#" are markdown cells. */
 export function notebookText(...sources: string[]): string {

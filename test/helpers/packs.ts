@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { serializeNotebook, type Cell } from '../../kernels/notebook/format';
-import type { LabPack } from '../../kernels/pack/manifest';
+import { serializeNotebook, type Cell } from '../../contracts/notebook/format';
+import type { LabPack } from '../../packs/manifest';
 
 export function md(id: string, source: string, role?: string): Cell {
   return { id, kind: 'markdown', source, metadata: role ? { role } : {} };

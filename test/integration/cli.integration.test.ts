@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNotebook, type CodeCell, type Notebook } from '../../kernels/notebook/format';
-import { onnx } from '../../kernels/sdk';
+import { parseNotebook, type CodeCell, type Notebook } from '../../contracts/notebook/format';
+import { onnx } from '../../sdk';
 import { notebookText as notebook } from '../helpers/notebooks';
 import { CLI, NOTEBOOKS } from '../helpers/paths';
 

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelProcess } from '../../kernels/client/kernelProcess';
-import { MIME, type ProgressPayload } from '../../kernels/mime';
-import type { DisplayOutput, DisplayUpdate } from '../../kernels/protocol';
+import { MIME, type ProgressPayload } from '../../contracts/mime';
+import type { DisplayOutput, DisplayUpdate } from '../../contracts/protocol';
 import { run, startKernel } from '../helpers/kernel';
 import { notebookText } from '../helpers/notebooks';
 import { CLI } from '../helpers/paths';

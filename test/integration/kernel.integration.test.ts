@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { KernelDiedError } from '../../kernels/client/kernelExit';
 import type { KernelProcess, LateOutput } from '../../kernels/client/kernelProcess';
-import { Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, type OutputParams } from '../../kernels/protocol';
+import { Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, type OutputParams } from '../../contracts/protocol';
 import { nextLabel, run, startKernel } from '../helpers/kernel';
 import { KERNEL_SCRIPT, NOTEBOOKS } from '../helpers/paths';
 

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findNotebooks } from '../../kernels/cli/files';
-import { parseNotebook } from '../../kernels/notebook/format';
+import { findNotebooks } from '../../contracts/notebook/files';
+import { parseNotebook } from '../../contracts/notebook/format';
 import { CLI, ROOT } from '../helpers/paths';
 
 describe('the lab pack in labs/', () => {

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitor, nn, onnx, serve } from '../../kernels/sdk';
-import { seeded } from '../../kernels/sdk/ml/random';
+import { monitor, nn, onnx, serve } from '../../sdk';
+import { seeded } from '../../sdk/ml/random';
 import { CLI } from '../helpers/paths';
 
 const PROMETHEUS = '/usr/bin/prometheus';

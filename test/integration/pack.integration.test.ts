@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNotebook, serializeNotebook, type Notebook } from '../../kernels/notebook/format';
-import type { LearnerGrade } from '../../kernels/pack/grade';
+import { parseNotebook, serializeNotebook, type Notebook } from '../../contracts/notebook/format';
+import type { LearnerGrade } from '../../packs/grade';
 import { code, manifest, writePack } from '../helpers/packs';
 import { CLI, ROOT } from '../helpers/paths';
 

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileStore } from '../../kernels/tracking/store';
+import { FileStore } from '../../tracking/store';
 import { learnerEnv } from '../helpers/learnerEnv';
 import { CLI } from '../helpers/paths';
 

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { MIME, type CheckPayload } from '../../kernels/mime';
-import type { MimeBundle } from '../../kernels/protocol';
-import { CheckFailed, checks, digest, expect } from '../../kernels/sdk';
-import { useDisplaySink } from '../../kernels/sdk/display/display';
+import { MIME, type CheckPayload } from '../../contracts/mime';
+import type { MimeBundle } from '../../contracts/protocol';
+import { CheckFailed, checks, digest, expect } from '../../sdk';
+import { useDisplaySink } from '../../sdk/display/display';
 
 function failure(run: () => void): string {
   try {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createContext, runInContext, type Context } from 'node:vm';
-import { pickNamed } from '../../kernels/kernel/moduleLoader';
+import { pickNamed } from '../../kernels/process/moduleLoader';
 import { CELL_RUNTIME } from '../../kernels/transpile/cellRuntime';
 import { CellSyntaxError, compileCell } from '../../kernels/transpile/compileCell';
 import { rewriteCell } from '../../kernels/transpile/rewrite';

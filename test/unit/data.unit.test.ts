@@ -4,9 +4,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIME, type ChartPayload, type TablePayload } from '../../kernels/mime';
-import { data, type DataFrame } from '../../kernels/sdk';
-import { toMimeBundle } from '../../kernels/sdk/display/bundle';
+import { MIME, type ChartPayload, type TablePayload } from '../../contracts/mime';
+import { data, type DataFrame } from '../../sdk';
+import { toMimeBundle } from '../../sdk/display/bundle';
 
 const PARITY = join(__dirname, '../fixtures/parity');
 const reference = JSON.parse(readFileSync(join(PARITY, 'data.json'), 'utf8'));

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload, type TablePayload } from '../../kernels/mime';
-import { chart, confusion, image, metrics, table } from '../../kernels/sdk';
-import { toMimeBundle } from '../../kernels/sdk/display/bundle';
-import { useDisplaySink } from '../../kernels/sdk/display/display';
-import { Progress } from '../../kernels/sdk/display/progress';
-import { alignedTable, formatNumber, progressBar, sparkline } from '../../kernels/sdk/display/text';
-import type { MimeBundle } from '../../kernels/protocol';
+import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload, type TablePayload } from '../../contracts/mime';
+import { chart, confusion, image, metrics, table } from '../../sdk';
+import { toMimeBundle } from '../../sdk/display/bundle';
+import { useDisplaySink } from '../../sdk/display/display';
+import { Progress } from '../../sdk/display/progress';
+import { alignedTable, formatNumber, progressBar, sparkline } from '../../sdk/display/text';
+import type { MimeBundle } from '../../contracts/protocol';
 
 describe('display payloads and their text', () => {
   it('formats numbers, aligned tables, sparklines and bars for a terminal', () => {

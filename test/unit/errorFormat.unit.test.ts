@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { codeFrame, syntaxErrorOutput } from '../../kernels/kernel/errorFormat';
+import { codeFrame, syntaxErrorOutput } from '../../kernels/process/errorFormat';
 
 describe('error format', () => {
   it('shows the failing line with two lines before it and a caret under the column', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { NotebookFormatError, parseNotebook, serializeNotebook, type Notebook } from '../../kernels/notebook/format';
+import { NotebookFormatError, parseNotebook, serializeNotebook, type Notebook } from '../../contracts/notebook/format';
 
 const sample: Notebook = {
   metadata: { title: 'Sample', authors: ['b', 'a'] },

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { Notebook } from '../../kernels/notebook/format';
-import { fromIpynb, toIpynb } from '../../kernels/notebook/ipynb';
+import type { Notebook } from '../../contracts/notebook/format';
+import { fromIpynb, toIpynb } from '../../contracts/notebook/ipynb';
 
 const notebook: Notebook = {
   metadata: { course: 'AIE101' },

@@ -8,6 +8,9 @@ import { ROOT } from '../helpers/paths';
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
 
+/** The headless half: everything that runs without VS Code. */
+const HEADLESS = ['contracts', 'tracking', 'sdk', 'server', 'kernels', 'scaffolds', 'packs', 'cli'];
+
 interface Edge {
   file: string;
   specifier: string;
@@ -49,26 +52,27 @@ function violations(folder: string, forbidden: (edge: Edge) => boolean): string[
 describe('layering', () => {
   it('finds the imports it checks', () => {
     assert.ok(edges('src').some((e) => e.specifier === 'vscode'));
-    assert.ok(edges('kernels').some((e) => e.target === 'kernels/protocol'));
+    assert.ok(edges('kernels').some((e) => e.target === 'contracts/protocol'));
   });
 
   it('keeps VS Code and the extension out of the sidecar, the SDK and the CLI', () => {
-    assert.deepEqual(violations('kernels', (e) => e.specifier === 'vscode' || e.target?.startsWith('src/') === true), []);
+    for (const folder of HEADLESS) assert.deepEqual(violations(folder, (e) => e.specifier === 'vscode' || e.target?.startsWith('src/') === true), []);
   });
 
   it('lets the extension host reach the kernel only through the protocol, the MIME types, its client and the file formats', () => {
-    const allowed = ['kernels/protocol', 'kernels/mime', 'kernels/client/', 'kernels/notebook/', 'kernels/pack/manifest', 'kernels/pack/roles', 'kernels/tracking/', 'kernels/project/'];
-    assert.deepEqual(violations('src', (e) => e.target?.startsWith('kernels') === true && !allowed.some((a) => e.target?.startsWith(a))), []);
+    const allowed = ['contracts/', 'kernels/client/', 'packs/manifest', 'packs/roles', 'tracking/', 'scaffolds/'];
+    const headless = (e: Edge) => HEADLESS.some((folder) => e.target?.startsWith(`${folder}/`) === true);
+    assert.deepEqual(violations('src', (e) => headless(e) && !allowed.some((a) => e.target?.startsWith(a))), []);
   });
 
   it('keeps webview code free of vscode and Node: it reaches the kernels only for the MIME payload types', () => {
-    const forbidden = (e: Edge) => e.specifier === 'vscode' || e.specifier.startsWith('node:') || (e.target?.startsWith('kernels') === true && e.target !== 'kernels/mime') || e.target?.startsWith('src/') === true;
+    const forbidden = (e: Edge) => e.specifier === 'vscode' || e.specifier.startsWith('node:') || (HEADLESS.some((folder) => e.target?.startsWith(`${folder}/`) === true) && e.target !== 'contracts/mime' && e.target !== 'contracts/panelMessages') || e.target?.startsWith('src/') === true;
     assert.deepEqual(violations('webview-ui', forbidden), []);
     assert.ok(edges('webview-ui').some((e) => e.specifier === 'chart.js'));
   });
 
   it('never imports test code from product code', () => {
     const intoTests = (e: Edge) => e.target?.startsWith('test/') === true;
-    assert.deepEqual([...violations('src', intoTests), ...violations('kernels', intoTests), ...violations('webview-ui', intoTests)], []);
+    assert.deepEqual(['src', 'webview-ui', ...HEADLESS].flatMap((folder) => violations(folder, intoTests)), []);
   });
 });

@@ -3,9 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload } from '../../kernels/mime';
-import { metrics } from '../../kernels/sdk';
-import { toMimeBundle } from '../../kernels/sdk/display/bundle';
+import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload } from '../../contracts/mime';
+import { metrics } from '../../sdk';
+import { toMimeBundle } from '../../sdk/display/bundle';
 
 const reference = JSON.parse(readFileSync(join(__dirname, '../fixtures/parity/metrics.json'), 'utf8'));
 const { binary, multiclass, regression } = reference.inputs;

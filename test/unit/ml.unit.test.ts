@@ -5,10 +5,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIME, type TablePayload } from '../../kernels/mime';
-import { ml, track, type Estimator } from '../../kernels/sdk';
-import { toMimeBundle } from '../../kernels/sdk/display/bundle';
-import { FileStore } from '../../kernels/tracking/store';
+import { MIME, type TablePayload } from '../../contracts/mime';
+import { ml, track, type Estimator } from '../../sdk';
+import { toMimeBundle } from '../../sdk/display/bundle';
+import { FileStore } from '../../tracking/store';
 
 const reference = JSON.parse(readFileSync(join(__dirname, '../fixtures/parity/ml.json'), 'utf8'));
 

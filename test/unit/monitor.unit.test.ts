@@ -6,12 +6,12 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ml, monitor, onnx, serve } from '../../kernels/sdk';
-import { chiSquareTail, kolmogorovTail } from '../../kernels/sdk/monitor/distributions';
-import { psi, type DriftThresholds } from '../../kernels/sdk/monitor/drift';
-import { referenceOf } from '../../kernels/sdk/monitor';
-import { seeded } from '../../kernels/sdk/ml/random';
-import { edgeAt, shortFloat32 } from '../../kernels/sdk/monitor/reference';
+import { ml, monitor, onnx, serve } from '../../sdk';
+import { chiSquareTail, kolmogorovTail } from '../../sdk/monitor/distributions';
+import { psi, type DriftThresholds } from '../../sdk/monitor/drift';
+import { referenceOf } from '../../sdk/monitor';
+import { seeded } from '../../sdk/ml/random';
+import { edgeAt, shortFloat32 } from '../../sdk/monitor/reference';
 
 function iris(): { X: number[][]; y: string[]; features: string[] } {
   const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data/iris.csv'), 'utf8').trim().split('\n');

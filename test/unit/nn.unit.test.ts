@@ -4,10 +4,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nn } from '../../kernels/sdk';
-import { selectBackend, type Candidate } from '../../kernels/sdk/nn/backend';
-import { tf } from '../../kernels/sdk/nn/tf';
-import { useInterruptHook } from '../../kernels/sdk/runtime';
+import { nn } from '../../sdk';
+import { selectBackend, type Candidate } from '../../sdk/nn/backend';
+import { tf } from '../../sdk/nn/tf';
+import { useInterruptHook } from '../../sdk/runtime';
 
 /** Two noisy classes in 4 features, separable by a plane. */
 function blobs(n: number, seed = 1) {

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIME, type TablePayload } from '../../kernels/mime';
-import { ml, nn, onnx } from '../../kernels/sdk';
-import { toMimeBundle } from '../../kernels/sdk/display/bundle';
+import { MIME, type TablePayload } from '../../contracts/mime';
+import { ml, nn, onnx } from '../../sdk';
+import { toMimeBundle } from '../../sdk/display/bundle';
 
 const python = '/usr/bin/python3';
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { MAX_STREAM_CHARS, OutputQueue } from '../../kernels/kernel/outputQueue';
-import type { OutputParams } from '../../kernels/protocol';
+import { MAX_STREAM_CHARS, OutputQueue } from '../../kernels/process/outputQueue';
+import type { OutputParams } from '../../contracts/protocol';
 
 const stream = (executionId: number, name: 'stdout' | 'stderr', text: string): OutputParams => ({ executionId, cellId: 'c', output: { kind: 'stream', name, text } });
 

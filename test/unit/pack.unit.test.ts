@@ -2,14 +2,14 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNotebook, serializeNotebook } from '../../kernels/notebook/format';
-import { gradedNotebook } from '../../kernels/pack/grade';
-import { feedbackMarkdown, gradebookCsv } from '../../kernels/pack/gradebook';
-import { ManifestError, parseManifest } from '../../kernels/pack/manifest';
-import { PackError, releasePack, studentNotebook } from '../../kernels/pack/release';
-import { roleProblems } from '../../kernels/pack/roles';
-import { scaffoldPack } from '../../kernels/pack/scaffold';
-import { validatePack } from '../../kernels/pack/validate';
+import { parseNotebook, serializeNotebook } from '../../contracts/notebook/format';
+import { gradedNotebook } from '../../packs/grade';
+import { feedbackMarkdown, gradebookCsv } from '../../packs/gradebook';
+import { ManifestError, parseManifest } from '../../packs/manifest';
+import { PackError, releasePack, studentNotebook } from '../../packs/release';
+import { roleProblems } from '../../packs/roles';
+import { scaffoldPack } from '../../scaffolds/labPack';
+import { validatePack } from '../../packs/validate';
 import { code, LAB_CELLS, manifest, md, writePack } from '../helpers/packs';
 
 function manifestProblems(json: unknown): string[] {

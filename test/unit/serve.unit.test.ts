@@ -6,8 +6,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nn, onnx, serve, text, track, type Served } from '../../kernels/sdk';
-import { parsePbtxt, readConfig, writeConfig } from '../../kernels/serve/pbtxt';
+import { nn, onnx, serve, text, track, type Served } from '../../sdk';
+import { parsePbtxt, readConfig, writeConfig } from '../../server/pbtxt';
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });

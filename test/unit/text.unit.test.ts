@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { text } from '../../kernels/sdk';
+import { text } from '../../sdk';
 
 const reference = JSON.parse(readFileSync(join(__dirname, '../fixtures/parity/text.json'), 'utf8'));
 const emails = readFileSync(join(__dirname, '../../labs/data/spam-emails.jsonl'), 'utf8').trim().split('\n').slice(0, reference.documents).map((l) => JSON.parse(l).text as string);

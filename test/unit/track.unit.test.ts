@@ -6,10 +6,10 @@ import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIME, type TablePayload } from '../../kernels/mime';
-import { nn, track } from '../../kernels/sdk';
-import { toMimeBundle } from '../../kernels/sdk/display/bundle';
-import { dumpMeta, loadMeta } from '../../kernels/tracking/yaml';
+import { MIME, type TablePayload } from '../../contracts/mime';
+import { nn, track } from '../../sdk';
+import { toMimeBundle } from '../../sdk/display/bundle';
+import { dumpMeta, loadMeta } from '../../tracking/yaml';
 
 const python = '/usr/bin/python3';
 

@@ -8,11 +8,11 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIME, type TablePayload } from '../../kernels/mime';
-import { nn, track } from '../../kernels/sdk';
-import { toMimeBundle } from '../../kernels/sdk/display/bundle';
-import { MlflowClient } from '../../kernels/tracking/rest';
-import { RestStore } from '../../kernels/tracking/restStore';
+import { MIME, type TablePayload } from '../../contracts/mime';
+import { nn, track } from '../../sdk';
+import { toMimeBundle } from '../../sdk/display/bundle';
+import { MlflowClient } from '../../tracking/rest';
+import { RestStore } from '../../tracking/restStore';
 import { launchFakeMlflow, type FakeMlflow, type FakeRun } from '../fixtures/fake-mlflow-server';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -73,7 +73,7 @@ describe('track (MLflow tracking server, over REST)', function () {
     track.experiment('terminal');
     const ids = [];
     for (const [name, loss] of [['first', 0.5], ['second', 0.25]] as const) ids.push(await track.run(name, (run) => run.logParam('loss_goal', 0.1).logMetric('loss', loss).id));
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'kernels', 'cli', 'main.ts'), 'runs', ...args, '--store', server.uri, '--experiment', 'terminal'], { encoding: 'utf8' });
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'cli', 'main.ts'), 'runs', ...args, '--store', server.uri, '--experiment', 'terminal'], { encoding: 'utf8' });
     const listed = cli('list');
     assert.equal(listed.status, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`2 runs in ${server.uri.replace(/[.]/g, '\\.')}`));

@@ -1,7 +1,7 @@
 // A chart.js chart for a ChartPayload: line, scatter, bar, histogram; coloured from the theme,
 // redrawn in place on update (live progress) and on a theme change.
 import { Chart, registerables, type ChartConfiguration, type ChartDataset } from 'chart.js';
-import type { ChartPayload } from '../../kernels/mime';
+import type { ChartPayload } from '../../contracts/mime';
 import { el } from './dom';
 import { onThemeChange, theme } from './theme';
 

@@ -1,5 +1,5 @@
 // A check cell's result: one line per check, ✓ or ✗ with what is wrong, and the score.
-import type { CheckPayload } from '../../kernels/mime';
+import type { CheckPayload } from '../../contracts/mime';
 import { el } from './dom';
 
 export function renderCheck(root: HTMLElement, payload: CheckPayload): void {

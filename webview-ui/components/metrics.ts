@@ -1,6 +1,6 @@
 // Metrics as cards (one per named value) with a per-class table, and a confusion matrix as a
 // heat-mapped grid whose shade is each row's share, so class imbalance does not hide errors.
-import type { ConfusionPayload, MetricsPayload } from '../../kernels/mime';
+import type { ConfusionPayload, MetricsPayload } from '../../contracts/mime';
 import { el, formatNumber, tableOf } from './dom';
 import { theme } from './theme';
 

@@ -1,6 +1,6 @@
 // A live training run: title, step out of total with a bar, elapsed time and state, and one small
 // chart per metric that grows as the kernel updates the output.
-import type { ChartPayload, ProgressPayload } from '../../kernels/mime';
+import type { ChartPayload, ProgressPayload } from '../../contracts/mime';
 import { ChartView } from './chart';
 import { el, formatDuration, formatNumber } from './dom';
 

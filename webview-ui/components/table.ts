@@ -1,6 +1,6 @@
 // An interactive table: pages of rows, sorting by any column, numbers right-aligned. Renders one
 // page at a time, so 100,000 rows page and sort without freezing the editor.
-import type { CellValue, TablePayload } from '../../kernels/mime';
+import type { CellValue, TablePayload } from '../../contracts/mime';
 import { el, formatNumber } from './dom';
 
 const PAGE_SIZES = [20, 50, 100, 500];

@@ -1,12 +1,12 @@
 // The Charts & Metrics panel beside the code: pinned outputs with their history across runs of
 // the cell — earlier runs drawn dashed under the latest, metrics side by side per run. It draws
 // from the state the extension sends (kept by VS Code across reloads), never from the kernel.
-import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload } from '../../kernels/mime';
+import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload } from '../../contracts/mime';
 import { ChartView } from '../components/chart';
 import { el, formatNumber, tableOf } from '../components/dom';
 import { renderConfusion, renderMetrics } from '../components/metrics';
 import { ensureStyles } from '../components/styles';
-import type { FromChartsPanel, Pin, PinnedRun, ToChartsPanel } from './messages';
+import type { FromChartsPanel, Pin, PinnedRun, ToChartsPanel } from '../../contracts/panelMessages';
 import { pageNonce, vscodeApi } from './vscodeApi';
 
 interface State {

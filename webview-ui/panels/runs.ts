@@ -1,10 +1,10 @@
 // The Runs panel: pick an experiment, sort its runs by any param or metric, tick runs to compare
 // their metrics epoch by epoch, and see the registered models with their versions and aliases.
-import type { ChartPayload } from '../../kernels/mime';
+import type { ChartPayload } from '../../contracts/mime';
 import { ChartView } from '../components/chart';
 import { el, formatNumber, tableOf } from '../components/dom';
 import { ensureStyles } from '../components/styles';
-import type { FromRunsPanel, RunRow, RunsData, ToRunsPanel } from './messages';
+import type { FromRunsPanel, RunRow, RunsData, ToRunsPanel } from '../../contracts/panelMessages';
 import { pageNonce, vscodeApi } from './vscodeApi';
 
 interface State {

@@ -1,11 +1,11 @@
 // The Weight Inspector panel: an .onnx model's signature, operators and weight tensors (pick one to
 // see its histogram), its classifier head (per-class weight norms and strongest inputs), and, when
 // two models are compared, how far each tensor moved.
-import type { ChartPayload, Inspection, ModelDiff, TensorStats } from '../../kernels/mime';
+import type { ChartPayload, Inspection, ModelDiff, TensorStats } from '../../contracts/mime';
 import { ChartView } from '../components/chart';
 import { el, formatNumber, tableOf } from '../components/dom';
 import { ensureStyles } from '../components/styles';
-import type { FromWeightsPanel, ToWeightsPanel } from './messages';
+import type { FromWeightsPanel, ToWeightsPanel } from '../../contracts/panelMessages';
 import { pageNonce, vscodeApi } from './vscodeApi';
 
 interface State {

@@ -2,11 +2,11 @@
 // It draws each rich MIME type, redraws in place when the kernel updates an output, and offers to
 // pin charts and metrics to the panel beside the code.
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
-import { MIME, RICH_MIMES, type RichMime } from '../../kernels/mime';
+import { MIME, RICH_MIMES, type RichMime } from '../../contracts/mime';
 import { el } from '../components/dom';
 import { render, type Rendered } from '../components/render';
 import { ensureStyles } from '../components/styles';
-import type { PinRequest } from '../panels/messages';
+import type { PinRequest } from '../../contracts/panelMessages';
 
 const PINNABLE: ReadonlySet<string> = new Set([MIME.chart, MIME.metrics, MIME.confusion, MIME.progress]);
 

@@ -4,7 +4,7 @@
 // LABS=<folder> opens another folder, e.g. LABS=labs for the instructor's pack.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { releasePack } from '../../../kernels/pack/release';
+import { releasePack } from '../../../packs/release';
 import { ROOT, startCodeServer } from './codeServer';
 
 function labsFolder(): string {

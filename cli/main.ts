@@ -1,0 +1,109 @@
+// The `aielab` command: dispatches to its subcommands and turns failures into exit codes.
+import { parseArgs } from 'node:util';
+import { version } from '../package.json';
+import { NotebookFormatError } from '../contracts/notebook/format';
+import { convertCommand } from './convert';
+import { doctorCommand } from './doctor';
+import { exportCommand } from './exportOnnx';
+import { inspectCommand } from './inspect';
+import { apiKeyCommand, driftCommand, monitoringCommand, serveCommand } from './serve';
+import { newPipelineCommand } from './newPipeline';
+import { newCommand, packCommand } from './pack';
+import { runCommand } from './run';
+import { runsCommand } from './runs';
+import { HELP, UsageError } from './usage';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(version);
+    return 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  switch (command) {
+    case 'run': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          out: { type: 'string' },
+          format: { type: 'string', default: 'aielab' },
+          'allow-errors': { type: 'boolean', default: false },
+          'cell-timeout': { type: 'string' },
+          quiet: { type: 'boolean', default: false },
+        },
+      });
+      if (!positionals.length) throw new UsageError('run needs a notebook or a folder: aielab run labs/');
+      const format = values.format;
+      if (format !== 'aielab' && format !== 'ipynb') throw new UsageError(`--format must be aielab or ipynb, not ${format}.`);
+      const cellTimeout = values['cell-timeout'] === undefined ? undefined : Number(values['cell-timeout']);
+      if (cellTimeout !== undefined && !(cellTimeout > 0)) throw new UsageError(`--cell-timeout takes a number of seconds above 0, not ${values['cell-timeout']}.`);
+      return runCommand({
+        paths: positionals,
+        format,
+        allowErrors: values['allow-errors'],
+        quiet: values.quiet,
+        ...(values.out === undefined ? {} : { out: values.out }),
+        ...(cellTimeout === undefined ? {} : { cellTimeout }),
+      });
+    }
+    case 'convert': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 2) throw new UsageError('convert takes an input and an output: aielab convert lab.ipynb lab.aielab');
+      return convertCommand(positionals[0] as string, positionals[1] as string);
+    }
+    case 'pack':
+      return packCommand(rest);
+    case 'doctor':
+      return doctorCommand();
+    case 'runs':
+      return runsCommand(rest);
+    case 'export':
+      return exportCommand(rest);
+    case 'inspect':
+      return inspectCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
+    case 'api-key':
+      return apiKeyCommand(rest);
+    case 'monitoring':
+      return monitoringCommand(rest);
+    case 'drift':
+      return driftCommand(rest);
+    case 'new':
+      if (rest[0] !== 'pipeline') return newCommand(rest);
+      if (rest.length !== 2) throw new UsageError('new pipeline takes one folder: aielab new pipeline my-pipeline');
+      return newPipelineCommand(rest[1] as string);
+    default:
+      throw new UsageError(`unknown command '${command}'.`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`aielab: ${(err as Error).message}\nRun aielab --help for usage.`);
+      process.exitCode = 2;
+    } else if (err instanceof NotebookFormatError) {
+      console.error(`aielab: cannot read notebook ${err.message}\nThe file was not changed.`);
+      process.exitCode = 2;
+    } else if (code === 'ENOENT') {
+      console.error(`aielab: ${(err as Error).message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,75 @@
+// Runtime errors → ErrorOutput: frames in cell scripts are mapped back to the cell's TypeScript,
+// the kernel's own frames and Node's internals are dropped, package frames are kept.
+import { inspect, types } from 'node:util';
+import type { ErrorOutput } from '../../contracts/protocol';
+import { QUIET_ERROR } from '../../sdk/check/checks';
+import { tracePosition } from '../transpile/sourcePosition';
+import { codeFrame, errorOutput, type CellSource } from './errorFormat';
+
+const FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
+const KEEP_CELLS = 2000;
+
+/** The cells the kernel has run, by script file name, so frames of old cells still map. */
+export class CellScripts {
+  private readonly cells = new Map<string, CellSource>();
+
+  add(filename: string, cell: CellSource): void {
+    this.cells.set(filename, cell);
+    if (this.cells.size > KEEP_CELLS) this.cells.delete(this.cells.keys().next().value as string);
+  }
+
+  get(filename: string): CellSource | undefined {
+    return this.cells.get(filename);
+  }
+}
+
+export class ErrorReporter {
+  constructor(
+    private readonly scripts: CellScripts,
+    /** Files whose frames are the kernel's own business. */
+    private readonly kernelFiles: readonly string[],
+  ) {}
+
+  report(err: unknown): ErrorOutput {
+    if (!isError(err)) return errorOutput('Uncaught', inspect(err, { depth: 4 }), []);
+    if ((err as { [QUIET_ERROR]?: boolean })[QUIET_ERROR] === true) return errorOutput(err.name, err.message, []);
+    const { frames, codeFrame: frame } = this.mapStack(err.stack ?? '');
+    const out = errorOutput(err.name || 'Error', err.message, frames, frame);
+    if (err.cause !== undefined) {
+      const cause = this.report(err.cause);
+      out.stack += `\n\nCaused by: ${cause.stack}`;
+    }
+    return out;
+  }
+
+  /** Frames of a V8 stack, cell frames mapped; the code frame is of the innermost cell frame. */
+  mapStack(stack: string): { frames: string[]; codeFrame?: string } {
+    const frames: string[] = [];
+    let frame: string | undefined;
+    for (const line of stack.split('\n')) {
+      const m = FRAME.exec(line);
+      if (!m) continue;
+      const [, fn, file = '', lineNo = '0', col = '0'] = m;
+      const cell = this.scripts.get(file);
+      if (cell) {
+        const at = tracePosition(cell.maps, Number(lineNo), Number(col) - 1);
+        if (!at) continue;
+        const where = `${cell.label}:${at.line}:${at.column + 1}`;
+        const name = fn?.replace(/^async /, '');
+        frames.push(name && name !== 'async' ? `at ${name} (${where})` : `at ${where}`);
+        frame ??= codeFrame(cell, at.line, at.column);
+      } else if (!this.isInternal(file)) {
+        frames.push(line.trim());
+      }
+    }
+    return { frames, ...(frame === undefined ? {} : { codeFrame: frame }) };
+  }
+
+  private isInternal(file: string): boolean {
+    return file.startsWith('node:') || file === 'native' || file === '<anonymous>' || this.kernelFiles.includes(file);
+  }
+}
+
+function isError(value: unknown): value is Error {
+  return types.isNativeError(value) || (typeof value === 'object' && value !== null && 'stack' in value && 'message' in value);
+}
