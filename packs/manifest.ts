@@ -37,6 +37,8 @@ export interface Lab {
   title: string;
   kind?: 'notebook' | 'journal';
   notebook?: string;
+  /** The notebook is not written yet: `notebook` is the path it will have. */
+  planned?: boolean;
   notes?: string;
   objectives?: string[];
   minutes: number;

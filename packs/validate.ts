@@ -14,7 +14,7 @@ export interface PlannedLab {
 export interface Validation {
   pack?: LabPack;
   problems: Problem[];
-  /** Labs whose notebook does not exist yet. */
+  /** Labs marked `"planned": true`, whose notebook does not exist yet. */
   planned: PlannedLab[];
   /** Notebooks that exist and parse, by lab id. */
   notebooks: Map<string, Notebook>;
@@ -81,6 +81,7 @@ export function validatePack(dir: string, options: ValidateOptions = {}): Valida
 
   for (const { lab, path } of labs.values()) {
     if (lab.notes) {
+      if (lab.planned) problem(field(`${path}.planned`), 'a journal has no notebook to plan; remove "planned" (its notes folder is written as learners take notes)');
       const notes = join(dir, lab.notes);
       if (existsSync(notes) && !statSync(notes).isDirectory()) problem(field(`${path}.notes`), `${lab.notes} is a file; a journal's notes go in a folder`);
       continue;
@@ -91,9 +92,17 @@ export function validatePack(dir: string, options: ValidateOptions = {}): Valida
       problem(field(`${path}.notebook`), `${lab.notebook} is not an .aielab notebook (convert a Jupyter notebook with: aielab convert in.ipynb out.aielab)`);
       continue;
     }
-    if (!existsSync(file)) {
-      result.planned.push({ lab, where: field(`${path}.notebook`) });
-      if (options.strict) problem(field(`${path}.notebook`), `${lab.notebook} does not exist (the lab is planned; --strict wants every notebook)`);
+    const exists = existsSync(file);
+    if (lab.planned) {
+      if (!exists) {
+        result.planned.push({ lab, where: field(`${path}.notebook`) });
+        if (options.strict) problem(field(`${path}.notebook`), `${lab.notebook} does not exist (the lab is planned; --strict wants every notebook)`);
+        continue;
+      }
+      // A planned lab cannot be opened, so a written notebook left marked planned would stay hidden from learners.
+      problem(field(`${path}.planned`), `lab ${lab.id} "${lab.title}" is marked planned, but ${lab.notebook} exists: remove "planned": true now that the notebook is written`);
+    } else if (!exists) {
+      problem(field(`${path}.notebook`), `${lab.notebook} does not exist (lab ${lab.id} "${lab.title}"): create it, fix the path, or mark the lab "planned": true`);
       continue;
     }
     let notebook: Notebook;

@@ -38,7 +38,7 @@ export function manifest(overrides: Partial<LabPack> = {}): LabPack {
         title: 'Module 1',
         labs: [
           { id: 'm1-l1', title: 'Double it', notebook: 'm1/lab-1.aielab', minutes: 5 },
-          { id: 'm1-l2', title: 'Later', notebook: 'm1/lab-2.aielab', minutes: 5, prerequisites: ['m1-l1'] },
+          { id: 'm1-l2', title: 'Later', notebook: 'm1/lab-2.aielab', planned: true, minutes: 5, prerequisites: ['m1-l1'] },
         ],
       },
       { id: 'notes', title: 'Notes', labs: [{ id: 'lab-notes', title: 'Lab notes', kind: 'journal', notes: 'notes', minutes: 5 }] },

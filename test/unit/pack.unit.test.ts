@@ -10,6 +10,7 @@ import { PackError, releasePack, studentNotebook } from '../../packs/release';
 import { roleProblems } from '../../packs/roles';
 import { scaffoldPack } from '../../scaffolds/labPack';
 import { validatePack } from '../../packs/validate';
+import { packCommand } from '../../cli/pack';
 import { code, LAB_CELLS, manifest, md, writePack } from '../helpers/packs';
 
 function manifestProblems(json: unknown): string[] {
@@ -62,7 +63,7 @@ describe('labpack.json', () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { contributes: { jsonValidation: Array<{ fileMatch: string; url: string }> } };
     assert.deepEqual(pkg.contributes.jsonValidation, [{ fileMatch: 'labpack.json', url: './schemas/labpack.schema.json' }]);
     for (const field of ['title', 'version', 'authors', 'license', 'requires', 'modules', 'datasets']) assert.ok(field in schema.properties, field);
-    for (const field of ['id', 'title', 'notebook', 'objectives', 'minutes', 'prerequisites']) assert.ok(field in schema.definitions.lab.properties, field);
+    for (const field of ['id', 'title', 'notebook', 'planned', 'objectives', 'minutes', 'prerequisites']) assert.ok(field in schema.definitions.lab.properties, field);
   });
 });
 
@@ -81,6 +82,48 @@ describe('aielab pack validate', () => {
     assert.deepEqual(result.planned.map((p) => p.lab.id), ['m1-l2']);
     assert.deepEqual([...result.notebooks.keys()], ['m1-l1']);
     assert.equal(validatePack(pack(), { strict: true }).problems[0]?.message, 'm1/lab-2.aielab does not exist (the lab is planned; --strict wants every notebook)');
+  });
+
+  it('names a lab whose notebook is missing and that is not planned, with the fix', () => {
+    const typo = manifest();
+    typo.modules[0]!.labs[0]!.notebook = 'm1/lab_1.aielab';
+    const result = validatePack(pack(typo));
+    assert.deepEqual(result.problems.map((p) => `${p.where}: ${p.message}`), ['labpack.json: modules[0].labs[0].notebook: m1/lab_1.aielab does not exist (lab m1-l1 "Double it"): create it, fix the path, or mark the lab "planned": true']);
+    assert.deepEqual(result.planned.map((p) => p.lab.id), ['m1-l2'], 'a missing notebook does not make a lab planned');
+    const unmarked = manifest();
+    delete unmarked.modules[0]!.labs[1]!.planned;
+    assert.deepEqual(validatePack(pack(unmarked)).problems.map((p) => p.where), ['labpack.json: modules[0].labs[1].notebook']);
+  });
+
+  it('wants "planned" removed once the notebook is written, and on no journal', () => {
+    const m = manifest();
+    m.modules[0]!.labs[0]!.planned = true;
+    m.modules[1]!.labs[0]!.planned = true;
+    const result = validatePack(pack(m));
+    assert.deepEqual(result.problems.map((p) => `${p.where}: ${p.message}`), [
+      'labpack.json: modules[0].labs[0].planned: lab m1-l1 "Double it" is marked planned, but m1/lab-1.aielab exists: remove "planned": true now that the notebook is written',
+      'labpack.json: modules[1].labs[0].planned: a journal has no notebook to plan; remove "planned" (its notes folder is written as learners take notes)',
+    ]);
+    assert.deepEqual(result.planned.map((p) => p.lab.id), ['m1-l2']);
+  });
+
+  it('exits 1 from the CLI on a mistyped notebook path, naming it, and 0 on planned labs', async () => {
+    const typo = manifest();
+    typo.modules[0]!.labs[0]!.notebook = 'm1/lab_1.aielab';
+    const printed: string[] = [];
+    const { log, error } = console;
+    console.log = console.error = (...args: unknown[]) => void printed.push(args.join(' '));
+    try {
+      const dir = pack(typo);
+      assert.equal(await packCommand(['validate', dir]), 1);
+      assert.ok(printed.includes('labpack.json: modules[0].labs[0].notebook: m1/lab_1.aielab does not exist (lab m1-l1 "Double it"): create it, fix the path, or mark the lab "planned": true'), printed.join('\n'));
+      printed.length = 0;
+      assert.equal(await packCommand(['validate', pack()]), 0);
+      assert.match(printed.join('\n'), /is valid: 2 modules, 3 labs \(1 written, 1 planned, 1 journal\)\.\n {2}planned: m1-l2 Later \(m1\/lab-2.aielab does not exist yet\)/);
+    } finally {
+      console.log = log;
+      console.error = error;
+    }
   });
 
   it('finds duplicate ids, unknown and circular prerequisites, missing data and an SDK it does not fit', () => {
@@ -167,6 +210,38 @@ describe('aielab pack release', () => {
       assert.throws(() => releasePack(dir, join(dir, '..', 'never')), (err: PackError) => err.problems[0]?.where === 'labpack.json: datasets[0].path');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('aielab pack release of planned labs', () => {
+  it('refuses a pack whose notebook path is mistyped, naming the lab and the path', () => {
+    const typo = manifest();
+    typo.modules[0]!.labs[0]!.notebook = 'm1/lab-01.aielab';
+    const dir = writePack(typo);
+    const out = `${dir}-student`;
+    try {
+      assert.throws(
+        () => releasePack(dir, out),
+        (err: PackError) => err.problems.length === 1 && err.problems[0]?.where === 'labpack.json: modules[0].labs[0].notebook' && /m1\/lab-01.aielab does not exist \(lab m1-l1 "Double it"\)/.test(err.problems[0].message),
+      );
+      assert.ok(!existsSync(out), 'nothing is written');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('releases planned labs as planned', () => {
+    const dir = writePack();
+    const out = join(mkdtempSync(join(tmpdir(), 'aielab-release-')), 'student');
+    try {
+      releasePack(dir, out);
+      const released = parseManifest(readFileSync(join(out, 'labpack.json'), 'utf8'));
+      assert.deepEqual(released.modules[0]?.labs.map((l) => [l.id, l.planned ?? false]), [['m1-l1', false], ['m1-l2', true]]);
+      assert.deepEqual(validatePack(out).problems, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(join(out, '..'), { recursive: true, force: true });
     }
   });
 });
