@@ -1,6 +1,6 @@
 // The Lab Explorer: packs → modules → labs with their status, time and objectives; a journal
-// lists its notes. Planned labs (no notebook yet) are shown as such, a broken labpack.json as
-// its problems.
+// lists its notes. Labs marked planned are shown as such, a lab whose notebook is missing (a
+// mistyped path) as an error, a broken labpack.json as its problems.
 import * as vscode from 'vscode';
 import type { Lab, Module } from '../../packs/manifest';
 import { notebookUri, notesUri, type LabPacks, type LabRef, type LoadedPack } from './packs';
@@ -10,9 +10,12 @@ type Node =
   | { kind: 'pack'; pack: LoadedPack }
   | { kind: 'problem'; pack: LoadedPack; where: string; message: string }
   | { kind: 'module'; pack: LoadedPack; module: Module }
-  | { kind: 'lab'; ref: LabRef; planned: boolean }
+  | { kind: 'lab'; ref: LabRef; state: LabState }
   | { kind: 'journal'; ref: LabRef }
   | { kind: 'note'; uri: vscode.Uri };
+
+/** `missing`: not planned, yet its notebook is not there. */
+type LabState = 'ready' | 'planned' | 'missing';
 
 export const LABS_VIEW = 'aielab.labs';
 
@@ -81,7 +84,7 @@ export class LabExplorer implements vscode.TreeDataProvider<Node> {
         return item;
       }
       case 'lab':
-        return this.labItem(node.ref, node.planned);
+        return this.labItem(node.ref, node.state);
       case 'journal': {
         const item = new vscode.TreeItem(node.ref.lab.title, vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon('book');
@@ -102,24 +105,28 @@ export class LabExplorer implements vscode.TreeDataProvider<Node> {
   private labNode(pack: LoadedPack, lab: Lab): Node {
     const ref = { pack: pack as LabRef['pack'], lab };
     if (lab.kind === 'journal') return { kind: 'journal', ref };
-    return { kind: 'lab', ref, planned: !this.existing.has(notebookUri(pack, lab).toString()) };
+    const state = lab.planned ? 'planned' : this.existing.has(notebookUri(pack, lab).toString()) ? 'ready' : 'missing';
+    return { kind: 'lab', ref, state };
   }
 
-  private labItem(ref: LabRef, planned: boolean): vscode.TreeItem {
+  private labItem(ref: LabRef, labState: LabState): vscode.TreeItem {
     const { lab } = ref;
     const item = new vscode.TreeItem(lab.title, vscode.TreeItemCollapsibleState.None);
     const progress = this.progress.progress(ref);
-    const state = planned ? 'planned' : describe(progress);
+    const state = labState === 'ready' ? describe(progress) : labState === 'planned' ? 'planned' : 'notebook missing';
     item.description = `${lab.minutes} min · ${state}`;
-    item.iconPath = planned ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')) : statusIcon(progress);
-    item.contextValue = planned ? 'lab.planned' : 'lab';
+    item.iconPath = labState === 'ready' ? statusIcon(progress) : labState === 'planned' ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')) : new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+    item.contextValue = labState === 'ready' ? 'lab' : `lab.${labState}`;
     item.accessibilityInformation = { label: `${lab.title}, ${lab.minutes} minutes, ${state}` };
     const tooltip = objectivesTooltip(`${lab.title} (${lab.id})`, lab.objectives);
     tooltip.appendMarkdown(`\n\n$(clock) about ${lab.minutes} minutes · ${state}`);
     if (lab.prerequisites?.length) tooltip.appendMarkdown(`\n\nDo first: ${lab.prerequisites.join(', ')}`);
-    if (planned) tooltip.appendMarkdown(`\n\n*Planned: \`${lab.notebook}\` is not written yet.*`);
+    if (labState === 'planned') tooltip.appendMarkdown(`\n\n*Planned: \`${lab.notebook}\` is not written yet.*`);
+    if (labState === 'missing') tooltip.appendMarkdown(`\n\n$(error) \`${lab.notebook}\` does not exist: create it, fix the path in labpack.json, or mark the lab \`"planned": true\`.`);
     item.tooltip = tooltip;
-    if (!planned) item.command = { title: 'Open lab', command: 'aielab.openLab', arguments: [notebookUri(ref.pack, lab)] };
+    // A missing notebook is fixed in labpack.json (usually its path), so that is what a click opens.
+    if (labState === 'ready') item.command = { title: 'Open lab', command: 'aielab.openLab', arguments: [notebookUri(ref.pack, lab)] };
+    else if (labState === 'missing') item.command = { title: 'Open labpack.json', command: 'vscode.open', arguments: [ref.pack.manifest] };
     return item;
   }
 
