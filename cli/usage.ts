@@ -36,8 +36,8 @@ Usage:
 
   aielab pack validate <folder> [--strict]
       Checks a lab pack: labpack.json against its schema, unique ids, prerequisites, that every
-      notebook parses and its cell roles make sense, that shipped datasets exist. Labs whose
-      notebook does not exist yet are listed as planned (--strict: they are problems too).
+      notebook exists, parses and its cell roles make sense, that shipped datasets exist. Labs
+      marked "planned": true have no notebook yet and are listed (--strict: problems too).
 
   aielab pack release <folder> <out>
       Writes the student version of a pack into a new folder: solution cells removed, hints

@@ -67,6 +67,9 @@ and work through the labs in the **AI Lab** explorer.
 - \`aielab pack release . ../student\`: write the student version (solutions removed)
 - \`aielab pack grade . submissions/*\`: grade submitted copies with this pack's checks
 
+A lab whose notebook is not written yet takes \`"planned": true\` in \`labpack.json\` (its
+\`notebook\` is the path it will have); any other lab's notebook must exist.
+
 Cells have a \`role\` in their metadata: \`explanation\`, \`exercise\` (the learner's code),
 \`solution\` (removed from the student version), \`hint\` (revealed one at a time) and \`check\`
 (\`points\` it is worth; it calls \`checks()\` from \`aielab\`).
