@@ -1,19 +1,23 @@
-// Which executable runs the sidecar: VS Code's own runtime by default (Electron run as Node), so
+// Which executable runs the sidecar and the `aielab` CLI the extension spawns: VS Code's own runtime by default (Electron run as Node), so
 // a learner needs no `node` on PATH; a setting may name another Node and a heap limit.
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KernelStartOptions } from '../../kernels/client/kernelProcess';
 
+/** What runs the kernel and the `aielab` CLI: `aielab.kernel.runtimePath`, or VS Code's own runtime. */
+export function runtimeExecutable(scope?: vscode.Uri): string {
+  return vscode.workspace.getConfiguration('aielab.kernel', scope).get<string>('runtimePath')?.trim() || process.execPath;
+}
+
 export function kernelStartOptions(notebook: vscode.NotebookDocument): KernelStartOptions {
   const config = vscode.workspace.getConfiguration('aielab.kernel', notebook.uri);
-  const runtime = config.get<string>('runtimePath')?.trim();
   const memoryLimit = config.get<number>('memoryLimitMB') ?? 0;
   const backend = vscode.workspace.getConfiguration('aielab.nn', notebook.uri).get<string>('backend') ?? 'auto';
   return {
     notebookPath: notebookPath(notebook),
     clientName: `VS Code ${vscode.version}`,
-    ...(runtime ? { runtime } : {}),
+    runtime: runtimeExecutable(notebook.uri),
     runtimeArgs: memoryLimit > 0 ? [`--max-old-space-size=${Math.round(memoryLimit)}`] : [],
     ...(backend !== 'auto' ? { env: { AIELAB_NN_BACKEND: backend } } : {}),
   };

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { runtimeExecutable } from '../controller/kernelRuntime';
 
 interface Server {
   target: vscode.Uri;
@@ -60,7 +61,7 @@ export class ModelServers implements vscode.Disposable {
   }
 
   private start(target: vscode.Uri, args: string[]): Promise<{ entry: Server; url?: string; busyPort?: boolean; error?: string }> {
-    const runtime = vscode.workspace.getConfiguration('aielab.kernel').get<string>('runtimePath')?.trim() || process.execPath;
+    const runtime = runtimeExecutable(target);
     const cli = vscode.Uri.joinPath(this.extensionUri, 'dist', 'cli.js').fsPath;
     const cwd = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath;
     this.output.appendLine(`$ aielab ${args.join(' ')}`);
