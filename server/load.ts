@@ -19,17 +19,36 @@ export interface LoadOptions {
   headers?: Record<string, string>;
 }
 
+/** What a load test measured, as LoadReport takes it. */
+export interface LoadFigures {
+  url: string;
+  concurrency: number;
+  requests: number;
+  seconds: number;
+  /** Answers by HTTP status ("error" for a request that got none). */
+  statuses: Record<string, number>;
+  /** Latency of each answered request, in milliseconds, sorted. */
+  latenciesMs: number[];
+}
+
 export class LoadReport {
-  constructor(
-    readonly url: string,
-    readonly concurrency: number,
-    readonly requests: number,
-    readonly seconds: number,
-    /** Answers by HTTP status ("error" for a request that got none). */
-    readonly statuses: Record<string, number>,
-    /** Latency of each answered request, in milliseconds, sorted. */
-    readonly latenciesMs: number[],
-  ) {}
+  readonly url: string;
+  readonly concurrency: number;
+  readonly requests: number;
+  readonly seconds: number;
+  /** Answers by HTTP status ("error" for a request that got none). */
+  readonly statuses: Record<string, number>;
+  /** Latency of each answered request, in milliseconds, sorted. */
+  readonly latenciesMs: number[];
+
+  constructor(figures: LoadFigures) {
+    this.url = figures.url;
+    this.concurrency = figures.concurrency;
+    this.requests = figures.requests;
+    this.seconds = figures.seconds;
+    this.statuses = figures.statuses;
+    this.latenciesMs = figures.latenciesMs;
+  }
 
   get ok(): number {
     return Object.entries(this.statuses).filter(([s]) => /^2\d\d$/.test(s)).reduce((n, [, c]) => n + c, 0);
@@ -98,7 +117,7 @@ export function loadTest(baseUrl: string, options: LoadOptions): Promise<LoadRep
     const worker = new Worker(CLIENT, { eval: true, workerData });
     worker.once('message', (m: { statuses: Record<string, number>; latencies: number[]; sent: number; seconds: number }) => {
       void worker.terminate();
-      resolve(new LoadReport(url, concurrency, m.sent, m.seconds, m.statuses, Array.from(Float64Array.from(m.latencies).sort())));
+      resolve(new LoadReport({ url, concurrency, requests: m.sent, seconds: m.seconds, statuses: m.statuses, latenciesMs: Array.from(Float64Array.from(m.latencies).sort()) }));
     });
     worker.once('error', reject);
   });

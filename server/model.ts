@@ -23,22 +23,58 @@ export function datatypeOf(onnxType: string): string {
 }
 
 
+type Session = Awaited<ReturnType<ReturnType<typeof onnxRuntime>['InferenceSession']['create']>>;
+
+/** Everything a served model is made of; ServedModel.load reads them from the file. */
+export interface ServedModelParts {
+  name: string;
+  version: string;
+  file: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  metadata: Record<string, string>;
+  config: ModelConfig;
+  session: Session;
+  /** One call of the session on these feeds. */
+  run: (feeds: Feeds) => Promise<Feeds>;
+  /** Present when dynamic batching is on. */
+  batcher: Batcher | undefined;
+}
+
+/** What ServedModel.load needs besides the file: the names it is served under and its config. */
+export interface ServedModelOptions {
+  name: string;
+  version: string;
+  /** The config.pbtxt to serve with, given the signature read from the file. */
+  config: (inputs: TensorSpec[], outputs: TensorSpec[]) => ModelConfig;
+}
+
 export class ServedModel {
-  private constructor(
-    readonly name: string,
-    readonly version: string,
-    readonly file: string,
-    readonly inputs: TensorSpec[],
-    readonly outputs: TensorSpec[],
-    readonly metadata: Record<string, string>,
-    readonly config: ModelConfig,
-    private readonly session: Awaited<ReturnType<ReturnType<typeof onnxRuntime>['InferenceSession']['create']>>,
-    private readonly run: (feeds: Feeds) => Promise<Feeds>,
-    private readonly batcher: Batcher | undefined,
-  ) {
-    this.reference = parseReference(metadata.reference);
-    this.labels = parseJson(metadata.labels, (v) => (Array.isArray(v) ? v.map(String) : undefined));
-    this.preprocessing = parseJson(metadata.preprocessing, (v) => v);
+  readonly name: string;
+  readonly version: string;
+  readonly file: string;
+  readonly inputs: TensorSpec[];
+  readonly outputs: TensorSpec[];
+  readonly metadata: Record<string, string>;
+  readonly config: ModelConfig;
+  private readonly session: Session;
+  private readonly run: (feeds: Feeds) => Promise<Feeds>;
+  private readonly batcher: Batcher | undefined;
+
+  private constructor(parts: ServedModelParts) {
+    this.name = parts.name;
+    this.version = parts.version;
+    this.file = parts.file;
+    this.inputs = parts.inputs;
+    this.outputs = parts.outputs;
+    this.metadata = parts.metadata;
+    this.config = parts.config;
+    this.session = parts.session;
+    this.run = parts.run;
+    this.batcher = parts.batcher;
+    this.reference = parseReference(parts.metadata.reference);
+    this.labels = parseJson(parts.metadata.labels, (v) => (Array.isArray(v) ? v.map(String) : undefined));
+    this.preprocessing = parseJson(parts.metadata.preprocessing, (v) => v);
   }
 
   /** The training rows' statistics saved at export (onnx.export's reference option), for drift. */
@@ -48,7 +84,7 @@ export class ServedModel {
   /** How raw rows become the model's input (onnx.export's preprocessing option). */
   readonly preprocessing: unknown;
 
-  static async load(file: string, name: string, version: string, config: (inputs: TensorSpec[], outputs: TensorSpec[]) => ModelConfig): Promise<ServedModel> {
+  static async load(file: string, { name, version, config }: ServedModelOptions): Promise<ServedModel> {
     const bytes = readFileSync(file);
     const info = readModel(bytes, file);
     const weights = new Set(info.weights.map((w) => w.name));
@@ -68,7 +104,7 @@ export class ServedModel {
       return Object.fromEntries(Object.entries(results).map(([key, t]) => [key, { dims: [...t.dims], data: t.data as Float32Array | BigInt64Array }]));
     };
     const batching = resolved.dynamicBatching && resolved.maxBatchSize > 1 ? new Batcher(run, resolved.maxBatchSize, resolved.dynamicBatching.maxQueueDelayMicroseconds / 1000) : undefined;
-    return new ServedModel(name, version, file, inputs, outputs, info.metadata, resolved, session, run, batching);
+    return new ServedModel({ name, version, file, inputs, outputs, metadata: info.metadata, config: resolved, session, run, batcher: batching });
   }
 
   /** Rows waiting in the batch queue. */

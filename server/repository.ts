@@ -42,7 +42,8 @@ export async function loadRepository(target: string, options: RepositoryOptions 
     const dir = registry.localPath(version);
     const file = existsSync(join(dir, MODEL_FILE)) ? join(dir, MODEL_FILE) : findOnnx(dir);
     if (!file) throw new Error(`${target} (version ${version.version} of ${version.name}) has no .onnx file in ${dir}; register a run whose artifacts hold the exported model.`);
-    add(await ServedModel.load(file, options.name ?? version.name, String(version.version), (i, o) => generatedConfig(options.name ?? version.name, i, o, options)));
+    const name = options.name ?? version.name;
+    add(await ServedModel.load(file, { name, version: String(version.version), config: (i, o) => generatedConfig(name, i, o, options) }));
     return repository;
   }
   const path = resolve(target);
@@ -50,7 +51,7 @@ export async function loadRepository(target: string, options: RepositoryOptions 
   if (statSync(path).isFile()) {
     if (!/\.onnx$/i.test(path)) throw new Error(`${target} is not an .onnx file; export the model with onnx.export first.`);
     const name = options.name ?? modelName(basename(path).replace(/\.onnx$/i, ''));
-    add(await ServedModel.load(path, name, '1', (i, o) => generatedConfig(name, i, o, options)));
+    add(await ServedModel.load(path, { name, version: '1', config: (i, o) => generatedConfig(name, i, o, options) }));
     return repository;
   }
   const modelDirs = existsSync(join(path, 'config.pbtxt')) || versionDirs(path).length ? [path] : readdirSync(path).map((d) => join(path, d)).filter((d) => statSync(d).isDirectory() && (existsSync(join(d, 'config.pbtxt')) || versionDirs(d).length));
@@ -62,7 +63,7 @@ export async function loadRepository(target: string, options: RepositoryOptions 
     const versions = versionDirs(dir);
     if (!versions.length) throw new Error(`${dir} has no version folder with ${MODEL_FILE} (e.g. ${join(dir, '1', MODEL_FILE)}).`);
     for (const version of versions) {
-      add(await ServedModel.load(join(dir, version, MODEL_FILE), name, version, (i, o) => (written ? checkedConfig(written, configFile, i, o, options) : generatedConfig(name, i, o, options))));
+      add(await ServedModel.load(join(dir, version, MODEL_FILE), { name, version, config: (i, o) => (written ? checkedConfig(written, configFile, i, o, options) : generatedConfig(name, i, o, options)) }));
     }
   }
   return repository;
@@ -72,7 +73,7 @@ export async function loadRepository(target: string, options: RepositoryOptions 
 export async function writeToRepository(repo: string, file: string, options: BatchingOptions & { name?: string; version?: number } = {}): Promise<string> {
   const name = options.name ?? modelName(basename(file).replace(/\.onnx$/i, ''));
   const version = String(options.version ?? 1);
-  const model = await ServedModel.load(resolve(file), name, version, (i, o) => generatedConfig(name, i, o, options));
+  const model = await ServedModel.load(resolve(file), { name, version, config: (i, o) => generatedConfig(name, i, o, options) });
   await model.close();
   const dir = join(resolve(repo), name);
   mkdirSync(join(dir, version), { recursive: true });
