@@ -6,6 +6,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { drift, type DriftReport } from '../sdk/monitor/drift';
 import type { Reference } from '../sdk/monitor/reference';
 import type { Feeds } from './batcher';
+import type { DriftSource } from './metrics';
+import type { ServedModel } from './model';
 
 /** Fewer rows than this say little: the report waits for them. */
 export const MIN_DRIFT_ROWS = 30;
@@ -70,5 +72,41 @@ export class RequestLog {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.stream.end(resolve));
+  }
+}
+
+/** What every answered request is shown to: the drift window of its model, when it has a reference, and the request log. */
+export class DriftWatch {
+  private readonly windows = new Map<ServedModel, DriftWindow>();
+  private readonly log: RequestLog | undefined;
+
+  constructor(models: readonly ServedModel[], options: { capacity: number; logFile?: string | undefined }) {
+    for (const model of models) {
+      const reference = model.reference;
+      if (reference && model.inputs.length === 1 && model.inputs[0]?.shape.length === 2) this.windows.set(model, new DriftWindow(reference, options.capacity));
+    }
+    this.log = options.logFile ? new RequestLog(options.logFile) : undefined;
+  }
+
+  /** The model's window; undefined when it has no reference to compare with. */
+  windowOf(model: ServedModel): DriftWindow | undefined {
+    return this.windows.get(model);
+  }
+
+  observe(model: ServedModel, feeds: Feeds, outputs: Feeds): void {
+    const window = this.windows.get(model);
+    if (!window && !this.log) return;
+    const rows = rowsOf(feeds[model.inputs[0]?.name ?? ''], outputs[model.outputs[0]?.name ?? ''], model.labels?.length ?? 0);
+    if (window && rows[0]?.row.length === window.reference.features.length) for (const r of rows) window.add(r.row, r.predicted);
+    this.log?.write(model.name, model.version, rows, model.labels);
+  }
+
+  /** Every window's report, for the drift gauges in /metrics. */
+  sources(): DriftSource[] {
+    return [...this.windows].map(([m, w]) => ({ model: m.name, version: m.version, windowRows: w.size, report: w.report() }));
+  }
+
+  async close(): Promise<void> {
+    await this.log?.close();
   }
 }

@@ -92,8 +92,3 @@ export class ServerMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'aielab_serve_' });
   }
 }
-
-/** The error reason label for an HTTP status. */
-export function reasonOf(status: number): string {
-  return status === 401 ? 'unauthorized' : status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : status === 413 ? 'too_large' : status < 500 ? 'bad_request' : 'internal';
-}

@@ -2,13 +2,8 @@
 // checked against the model's signature, with errors that name the input and what it expects,
 // and the outputs written back as { name, datatype, shape, data }.
 import type { Feeds, Tensor } from './batcher';
+import { RequestError } from './errors';
 import type { ServedModel, TensorSpec } from './model';
-
-export class RequestError extends Error {
-  constructor(message: string, readonly status = 400) {
-    super(message);
-  }
-}
 
 export interface InferRequest {
   id?: string;

@@ -5,8 +5,9 @@
 // carries labels.
 import { TfIdf } from '../sdk/text/tfidf';
 import type { Feeds } from './batcher';
+import { RequestError } from './errors';
 import type { ServedModel } from './model';
-import { RequestError, type Limits } from './oip';
+import type { Limits } from './oip';
 
 interface Preprocessing {
   features?: string[];

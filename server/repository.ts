@@ -1,9 +1,11 @@
 // What a server serves: one .onnx file, a registered model (models:/name@alias, models:/name/3),
 // or a Triton-style model repository (<repo>/<model>/config.pbtxt, <repo>/<model>/<version>/model.onnx),
-// several models and versions at once. writeToRepository lays a file out the same way.
+// several models and versions at once. writeToRepository lays a file out the same way; findModel
+// picks the model and version a request names.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { openTracking } from '../tracking/open';
+import { RequestError } from './errors';
 import { ServedModel, type TensorSpec } from './model';
 import { readConfig, writeConfig, type ModelConfig, type TensorConfig } from './pbtxt';
 
@@ -27,7 +29,33 @@ export interface RepositoryOptions extends BatchingOptions {
 /** name → version → model; versions in ascending order. */
 export type Repository = Map<string, Map<string, ServedModel>>;
 
+/** A model, and a version of it, as a route names them (/v2/models/:name/versions/:version). */
+export interface ModelRoute {
+  name: string;
+  version?: string;
+}
+
 const MODEL_FILE = 'model.onnx';
+
+/** The version a route names, or the latest one; a 404 listing what there is when there is no such model. */
+export function findModel(repository: Repository, { name, version }: ModelRoute): ServedModel {
+  const versions = repository.get(name);
+  if (!versions) throw new RequestError(`no model named ${JSON.stringify(name)}; this server has ${[...repository.keys()].join(', ')}`, 404);
+  const model = version === undefined ? [...versions.values()].pop() : versions.get(version);
+  if (!model) throw new RequestError(`model ${name} has no version ${version}; it has ${[...versions.keys()].join(', ')}`, 404);
+  return model;
+}
+
+/** The model a route without a name means (POST /predict): there must be exactly one. */
+export function onlyModel(repository: Repository): ServedModel {
+  if (repository.size !== 1) throw new RequestError(`this server has ${repository.size} models (${[...repository.keys()].join(', ')}): POST /v2/models/<name>/predict`, 404);
+  return findModel(repository, { name: [...repository.keys()][0] as string });
+}
+
+/** The model a request's route parameters name, or the only one when they name none. */
+export function modelOf(repository: Repository, params: Partial<ModelRoute>): ServedModel {
+  return params.name ? findModel(repository, params as ModelRoute) : onlyModel(repository);
+}
 
 export async function loadRepository(target: string, options: RepositoryOptions = {}): Promise<Repository> {
   const repository: Repository = new Map();
