@@ -22,7 +22,7 @@ export const onnx = {
   inspect: (path: string) => new InspectionView(inspectFile(path)),
   /** Two models tensor by tensor: how far each weight moved (fine-tuning, quantisation). */
   diff: (a: string, b: string) => new DiffView(diffFiles(a, b)),
-  /** int8 quantisation of MatMul and embedding weights into a new file, checked against the original: dynamic, or static given { calibration } rows. */
+  /** 8-bit quantisation of MatMul (uint8, u8u8 format) and embedding (int8) weights into a new file, checked against the original: dynamic, or static given { calibration } rows. */
   quantize,
   /** Size, latency and (given labels) accuracy of several .onnx files on the same rows. */
   compare,
@@ -32,7 +32,7 @@ export const onnx = {
 
 export { ExportReport, type ExportOptions } from './export';
 export { OnnxSession, type Device, type LoadOptions, type Nested } from './session';
-export { QuantizeReport, type QuantizeOptions } from './quantize';
+export { QuantizeReport, type QuantizeFormat, type QuantizeOptions, type QuantizeReportFields } from './quantize';
 export { Comparison, type ComparedModel } from './compare';
 export { TraceReport, type TraceStep } from './trace';
 export type { ModelInfo, TensorInfo, WeightInfo } from './read';

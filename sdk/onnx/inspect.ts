@@ -20,16 +20,19 @@ export function inspectFile(path: string): Inspection {
 }
 
 /**
- * Weights as the model computes with them: an int8 tensor X_int8 that onnx.quantize wrote with its
- * scale X_scale becomes its dequantised values, named after the float tensor X it replaced.
+ * Weights as the model computes with them: an int8 tensor X_int8 or uint8 tensor X_uint8 that
+ * onnx.quantize wrote with its scale X_scale and zero point X_zero becomes its dequantised values,
+ * named after the float tensor X it replaced.
  */
 function dequantized(weights: readonly WeightInfo[]): Array<WeightInfo & { key: string }> {
   const byName = new Map(weights.map((w) => [w.name, w]));
   return weights.map((w) => {
-    const base = w.dtype === 'int8' && w.name.endsWith('_int8') ? w.name.slice(0, -'_int8'.length) : undefined;
+    const suffix = w.dtype === 'int8' || w.dtype === 'uint8' ? `_${w.dtype}` : undefined;
+    const base = suffix && w.name.endsWith(suffix) ? w.name.slice(0, -suffix.length) : undefined;
     const scale = base ? byName.get(`${base}_scale`)?.values?.[0] : undefined;
     if (!base || scale === undefined || !w.values) return { ...w, key: w.name };
-    return { ...w, key: base, values: w.values.map((v) => v * scale) };
+    const zero = byName.get(`${base}_zero`)?.values?.[0] ?? 0;
+    return { ...w, key: base, values: w.values.map((v) => (v - zero) * scale) };
   });
 }
 

@@ -1,10 +1,11 @@
-// onnx.quantize: int8 quantisation, as onnxruntime's quantize_dynamic and quantize_static do it.
-// Weights of MatMul and of embedding tables (Gather) are stored as int8 with one scale per tensor
-// (4× less). Dynamic: activations are quantised on the fly per call (DynamicQuantizeLinear →
-// MatMulInteger), so no data is needed. Static: each MatMul's input range is measured once on
-// calibration rows and fixed in the file (QuantizeLinear → DequantizeLinear pairs, the QDQ format
-// runtimes fuse into integer kernels); values outside that range are clipped, so the rows must be
-// like the data the model will see. Output names are kept, so onnx.trace can compare the models.
+// onnx.quantize: 8-bit quantisation, as onnxruntime's quantize_dynamic and quantize_static do it.
+// Weights of MatMul are stored as uint8 with a zero point, of embedding tables (Gather) as int8,
+// with one scale per tensor (4× less). Dynamic: activations are quantised on the fly per call
+// (DynamicQuantizeLinear → MatMulInteger), so no data is needed. Static: each MatMul's input range
+// is measured once on calibration rows and fixed in the file (QuantizeLinear → DequantizeLinear
+// pairs, the QDQ format runtimes fuse into integer kernels); values outside that range are
+// clipped, so the rows must be like the data the model will see. Output names are kept, so
+// onnx.trace can compare the models.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RICH_VIEW, type Rich } from '../display/rich';
@@ -15,31 +16,82 @@ import { openModel, saveModel, type EditableModel, type RawNode } from './rewrit
 import { OnnxSession, type Nested } from './session';
 import { sampleInputs } from './sample';
 
+/**
+ * How products are stored: "u8u8", uint8 activations × uint8 weights with a zero point, both in
+ * MatMulInteger (dynamic) and in QDQ (static), which onnxruntime runs as a u8u8 kernel.
+ */
+export type QuantizeFormat = 'u8u8';
+
+// Why u8u8 and not int8 weights (u8s8, onnxruntime's default): on x86 CPUs without VNNI (AVX2, and
+// AVX-512 without VNNI) onnxruntime's u8s8 kernel adds pairs of uint8 × int8 products into int16
+// with saturation (vpmaddubsw), and 2 · 255 · 127 > 32767, so a file's outputs depend on the CPU:
+// the unit test's MLP was off by 0.106 on an AVX2 CI machine and by 0.004 with VNNI. The u8u8
+// kernel widens both to int16 and adds into int32 (vpmaddwd): it cannot saturate. The other cure, int8
+// weights limited to −63…63 (reduced range, 2 · 255 · 63 < 32767), halves the weights' precision.
+// Measured (the same with and without VNNI, emulated AVX2 included), u8u8 against reduced range:
+// the test MLP's max |Δ| 0.0050 vs 0.0126 dynamic, 0.0032 vs 0.0078 static; Lab M2-L4's spam
+// filter on its test emails 0.0151 vs 0.0211 dynamic (mean 2.2e-4 vs 2.6e-4), 0.0255 vs 0.0232
+// static (mean 2.0e-4 vs 2.4e-4), its weights off by half the error (0.0020 vs 0.0040), the same
+// accuracy. u8u8 kernels are a little slower on AVX2; models this size cannot tell.
+const FORMAT: QuantizeFormat = 'u8u8';
+
+export interface QuantizeReportFields {
+  input: string;
+  output: string;
+  bytesBefore: number;
+  bytesAfter: number;
+  /** The weight tensors now stored as 8-bit integers. */
+  quantized: string[];
+  /** Those of them that are embedding tables (Gather): dequantised, never multiplied as integers, so int8 at full range. */
+  embeddings: string[];
+  /** Largest |fp32 − int8| over the outputs on the sample rows. */
+  maxAbsDiff: number;
+  sampleRows: number;
+  /** Static: activation ranges fixed from calibration rows; dynamic: measured per call. */
+  mode: 'dynamic' | 'static';
+  calibrationRows?: number;
+  format: QuantizeFormat;
+}
+
 export class QuantizeReport {
-  constructor(
-    readonly input: string,
-    readonly output: string,
-    readonly bytesBefore: number,
-    readonly bytesAfter: number,
-    /** The weight tensors now stored as int8. */
-    readonly quantized: string[],
-    /** Largest |fp32 − int8| over the outputs on the sample rows. */
-    readonly maxAbsDiff: number,
-    readonly sampleRows: number,
-    /** Static: activation ranges fixed from this many calibration rows; dynamic: measured per call. */
-    readonly mode: 'dynamic' | 'static',
-    readonly calibrationRows = 0,
-  ) {}
+  readonly input: string;
+  readonly output: string;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  readonly quantized: string[];
+  readonly embeddings: string[];
+  readonly maxAbsDiff: number;
+  readonly sampleRows: number;
+  readonly mode: 'dynamic' | 'static';
+  /** Rows the static activation ranges come from; 0 for dynamic. */
+  readonly calibrationRows: number;
+  readonly format: QuantizeFormat;
+
+  constructor(fields: QuantizeReportFields) {
+    this.input = fields.input;
+    this.output = fields.output;
+    this.bytesBefore = fields.bytesBefore;
+    this.bytesAfter = fields.bytesAfter;
+    this.quantized = fields.quantized;
+    this.embeddings = fields.embeddings;
+    this.maxAbsDiff = fields.maxAbsDiff;
+    this.sampleRows = fields.sampleRows;
+    this.mode = fields.mode;
+    this.calibrationRows = fields.calibrationRows ?? 0;
+    this.format = fields.format;
+  }
 
   [RICH_VIEW](): Rich {
+    const products = this.quantized.length - this.embeddings.length;
+    const weights = [products ? `uint8 + zero point (${products} MatMul)` : '', this.embeddings.length ? `int8 (${this.embeddings.length} Gather)` : ''].filter(Boolean).join(', ');
     return table([
       { model: this.input, size: `${(this.bytesBefore / 1024).toFixed(1)} KB`, weights: 'float32', 'max |fp32 − int8|': '' },
-      { model: this.output, size: `${(this.bytesAfter / 1024).toFixed(1)} KB`, weights: `int8 (${this.quantized.length} tensors)`, 'max |fp32 − int8|': Number(this.maxAbsDiff.toPrecision(3)) },
-    ], { title: `${this.mode === 'static' ? `Static int8 quantisation (activation ranges from ${this.calibrationRows} calibration rows)` : 'Dynamic int8 quantisation'}: ${(this.bytesBefore / this.bytesAfter).toFixed(1)}× smaller, checked on ${this.sampleRows} rows (pass { sample } to check on your data; onnx.compare measures accuracy)` });
+      { model: this.output, size: `${(this.bytesAfter / 1024).toFixed(1)} KB`, weights, 'max |fp32 − int8|': Number(this.maxAbsDiff.toPrecision(3)) },
+    ], { title: `${this.mode === 'static' ? `Static int8 quantisation (activation ranges from ${this.calibrationRows} calibration rows)` : 'Dynamic int8 quantisation'}: ${(this.bytesBefore / this.bytesAfter).toFixed(1)}× smaller, ${this.format} format (the same results on every CPU), checked on ${this.sampleRows} rows (pass { sample } to check on your data; onnx.compare measures accuracy)` });
   }
 }
 
-/** Per-tensor symmetric int8: q = round(w / scale), scale = max|w| / 127. */
+/** Per-tensor symmetric int8, for embedding tables: q = round(w / scale), scale = max|w| / 127. */
 function int8(values: Float32Array): { q: Int8Array; scale: number } {
   let max = 0;
   for (const v of values) max = Math.max(max, Math.abs(v));
@@ -47,7 +99,13 @@ function int8(values: Float32Array): { q: Int8Array; scale: number } {
   return { q: Int8Array.from(values, (v) => Math.max(-127, Math.min(127, Math.round(v / scale)))), scale };
 }
 
-/** Asymmetric uint8 for activations: the calibrated range, widened to hold 0, over 256 steps. */
+/** Per-tensor asymmetric uint8, for the weights of products: q = round(w / scale) + zero. */
+function uint8(values: Float32Array): { q: Uint8Array; scale: number; zero: number } {
+  const { scale, zero } = uint8Range(values);
+  return { q: Uint8Array.from(values, (v) => Math.max(0, Math.min(255, Math.round(v / scale) + zero))), scale, zero };
+}
+
+/** Asymmetric uint8: the range, widened to hold 0 (so 0 is exact), over 256 steps. */
 function uint8Range(values: ArrayLike<number>): { scale: number; zero: number } {
   let min = 0;
   let max = 0;
@@ -76,14 +134,15 @@ export async function quantize(input: string, output: string, options: QuantizeO
   const replace = new Map<RawNode, Node[]>();
   const add: Initializer[] = [];
   const quantized: string[] = [];
+  const embeddings: string[] = [];
   const uses = (name: string) => model.nodes.filter((n) => n.inputs.includes(name)).length;
   for (const node of model.nodes) {
     const out = node.outputs[0] as string;
     if (node.op === 'MatMul') {
       const w = model.weights.get(node.inputs[1] ?? '');
       if (!w?.values || w.dims.length !== 2 || model.weights.has(node.inputs[0] ?? '') || uses(w.name) !== 1) continue;
-      const { q, scale } = int8(w.values);
-      add.push({ name: `${w.name}_int8`, dims: w.dims, dtype: 'int8', values: q }, { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) }, { name: `${w.name}_zero`, dims: [], dtype: 'int8', values: Int8Array.of(0) });
+      const { q, scale, zero } = uint8(w.values);
+      add.push({ name: `${w.name}_uint8`, dims: w.dims, dtype: 'uint8', values: q }, { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) }, { name: `${w.name}_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(zero) });
       quantized.push(w.name);
       const range = activations?.get(node.inputs[0] as string);
       if (range) {
@@ -91,14 +150,14 @@ export async function quantize(input: string, output: string, options: QuantizeO
         replace.set(node, [
           { op: 'QuantizeLinear', name: `${out}/quantize`, inputs: [node.inputs[0] as string, `${out}/a_scale`, `${out}/a_zero`], outputs: [`${out}/a`] },
           { op: 'DequantizeLinear', name: `${out}/a_dequantize`, inputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`], outputs: [`${out}/a_dequantized`] },
-          { op: 'DequantizeLinear', name: `${out}/w_dequantize`, inputs: [`${w.name}_int8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [`${out}/w_dequantized`] },
+          { op: 'DequantizeLinear', name: `${out}/w_dequantize`, inputs: [`${w.name}_uint8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [`${out}/w_dequantized`] },
           { op: 'MatMul', name: out, inputs: [`${out}/a_dequantized`, `${out}/w_dequantized`], outputs: [out] },
         ]);
         continue;
       }
       replace.set(node, [
         { op: 'DynamicQuantizeLinear', name: `${out}/quantize`, inputs: [node.inputs[0] as string], outputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`] },
-        { op: 'MatMulInteger', name: `${out}/matmul_integer`, inputs: [`${out}/a`, `${w.name}_int8`, `${out}/a_zero`, `${w.name}_zero`], outputs: [`${out}/int32`] },
+        { op: 'MatMulInteger', name: `${out}/matmul_integer`, inputs: [`${out}/a`, `${w.name}_uint8`, `${out}/a_zero`, `${w.name}_zero`], outputs: [`${out}/int32`] },
         { op: 'Cast', name: `${out}/cast`, inputs: [`${out}/int32`], outputs: [`${out}/float`], attributes: { to: 1 } },
         { op: 'Mul', name: `${out}/scale`, inputs: [`${out}/a_scale`, `${w.name}_scale`], outputs: [`${out}/scale`] },
         { op: 'Mul', name: out, inputs: [`${out}/float`, `${out}/scale`], outputs: [out] },
@@ -113,10 +172,11 @@ export async function quantize(input: string, output: string, options: QuantizeO
         { op: 'DequantizeLinear', name: out, inputs: [`${out}/int8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [out] },
       ]);
       quantized.push(w.name);
+      embeddings.push(w.name);
     }
   }
   if (!quantized.length) throw new Error(`onnx.quantize: ${input} has no MatMul or Gather with float32 weights to quantise.`);
-  const result = saveModel(model, { replace, add, drop: new Set(quantized), metadata: { quantization: `${mode} int8 per tensor (aielab onnx.quantize)` } });
+  const result = saveModel(model, { replace, add, drop: new Set(quantized), metadata: { quantization: `${mode} int8 per tensor, ${FORMAT} format (aielab onnx.quantize)` } });
   writeFileSync(resolve(output), result);
   const [fp32, q8] = await Promise.all([OnnxSession.load(input), OnnxSession.load(output)]);
   // Random rows can fall far outside the calibrated ranges (and be clipped): check static on real rows.
@@ -126,7 +186,7 @@ export async function quantize(input: string, output: string, options: QuantizeO
   const left = Object.values(a).flatMap(flat);
   const right = Object.values(b).flatMap(flat);
   const diff = left.reduce((max, v, i) => Math.max(max, Math.abs(v - (right[i] as number))), 0);
-  return new QuantizeReport(input, output, bytes.length, statSync(resolve(output)).size, quantized, diff, sample.length, mode, options.calibration?.length ?? 0);
+  return new QuantizeReport({ input, output, bytesBefore: bytes.length, bytesAfter: statSync(resolve(output)).size, quantized, embeddings, maxAbsDiff: diff, sampleRows: sample.length, mode, calibrationRows: options.calibration?.length ?? 0, format: FORMAT });
 }
 
 /** Each float MatMul input's range over the calibration rows. */

@@ -13,7 +13,7 @@ export interface WeightInfo {
   dims: number[];
   /** Number of values. */
   size: number;
-  /** The values (as stored: int8 tensors as their integers), for float32 and int8 tensors; absent otherwise. */
+  /** The values (as stored: int8 and uint8 tensors as their integers), for float32, int8 and uint8 tensors; absent otherwise. */
   values?: Float32Array;
 }
 
@@ -83,6 +83,7 @@ export function readWeight(bytes: Uint8Array): WeightInfo {
   if (dtype === 'float32' && raw instanceof Uint8Array && raw.length === size * 4) values = new Float32Array(Uint8Array.from(raw).buffer); // a copy: a Buffer's slice shares its pool
   else if (dtype === 'float32' && t.has(4)) values = floats(t.get(4) as ProtoValue[]);
   else if (dtype === 'int8' && raw instanceof Uint8Array && raw.length === size) values = Float32Array.from(new Int8Array(Uint8Array.from(raw).buffer));
+  else if (dtype === 'uint8' && raw instanceof Uint8Array && raw.length === size) values = Float32Array.from(raw);
   return { name: text(t, 8), dtype, dims, size, ...(values ? { values } : {}) };
 }
 

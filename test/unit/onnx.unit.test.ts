@@ -202,13 +202,18 @@ describe('onnx', function () {
       const report = await onnx.quantize(fp32, int8);
       assert.ok(report.bytesBefore / report.bytesAfter > 2.5, `${name}: ${report.bytesBefore} → ${report.bytesAfter}`);
       assert.equal(report.quantized.length, 2);
+      assert.equal(report.embeddings.length, name === 'q-emb' ? 1 : 0, 'embedding tables are counted apart');
+      // uint8 weights in products (the u8s8 kernel saturates on x86 without VNNI; u8u8 nowhere), full int8 in embedding tables.
+      assert.equal(report.format, 'u8u8');
+      assert.deepEqual(onnx.read(int8).weights.filter((w) => /_u?int8$/.test(w.name)).map((w) => w.dtype).sort(), name === 'q-emb' ? ['int8', 'uint8'] : ['uint8', 'uint8']);
+      assert.match((toMimeBundle(report)[MIME.table] as TablePayload).title ?? '', /^Dynamic int8 quantisation: [\d.]+× smaller, u8u8 format \(the same results on every CPU\)/);
       assert.ok(report.maxAbsDiff > 0 && report.maxAbsDiff < 0.05, `${name}: ${report.maxAbsDiff}`);
       checkWithOnnx(int8);
-      assert.equal(onnx.read(int8).metadata.quantization, 'dynamic int8 per tensor (aielab onnx.quantize)');
+      assert.equal(onnx.read(int8).metadata.quantization, 'dynamic int8 per tensor, u8u8 format (aielab onnx.quantize)');
       assert.deepEqual(onnx.read(int8).metadata.labels, onnx.read(fp32).metadata.labels, 'the rest of the file is kept');
-      // The int8 weights compare as the float weights they replace: off by at most half a step.
+      // The 8-bit weights (uint8 with a zero point for MatMul, int8 for Gather) compare as the float weights they replace: off by at most half a step.
       const diff = onnx.diff(fp32, int8).diff;
-      const kernels = diff.tensors.filter((t) => / ↔ .*_int8$/.test(t.name));
+      const kernels = diff.tensors.filter((t) => / ↔ .*_u?int8$/.test(t.name));
       assert.equal(kernels.length, 2, diff.tensors.map((t) => t.name).join(', '));
       for (const k of kernels) {
         const scale = onnx.read(int8).weights.find((w) => w.name === `${k.name.split(' ↔ ')[0]}_scale`)?.values?.[0] as number;
@@ -241,7 +246,7 @@ describe('onnx', function () {
     assert.ok(calibrated.bytesBefore / calibrated.bytesAfter > 2.5);
     checkWithOnnx(staticFile);
     const staticRead = onnx.read(staticFile);
-    assert.equal(staticRead.metadata.quantization, 'static int8 per tensor (aielab onnx.quantize)');
+    assert.equal(staticRead.metadata.quantization, 'static int8 per tensor, u8u8 format (aielab onnx.quantize)');
     assert.equal(staticRead.nodes.filter((n) => n.op === 'QuantizeLinear').length, 2, 'one fixed-range quantiser per product');
     assert.ok(!staticRead.nodes.some((n) => n.op === 'DynamicQuantizeLinear'));
     const firstScale = staticRead.weights.find((w) => /matmul_0\/a_scale$/.test(w.name))?.values?.[0] as number;
@@ -250,7 +255,9 @@ describe('onnx', function () {
     assert.deepEqual(onnx.inspect(staticFile).inspection.head?.classes.map((c) => c.label), ['a', 'b', 'c'], 'the head of the QDQ model');
     assert.deepEqual(onnx.diff(join(dir, 'q-mlp.onnx'), staticFile).diff.onlyInA, [], 'no float weight left unpaired');
     assert.equal((await onnx.trace(join(dir, 'q-mlp.onnx'), staticFile, x, { tolerance: 1e-4 })).divergence?.op, 'MatMul');
-    assert.match((toMimeBundle(calibrated)[MIME.table] as TablePayload).title ?? '', /^Static int8 quantisation \(activation ranges from 24 calibration rows\): [\d.]+× smaller/);
+    assert.match((toMimeBundle(calibrated)[MIME.table] as TablePayload).title ?? '', /^Static int8 quantisation \(activation ranges from 24 calibration rows\): [\d.]+× smaller, u8u8 format/);
+    assert.equal(calibrated.format, 'u8u8');
+    assert.deepEqual(staticRead.weights.filter((w) => w.name.endsWith('_uint8')).map((w) => w.dtype), ['uint8', 'uint8'], 'QDQ weights as uint8 too, so the fused kernel is u8u8');
     await assert.rejects(onnx.quantize(join(dir, 'q-mlp.onnx'), staticFile, { calibration: [] }), /calibration has no rows; pass rows like the data the model will see/);
 
     const conv = nn.sequential([nn.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 1] }), nn.layers.flatten()]);
