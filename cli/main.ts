@@ -1,9 +1,9 @@
 // The `aielab` command: dispatches to its subcommands and turns failures into exit codes.
 import { parseArgs } from 'node:util';
 import { version } from '../package.json';
-import { NotebookFormatError } from '../contracts/notebook/format';
 import { convertCommand } from './convert';
 import { doctorCommand } from './doctor';
+import { describeFailure } from './failures';
 import { exportCommand } from './exportOnnx';
 import { inspectCommand } from './inspect';
 import { apiKeyCommand, driftCommand, monitoringCommand, serveCommand } from './serve';
@@ -91,19 +91,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const code = (err as { code?: unknown }).code;
-    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      console.error(`aielab: ${(err as Error).message}\nRun aielab --help for usage.`);
-      process.exitCode = 2;
-    } else if (err instanceof NotebookFormatError) {
-      console.error(`aielab: cannot read notebook ${err.message}\nThe file was not changed.`);
-      process.exitCode = 2;
-    } else if (code === 'ENOENT') {
-      console.error(`aielab: ${(err as Error).message}`);
-      process.exitCode = 2;
-    } else {
-      console.error(err);
-      process.exitCode = 1;
-    }
+    const failure = describeFailure(err);
+    console.error(failure ? failure.lines.join('\n') : err);
+    process.exitCode = failure?.code ?? 1;
   },
 );

@@ -1,16 +1,10 @@
 // `aielab new pipeline <folder>`: the first-ML-pipeline project, from this installation's template.
 import { resolve } from 'node:path';
-import { newPipeline, ScaffoldError } from '../scaffolds/pipeline';
+import { newPipeline } from '../scaffolds/pipeline';
 
 export function newPipelineCommand(dir: string): number {
-  try {
-    // The CLI runs as dist/cli.js: the product's root is one folder up.
-    const files = newPipeline(dir, resolve(__dirname, '..'));
-    console.log(`Created an ML pipeline project in ${dir} (${files.length} files).\nNext:\n  cd ${dir}\n  npm install\n  npm run train    # 6 tracked runs, the best registered as models:/penguins@champion\n  npm run serve    # the champion over HTTP\nRead ${dir}/README.md; write your answers in ${dir}/SCALING.md.`);
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ScaffoldError)) throw err;
-    console.error(`aielab: ${err.message}`);
-    return 2;
-  }
+  // The CLI runs as dist/cli.js: the product's root is one folder up.
+  const files = newPipeline(dir, resolve(__dirname, '..'));
+  console.log(`Created an ML pipeline project in ${dir} (${files.length} files).\nNext:\n  cd ${dir}\n  npm install\n  npm run train    # 6 tracked runs, the best registered as models:/penguins@champion\n  npm run serve    # the champion over HTTP\nRead ${dir}/README.md; write your answers in ${dir}/SCALING.md.`);
+  return 0;
 }

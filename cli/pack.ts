@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { writeGradebook } from '../packs/gradebook';
 import { gradePack } from '../packs/grade';
-import { PackError, releasePack } from '../packs/release';
+import { releasePack } from '../packs/release';
 import { scaffoldPack } from '../scaffolds/labPack';
 import { validatePack } from '../packs/validate';
 import { UsageError } from './usage';
@@ -21,10 +21,9 @@ export async function packCommand(args: string[]): Promise<number> {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       if (positionals.length !== 2) throw new UsageError('pack release takes the pack and a new folder: aielab pack release labs/ student-labs/');
       const [dir, out] = positionals as [string, string];
-      return reportPackErrors(() => {
-        const summary = releasePack(dir, out);
-        console.log(`Released ${dir} to ${out}: ${summary.notebooks} notebooks, ${summary.solutionsRemoved} solution cells removed, ${summary.hintsFolded} hints kept for "Show hint", outputs cleared.`);
-      });
+      const summary = releasePack(dir, out);
+      console.log(`Released ${dir} to ${out}: ${summary.notebooks} notebooks, ${summary.solutionsRemoved} solution cells removed, ${summary.hintsFolded} hints kept for "Show hint", outputs cleared.`);
+      return 0;
     }
     case 'grade': {
       const { values, positionals } = parseArgs({
@@ -36,26 +35,24 @@ export async function packCommand(args: string[]): Promise<number> {
       const cellTimeout = Number(values['cell-timeout']);
       if (!(cellTimeout > 0)) throw new UsageError(`--cell-timeout takes a number of seconds above 0, not ${values['cell-timeout']}.`);
       const [pack, ...submissions] = positionals as [string, ...string[]];
-      return reportPackErrors(async () => {
-        const book = await gradePack(pack, submissions, { cellTimeout, onProgress: (line) => console.error(line) });
-        const written = writeGradebook(book, values.out);
-        for (const learner of book.learners) console.log(`${learner.learner}: ${learner.score} / ${learner.max}  (${learner.labs.map((l) => `${l.id} ${l.score}/${l.max}`).join(', ')})`);
-        console.log(`Wrote ${written.csv}, ${written.json} and ${written.feedback.length} feedback files in ${values.out}/feedback.`);
-      });
+      const book = await gradePack(pack, submissions, { cellTimeout, onProgress: (line) => console.error(line) });
+      const written = writeGradebook(book, values.out);
+      for (const learner of book.learners) console.log(`${learner.learner}: ${learner.score} / ${learner.max}  (${learner.labs.map((l) => `${l.id} ${l.score}/${l.max}`).join(', ')})`);
+      console.log(`Wrote ${written.csv}, ${written.json} and ${written.feedback.length} feedback files in ${values.out}/feedback.`);
+      return 0;
     }
     default:
       throw new UsageError(sub ? `unknown pack command '${sub}'.` : 'pack needs a command: validate, release or grade.');
   }
 }
 
-export function newCommand(args: string[]): Promise<number> {
+export function newCommand(args: string[]): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { title: { type: 'string' } } });
   if (positionals[0] !== 'pack' || positionals.length !== 2) throw new UsageError('new makes a lab pack or a project: aielab new pack <folder> [--title "My course"], aielab new pipeline <folder>');
   const dir = positionals[1] as string;
-  return reportPackErrors(() => {
-    const files = scaffoldPack(dir, values.title);
-    console.log(`Created a lab pack in ${dir}: ${files.join(', ')}.\nOpen the folder in VS Code, or run: aielab pack validate ${dir}`);
-  });
+  const files = scaffoldPack(dir, values.title);
+  console.log(`Created a lab pack in ${dir}: ${files.join(', ')}.\nOpen the folder in VS Code, or run: aielab pack validate ${dir}`);
+  return 0;
 }
 
 function validate(dir: string, strict: boolean): number {
@@ -71,16 +68,4 @@ function validate(dir: string, strict: boolean): number {
   console.log(`${dir}: "${pack.title}" ${pack.version} is valid: ${pack.modules.length} modules, ${labs.length} labs (${notebooks.size} written, ${planned.length} planned${journals ? `, ${journals} journal` : ''}).`);
   for (const { lab } of planned) console.log(`  planned: ${lab.id} ${lab.title} (${lab.notebook} does not exist yet)`);
   return 0;
-}
-
-async function reportPackErrors(work: () => void | Promise<void>): Promise<number> {
-  try {
-    await work();
-    return 0;
-  } catch (err) {
-    if (!(err instanceof PackError)) throw err;
-    console.error(`aielab: ${err.message}`);
-    for (const p of err.problems) console.error(`  ${p.where}: ${p.message}`);
-    return err.problems.length ? 1 : 2;
-  }
 }
