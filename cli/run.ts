@@ -33,26 +33,59 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // Read everything first: a notebook that does not parse stops the run before any cell executes.
   const notebooks = targets.map((target) => ({ target, notebook: parseNotebook(readFileSync(target.path, 'utf8'), target.path) }));
   const started = Date.now();
+  const ctrlC = new CtrlC();
   let cells = 0;
-  for (const { target, notebook } of notebooks) {
-    const printer = new Printer(options.quiet);
-    console.log(`▶ ${target.path}`);
-    const run = await runNotebook(notebook, {
-      notebookPath: resolve(target.path),
-      allowErrors: options.allowErrors,
-      ...(options.cellTimeout ? { cellTimeout: options.cellTimeout } : {}),
-    }, printer);
-    cells += run.executed;
-    const written = write(target, notebook, options, outFile);
-    console.log(`  outputs written to ${written}`);
-    if (!run.ok && !options.allowErrors) {
-      console.log(`✗ ${target.path}: Cell ${(run.failedCell ?? 0) + 1} failed; stopping (use --allow-errors to run every cell).`);
-      return 1;
+  try {
+    for (const { target, notebook } of notebooks) {
+      const printer = new Printer(options.quiet);
+      console.log(`▶ ${target.path}`);
+      const run = await runNotebook(notebook, {
+        notebookPath: resolve(target.path),
+        allowErrors: options.allowErrors,
+        ...(options.cellTimeout ? { cellTimeout: options.cellTimeout } : {}),
+        interrupt: ctrlC.interrupt.signal,
+        signal: ctrlC.stop.signal,
+      }, printer);
+      if (run.stopped) {
+        console.log(`✗ ${target.path}: stopped by a second Ctrl+C; its outputs were not written.`);
+        return 130;
+      }
+      cells += run.executed;
+      const written = write(target, notebook, options, outFile);
+      console.log(`  outputs written to ${written}`);
+      if (!run.ok && !options.allowErrors) {
+        console.log(`✗ ${target.path}: Cell ${(run.failedCell ?? 0) + 1} failed; stopping (use --allow-errors to run every cell).`);
+        return 1;
+      }
     }
+  } finally {
+    ctrlC.dispose();
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`✓ ${notebooks.length} notebook${notebooks.length === 1 ? '' : 's'}, ${cells} cells run in ${seconds} s`);
   return 0;
+}
+
+/** Ctrl+C interrupts the running cell; a second Ctrl+C stops the run. */
+class CtrlC {
+  readonly interrupt = new AbortController();
+  readonly stop = new AbortController();
+  private readonly pressed = () => {
+    if (!this.interrupt.signal.aborted) {
+      process.stdout.write('\n  Interrupting the running cell; press Ctrl+C again to stop the run.\n');
+      this.interrupt.abort();
+    } else {
+      this.stop.abort();
+    }
+  };
+
+  constructor() {
+    process.on('SIGINT', this.pressed);
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.pressed);
+  }
 }
 
 function expand(path: string): Target[] {
@@ -99,10 +132,6 @@ class Printer {
     this.updated.clear();
     const mark = status === 'ok' ? '✓' : '✗';
     process.stdout.write(`  Cell ${index + 1} ${mark} ${status === 'ok' ? '' : `${status} `}${durationMs} ms\n`);
-  }
-
-  onInterrupt(): void {
-    process.stdout.write('\n  Interrupting the running cell; press Ctrl+C again to stop the run.\n');
   }
 
   private print(text: string): void {

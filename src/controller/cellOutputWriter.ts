@@ -1,6 +1,8 @@
-// Writes kernel outputs into one cell execution in order: consecutive text of one stream joins
-// the same output (as in Jupyter), displays are remembered so their updates replace them in place.
+// Writes kernel outputs into one cell execution in order. Which output an event joins or
+// replaces is decided by the client's CellOutputs, as for the headless runner; this adds VS
+// Code's asynchronous output API and updates of displays shown in other cells.
 import type * as vscode from 'vscode';
+import { CellOutputs, type DisplayTargets } from '../../kernels/client/cellOutputs';
 import type { DisplayUpdate, OutputEvent } from '../../contracts/protocol';
 import { bundleItems, streamItem, toCellOutput } from '../notebook/outputItems';
 
@@ -12,34 +14,32 @@ export interface DisplayTarget {
 
 export class CellOutputWriter {
   private chain: Promise<void> = Promise.resolve();
-  private lastStream: { name: 'stdout' | 'stderr'; output: vscode.NotebookCellOutput } | undefined;
+  private readonly outputs: CellOutputs<DisplayTarget>;
 
   constructor(
     private readonly execution: vscode.NotebookCellExecution,
     private readonly log: vscode.LogOutputChannel,
-    private readonly displays: Map<string, DisplayTarget>,
+    displays: DisplayTargets<DisplayTarget>,
     /** An update of a display in another cell. */
     private readonly elsewhere: (update: DisplayUpdate) => void,
-  ) {}
+  ) {
+    this.outputs = new CellOutputs(displays);
+  }
 
   write(event: OutputEvent): void {
-    if (event.kind === 'update') {
-      const target = this.displays.get(event.displayId);
-      if (!target) return;
-      if (target.cell !== this.execution.cell) this.elsewhere(event);
-      else this.enqueue(() => this.execution.replaceOutputItems(bundleItems(event.data), target.output));
-      return;
+    // Decided when the event arrives, not when VS Code gets to it, so order is the kernel's.
+    const step = this.outputs.step(event);
+    if (step.kind === 'ignore') return;
+    if (step.kind === 'replace') {
+      if (step.target.cell !== this.execution.cell) this.elsewhere(event as DisplayUpdate);
+      else this.enqueue(() => this.execution.replaceOutputItems(bundleItems(step.data), step.target.output));
+    } else if (step.kind === 'extend') {
+      this.enqueue(() => this.execution.appendOutputItems(streamItem(step.stream.name, step.stream.text), step.target.output));
+    } else {
+      const output = toCellOutput(step.event);
+      this.outputs.appended(step.event, { cell: this.execution.cell, output });
+      this.enqueue(() => this.execution.appendOutput(output));
     }
-    this.enqueue(async () => {
-      if (event.kind === 'stream' && this.lastStream?.name === event.name) {
-        await this.execution.appendOutputItems(streamItem(event.name, event.text), this.lastStream.output);
-        return;
-      }
-      const output = toCellOutput(event);
-      await this.execution.appendOutput(output);
-      this.lastStream = event.kind === 'stream' ? { name: event.name, output } : undefined;
-      if (event.kind === 'display' && event.displayId) this.displays.set(event.displayId, { cell: this.execution.cell, output });
-    });
   }
 
   /** Resolves once every output written so far is in the cell. */
