@@ -5,6 +5,17 @@ import type { ComputeInfo } from '../contracts/protocol';
 let interruptHook: ((stop: () => void) => void) | undefined;
 let computeSink: ((info: ComputeInfo) => void) | undefined;
 let selfStopping: <T>(work: () => T) => T = (work) => work();
+let notebook: string | undefined;
+
+/** Set by the kernel: the notebook whose cells run in this process. */
+export function useNotebook(path: string): void {
+  notebook = path;
+}
+
+/** The notebook the SDK runs in, or undefined in a script or a test. */
+export function currentNotebook(): string | undefined {
+  return notebook;
+}
 
 /** Set by the kernel: registers `stop` to run if the running cell is interrupted. */
 export function useInterruptHook(hook: (stop: () => void) => void): void {

@@ -2,7 +2,7 @@
 // the kernel's own frames and Node's internals are dropped, package frames are kept.
 import { inspect, types } from 'node:util';
 import type { ErrorOutput } from '../../contracts/protocol';
-import { QUIET_ERROR } from '../../sdk/check/checks';
+import { QUIET_ERROR } from '../../contracts/quietError';
 import { tracePosition } from '../transpile/sourcePosition';
 import { codeFrame, errorOutput, type CellSource } from './errorFormat';
 

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as sdk from '../../sdk';
 import { useDisplaySink } from '../../sdk/display/display';
-import { useComputeSink, useInterruptHook, useSelfStopping } from '../../sdk/runtime';
+import { useComputeSink, useInterruptHook, useNotebook, useSelfStopping } from '../../sdk/runtime';
 import { CELL_RUNTIME } from '../transpile/cellRuntime';
 import { runSelfStopping, trackCellTimers } from './cellTimers';
 import { CellScripts, ErrorReporter } from './errorReport';
@@ -63,6 +63,7 @@ trackCellTimers(() => executor.runningHere);
 useInterruptHook((stop) => executor.runningHere?.onInterrupt(stop));
 useComputeSink((info) => send({ type: 'compute', info }));
 useSelfStopping(runSelfStopping);
+useNotebook(notebookPath);
 process.on('uncaughtException', (err) => executor.uncaught(err));
 process.on('unhandledRejection', (reason) => executor.uncaught(reason));
 // Ctrl+C in a terminal reaches the kernel too; the client decides what it means.

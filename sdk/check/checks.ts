@@ -2,12 +2,11 @@
 // at once and partial credit can be given), the results show as one output, and the cell fails
 // when any check did, so Run All stops there like at a failing test.
 import { MIME, type CheckPayload } from '../../contracts/mime';
+import { QUIET_ERROR } from '../../contracts/quietError';
 import { display } from '../display/display';
 import { Rich } from '../display/rich';
 import { ExpectationFailed } from './expect';
 
-/** Errors whose message says everything: the kernel shows them without a stack trace. */
-export const QUIET_ERROR = Symbol.for('aielab.quietError');
 
 export class CheckFailed extends Error {
   readonly [QUIET_ERROR] = true;

@@ -14,6 +14,7 @@ import { load } from '../nn/checkpoint';
 import type { LayersModel } from '../nn/tf';
 import { openTracking, trackingRoot, type Tracking } from '../../tracking/open';
 import type { ModelVersion } from '../../tracking/registry';
+import { currentNotebook } from '../runtime';
 import { Run } from './run';
 import { sweep, type Space, type SweepOptions } from './sweep';
 import { SOURCE_TYPE, type ExperimentInfo, type RunInfo } from '../../tracking/store';
@@ -42,7 +43,7 @@ function startRun(options: StartRunOptions = {}): Run {
   if (parent && !options.nested) throw new Error(`track: run "${parent.name}" is still active. End it (run.end()) first, or pass { nested: true } for a child run.`);
   const experiment = store.experiment(experimentName);
   const user = safeUser();
-  const notebook = process.argv[2] && process.argv[2].endsWith('.aielab') ? resolve(process.argv[2]) : undefined;
+  const notebook = currentNotebook();
   const name = options.name ?? `run-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
   const source = notebook ? SOURCE_TYPE.NOTEBOOK : SOURCE_TYPE.LOCAL;
   const git = gitState(notebook ? dirname(notebook) : process.cwd());
