@@ -4,7 +4,7 @@
 // last expression becomes the cell's result, top-level `await` works, every loop checks for an
 // interrupt so a synchronous `while (true) {}` can be stopped without killing the kernel, and every
 // `await` checks on resuming, so an interrupted cell's pending work does not run on.
-import { parse, type AnyNode, type ImportDeclaration, type Node, type Pattern, type Statement, type VariableDeclaration } from 'acorn';
+import { parse, type AnyNode, type ImportDeclaration, type Pattern, type Statement, type VariableDeclaration } from 'acorn';
 import { ancestor } from 'acorn-walk';
 import MagicString from 'magic-string';
 import { CELL_RUNTIME, INTERRUPT_CHECK, RESUME_CHECK } from './cellRuntime';
@@ -29,99 +29,132 @@ export function rewriteCell(js: string): RewrittenCell {
     allowAwaitOutsideFunction: true,
     allowHashBang: true,
   });
-  const s = new MagicString(js);
-  const declared = new Set<string>();
-  const declare = (name: string) => declared.add(name);
+  const cell = new CellRewrite(js);
+  cell.rewriteNested(program);
+  for (const statement of program.body) cell.rewriteTopLevel(statement);
+  cell.returnLastExpression(program.body);
+  return cell.finish();
+}
 
-  const rewriteDeclaration = (decl: VariableDeclaration, place: DeclarationPlace) => {
+/** The edits to one cell's JavaScript, made in the order rewriteCell calls them, and the names it declares. */
+class CellRewrite {
+  private readonly s: MagicString;
+  private readonly declared = new Set<string>();
+
+  constructor(private readonly js: string) {
+    this.s = new MagicString(js);
+  }
+
+  /** What lies inside the cell's statements: `var`s outside functions, `import()`, `await`, `import.meta`, loops. */
+  rewriteNested(program: Program): void {
+    const s = this.s;
+    ancestor(program, {
+      VariableDeclaration: (node, _state, ancestors) => this.rewriteNestedVar(node, ancestors),
+      ImportExpression(node) {
+        s.overwrite(node.start, node.start + 'import'.length, CELL_RUNTIME.importModule, { contentOnly: true });
+      },
+      AwaitExpression(node) {
+        s.prependRight(node.start, `${CELL_RUNTIME.resumed}(`);
+        s.appendLeft(node.end, ')');
+      },
+      MetaProperty(node) {
+        if (node.meta.name === 'import') s.overwrite(node.start, node.end, CELL_RUNTIME.importMeta, { contentOnly: true });
+      },
+      ...Object.fromEntries(LOOPS.map((type) => [type, (node: AnyNode) => instrumentLoop(s, node)])),
+    });
+  }
+
+  /** One statement of the cell's own: its bindings become the global object's. */
+  rewriteTopLevel(statement: Program['body'][number]): void {
+    const node = this.unwrapExport(statement);
+    if (!node) return;
+    const s = this.s;
+    if (node.type === 'ImportDeclaration') {
+      node.specifiers.forEach((spec) => this.declared.add(spec.local.name));
+      s.overwrite(node.start, node.end, importStatement(node), { contentOnly: true });
+    } else if (node.type === 'VariableDeclaration') {
+      this.rewriteDeclaration(node, 'statement');
+    } else if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node.id) {
+      this.declared.add(node.id.name);
+      s.prependRight(node.start, `${node.id.name} = `);
+      s.appendLeft(node.end, ';');
+      // Function declarations are hoisted: a cell may call one above its definition.
+      if (node.type === 'FunctionDeclaration' && node.start > 0) s.move(node.start, node.end, 0);
+    } else if (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') {
+      s.prependRight(node.start, '(');
+      s.appendLeft(node.end, ');');
+    }
+  }
+
+  returnLastExpression(body: Program['body']): void {
+    const last = lastStatement(body);
+    // A lone string is a "directive" to the parser, but in a cell it is a value to show.
+    if (last?.type !== 'ExpressionStatement') return;
+    // The statement's own range: esbuild may have wrapped the expression in parentheses.
+    const end = this.js[last.end - 1] === ';' ? last.end - 1 : last.end;
+    this.s.prependRight(last.start, 'return { value: (');
+    this.s.appendLeft(end, ') }');
+  }
+
+  /** Wraps the cell in an async function (for top-level `await` and `return`), after declaring its names. */
+  finish(): RewrittenCell {
+    const names = [...this.declared];
+    this.s.prepend(`${names.length ? `var ${names.join(', ')}; ` : ''}(async function () { "use strict"; `);
+    this.s.append('\n})();');
+    return {
+      code: this.s.toString(),
+      map: this.s.generateMap({ hires: true, source: 'cell.js', includeContent: false }).toString(),
+      declared: names,
+    };
+  }
+
+  /** Drops `export` from a statement: what is left to rewrite, or nothing when the whole statement went. */
+  private unwrapExport(statement: Program['body'][number]): AnyNode | undefined {
+    if (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') {
+      if (!statement.declaration) {
+        this.s.remove(statement.start, statement.end);
+        return undefined;
+      }
+      this.s.remove(statement.start, statement.declaration.start);
+      return statement.declaration as AnyNode;
+    }
+    if (statement.type === 'ExportAllDeclaration') {
+      this.s.remove(statement.start, statement.end);
+      return undefined;
+    }
+    return statement;
+  }
+
+  /** A `var` in a block or loop of the cell (not in a function) is a top-level binding too. */
+  private rewriteNestedVar(node: VariableDeclaration, ancestors: AnyNode[]): void {
+    const parent = ancestors[ancestors.length - 2];
+    if (node.kind !== 'var' || !parent || parent.type === 'Program' || parent.type === 'ExportNamedDeclaration') return;
+    if (ancestors.some((a) => FUNCTIONS.has(a.type))) return;
+    const place: DeclarationPlace =
+      (parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') && parent.left === node ? 'for-in-of'
+      : parent.type === 'ForStatement' && parent.init === node ? 'for-init' : 'statement';
+    this.rewriteDeclaration(node, place);
+  }
+
+  /** `let a = 1, b` becomes `a = 1, b = void 0`: an assignment to the global the cell declares. */
+  private rewriteDeclaration(decl: VariableDeclaration, place: DeclarationPlace): void {
     const first = decl.declarations[0];
     if (!first) return;
-    for (const d of decl.declarations) boundNames(d.id).forEach(declare);
-    s.remove(decl.start, first.start);
+    for (const d of decl.declarations) boundNames(d.id).forEach((name) => this.declared.add(name));
+    this.s.remove(decl.start, first.start);
     if (place === 'for-in-of') return;
     for (const d of decl.declarations) {
       if (d.init) {
+        // `{ a } = x` at the start of a statement would parse as a block: parenthesise the assignment.
         if (place === 'statement' && d.id.type !== 'Identifier') {
-          s.prependRight(d.id.start, '(');
-          s.appendLeft(d.init.end, ')');
+          this.s.prependRight(d.id.start, '(');
+          this.s.appendLeft(d.init.end, ')');
         }
       } else if (decl.kind !== 'var') {
-        s.appendLeft(d.id.end, ' = void 0');
+        this.s.appendLeft(d.id.end, ' = void 0');
       }
     }
-  };
-
-  ancestor(program, {
-    VariableDeclaration(node, _state, ancestors) {
-      const parent = ancestors[ancestors.length - 2];
-      if (node.kind !== 'var' || !parent || parent.type === 'Program' || parent.type === 'ExportNamedDeclaration') return;
-      if (ancestors.some((a) => FUNCTIONS.has(a.type))) return;
-      const place: DeclarationPlace =
-        (parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') && parent.left === node ? 'for-in-of'
-        : parent.type === 'ForStatement' && parent.init === node ? 'for-init' : 'statement';
-      rewriteDeclaration(node, place);
-    },
-    ImportExpression(node) {
-      s.overwrite(node.start, node.start + 'import'.length, CELL_RUNTIME.importModule, { contentOnly: true });
-    },
-    AwaitExpression(node) {
-      s.prependRight(node.start, `${CELL_RUNTIME.resumed}(`);
-      s.appendLeft(node.end, ')');
-    },
-    MetaProperty(node) {
-      if (node.meta.name === 'import') s.overwrite(node.start, node.end, CELL_RUNTIME.importMeta, { contentOnly: true });
-    },
-    ...Object.fromEntries(LOOPS.map((type) => [type, (node: AnyNode) => instrumentLoop(s, node)])),
-  });
-
-  for (const statement of program.body) {
-    let node: Node = statement;
-    if (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') {
-      if (!statement.declaration) {
-        s.remove(statement.start, statement.end);
-        continue;
-      }
-      s.remove(statement.start, statement.declaration.start);
-      node = statement.declaration;
-    } else if (statement.type === 'ExportAllDeclaration') {
-      s.remove(statement.start, statement.end);
-      continue;
-    }
-    const n = node as AnyNode;
-    if (n.type === 'ImportDeclaration') {
-      n.specifiers.forEach((spec) => declare(spec.local.name));
-      s.overwrite(n.start, n.end, importStatement(n), { contentOnly: true });
-    } else if (n.type === 'VariableDeclaration') {
-      rewriteDeclaration(n, 'statement');
-    } else if ((n.type === 'FunctionDeclaration' || n.type === 'ClassDeclaration') && n.id) {
-      declare(n.id.name);
-      s.prependRight(n.start, `${n.id.name} = `);
-      s.appendLeft(n.end, ';');
-      // Function declarations are hoisted: a cell may call one above its definition.
-      if (n.type === 'FunctionDeclaration' && n.start > 0) s.move(n.start, n.end, 0);
-    } else if (n.type === 'FunctionDeclaration' || n.type === 'ClassDeclaration') {
-      s.prependRight(n.start, '(');
-      s.appendLeft(n.end, ');');
-    }
   }
-
-  const last = lastStatement(program.body);
-  // A lone string is a "directive" to the parser, but in a cell it is a value to show.
-  if (last?.type === 'ExpressionStatement') {
-    // The statement's own range: esbuild may have wrapped the expression in parentheses.
-    const end = js[last.end - 1] === ';' ? last.end - 1 : last.end;
-    s.prependRight(last.start, 'return { value: (');
-    s.appendLeft(end, ') }');
-  }
-
-  const names = [...declared];
-  s.prepend(`${names.length ? `var ${names.join(', ')}; ` : ''}(async function () { "use strict"; `);
-  s.append('\n})();');
-  return {
-    code: s.toString(),
-    map: s.generateMap({ hires: true, source: 'cell.js', includeContent: false }).toString(),
-    declared: names,
-  };
 }
 
 function instrumentLoop(s: MagicString, node: AnyNode): void {
