@@ -4,7 +4,7 @@
 // folder that is not empty). Anything else is a bug of ours: its stack is printed, with exit 1.
 import { NotebookFormatError } from '../contracts/notebook/format';
 import { PackError } from '../packs/release';
-import { ScaffoldError } from '../scaffolds/pipeline';
+import { ScaffoldError } from '../scaffolds/errors';
 import { OnnxFormatError } from '../sdk/onnx/read';
 import { UsageError } from './usage';
 

@@ -5,11 +5,11 @@ import { basename, join, resolve } from 'node:path';
 import { version } from '../package.json';
 import { serializeNotebook, type Cell } from '../contracts/notebook/format';
 import { MANIFEST_FILE, type LabPack } from '../packs/manifest';
-import { PackError } from '../packs/release';
+import { ScaffoldError } from './errors';
 
 export function scaffoldPack(dir: string, title?: string): string[] {
   const root = resolve(dir);
-  if (existsSync(root) && readdirSync(root).length) throw new PackError(`${dir} is not empty; choose a new folder for the pack`);
+  if (existsSync(root) && readdirSync(root).length) throw new ScaffoldError(`${dir} is not empty; choose a new folder for the pack`);
   const id = basename(root).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'lab-pack';
   const notebook = 'module-1/lab-01-mean.aielab';
   const pack: LabPack = {

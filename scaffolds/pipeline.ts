@@ -4,8 +4,8 @@
 // and fetches its dependencies (TensorFlow.js, nodejs-polars) from the registry as usual.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { ScaffoldError } from './errors';
 
-export class ScaffoldError extends Error {}
 
 /** Files npm and vsce would drop or act on if they shipped under their real names. */
 const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore', dockerignore: '.dockerignore' };

@@ -2,7 +2,8 @@
 // it walks the learner through (the CLI and the VS Code command make the same one).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { newPipeline, ScaffoldError } from '../scaffolds/pipeline';
+import { ScaffoldError } from '../scaffolds/errors';
+import { newPipeline } from '../scaffolds/pipeline';
 
 /** The installed product (the folder with templates/): the kernel bundle lives in its dist/. */
 function productRoot(): string {

@@ -39,7 +39,7 @@ export function readKeys(file: string): StoredKey[] {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file} is not a keys file (${(error as Error).message}); make one with: aielab api-key add <name> --file ${file}`);
+    throw new Error(`${file} is not a keys file (${(error as Error).message}); make one with: aielab api-key add <name> --file ${file}`, { cause: error });
   }
   const keys = (parsed as { keys?: unknown })?.keys;
   if (!Array.isArray(keys) || !keys.every((k) => typeof k?.name === 'string' && /^[0-9a-f]{64}$/.test(k?.sha256))) throw new Error(`${file}: expected { "keys": [{ "name", "sha256", "ratePerMinute" }] } with 64-digit hex hashes.`);

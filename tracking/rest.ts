@@ -73,8 +73,8 @@ export class MlflowClient {
       response = syncFetch({ method, url: `${this.uri}/api/2.0/${path}`, headers, ...(body === undefined ? {} : { body }) }, this.timeoutMs);
     } catch (error) {
       if (!(error instanceof HttpFailure)) throw error;
-      if (error.timedOut) throw new Error(`track: the MLflow server at ${this.uri} did not answer ${endpoint} within ${this.timeoutMs / 1000} s. Check that it is running and reachable from here, or unset MLFLOW_TRACKING_URI to log to a local mlruns/ folder.`);
-      throw new Error(`track: cannot reach the MLflow server at ${this.uri} (MLFLOW_TRACKING_URI): ${error.message}. Start it (mlflow server --host 127.0.0.1 --port 5000), or unset MLFLOW_TRACKING_URI to log to a local mlruns/ folder.`);
+      if (error.timedOut) throw new Error(`track: the MLflow server at ${this.uri} did not answer ${endpoint} within ${this.timeoutMs / 1000} s. Check that it is running and reachable from here, or unset MLFLOW_TRACKING_URI to log to a local mlruns/ folder.`, { cause: error });
+      throw new Error(`track: cannot reach the MLflow server at ${this.uri} (MLFLOW_TRACKING_URI): ${error.message}. Start it (mlflow server --host 127.0.0.1 --port 5000), or unset MLFLOW_TRACKING_URI to log to a local mlruns/ folder.`, { cause: error });
     }
     if (response.status >= 200 && response.status < 300) return response;
     const text = new TextDecoder().decode(response.body);

@@ -37,7 +37,7 @@ export function readCsv(path: string, options: CsvOptions = {}): PlFrame {
     const undecided = frame.getColumns().some((s) => dtypeOf(s) === 'string' && sample.getColumn(s.name).nullCount() === sample.height && s.nullCount() < s.len());
     return undecided ? read(countLines(file) + 1) : frame;
   } catch (error) {
-    throw new Error(`readCsv: ${file} is not a CSV this can read: ${(error as Error).message.split('\n')[0]}. Check the separator (options.separator) and that every row has the same number of fields.`);
+    throw new Error(`readCsv: ${file} is not a CSV this can read: ${(error as Error).message.split('\n')[0]}. Check the separator (options.separator) and that every row has the same number of fields.`, { cause: error });
   }
 }
 
@@ -48,7 +48,7 @@ export function readJson(path: string): PlFrame {
   try {
     records = text.trimStart().startsWith('[') ? JSON.parse(text) : text.split('\n').filter((l) => l.trim()).map((line) => JSON.parse(line));
   } catch (error) {
-    throw new Error(`readJson: ${file} is not JSON records (an array of objects, or one object per line): ${(error as Error).message}.`);
+    throw new Error(`readJson: ${file} is not JSON records (an array of objects, or one object per line): ${(error as Error).message}.`, { cause: error });
   }
   return fromRecords(records as Record<string, unknown>[], 'readJson');
 }

@@ -197,7 +197,7 @@ export class Series {
     try {
       return new Series(this.inner.cast(polarsType(dtype), true));
     } catch (error) {
-      throw new TypeError(`astype: column "${this.name}" (${this.dtype}) cannot all be read as ${dtype}: ${(error as Error).message.split('\n')[0]}. Clean or fill the values that do not convert first.`);
+      throw new TypeError(`astype: column "${this.name}" (${this.dtype}) cannot all be read as ${dtype}: ${(error as Error).message.split('\n')[0]}. Clean or fill the values that do not convert first.`, { cause: error });
     }
   }
 

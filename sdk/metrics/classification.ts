@@ -56,9 +56,8 @@ export interface Averaged {
 }
 
 /** Per class when `average` is left out; one averaged triple otherwise. */
-export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label[], options: { labels?: readonly Label[] }): PerClass;
 export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label[], options: { labels?: readonly Label[]; average: Average; posLabel?: Label }): Averaged;
-export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label[]): PerClass;
+export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label[], options?: { labels?: readonly Label[] }): PerClass;
 export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label[], options: { labels?: readonly Label[]; average?: Average; posLabel?: Label } = {}): PerClass | Averaged {
   checkPair('precisionRecallF1', yTrue, yPred);
   const { labels, matrix } = confusionMatrix(yTrue, yPred, options.labels ? { labels: options.labels } : {});

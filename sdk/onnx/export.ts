@@ -71,7 +71,7 @@ export async function exportModel(model: Exportable, path: string, options: Expo
     actual = (flat((await session.run(sample)).output as Nested));
   } catch (error) {
     rmSync(partial, { force: true });
-    throw new Error(`onnx.export: the exported file does not run in onnxruntime (${(error as Error).message}); nothing was written to ${path}. This is a bug in the exporter for this model: please report it with the model's summary.`);
+    throw new Error(`onnx.export: the exported file does not run in onnxruntime (${(error as Error).message}); nothing was written to ${path}. This is a bug in the exporter for this model: please report it with the model's summary.`, { cause: error });
   }
   const diff = expected.reduce((max, v, i) => Math.max(max, Math.abs(v - (actual[i] ?? Number.NaN))), 0);
   const tolerance = options.tolerance ?? 1e-4;

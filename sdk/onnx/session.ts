@@ -21,7 +21,7 @@ export function onnxRuntime(): Ort {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     ort = require('onnxruntime-node') as Ort;
   } catch (error) {
-    throw new Error(`onnx needs onnxruntime-node, which did not load (${(error as Error).message.split('\n')[0]}). Reinstall the extension, or run npm install in your project.`);
+    throw new Error(`onnx needs onnxruntime-node, which did not load (${(error as Error).message.split('\n')[0]}). Reinstall the extension, or run npm install in your project.`, { cause: error });
   }
   return ort;
 }
@@ -70,7 +70,7 @@ export class OnnxSession {
       // Fatal only: a refused file's reason is in the error we throw, not printed to the cell's stderr.
       session = await onnxRuntime().InferenceSession.create(bytes, { executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'], logSeverityLevel: 4 });
     } catch (error) {
-      throw new Error(`onnx.load: onnxruntime cannot run ${path}${device === 'cuda' ? ' with the CUDA provider' : ''}: ${(error as Error).message.split('\n')[0]}${device === 'cuda' && want === 'auto' ? " (pass { device: 'cpu' } to run it on the CPU)" : ''}`);
+      throw new Error(`onnx.load: onnxruntime cannot run ${path}${device === 'cuda' ? ' with the CUDA provider' : ''}: ${(error as Error).message.split('\n')[0]}${device === 'cuda' && want === 'auto' ? " (pass { device: 'cpu' } to run it on the CPU)" : ''}`, { cause: error });
     }
     return new OnnxSession(file, info, session, device);
   }

@@ -53,9 +53,8 @@ export class ProgressStore implements vscode.Disposable {
   }
 
   async reset(ref: LabRef): Promise<void> {
-    const records = this.records();
-    delete records[key(ref)];
-    await this.state.update(STATE_KEY, records);
+    const gone = key(ref);
+    await this.state.update(STATE_KEY, Object.fromEntries(Object.entries(this.records()).filter(([k]) => k !== gone)));
     this.changed.fire();
   }
 

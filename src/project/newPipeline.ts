@@ -1,7 +1,8 @@
 // "AI Lab: New ML Pipeline Project": the same project `aielab new pipeline` makes, in a folder the
 // user picks, then opened so its README's next steps are in front of them.
 import * as vscode from 'vscode';
-import { newPipeline, ScaffoldError } from '../../scaffolds/pipeline';
+import { ScaffoldError } from '../../scaffolds/errors';
+import { newPipeline } from '../../scaffolds/pipeline';
 
 export function registerNewPipeline(context: vscode.ExtensionContext): vscode.Disposable {
   return vscode.commands.registerCommand('aielab.newPipeline', async (target?: vscode.Uri) => {

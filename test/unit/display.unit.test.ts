@@ -63,7 +63,7 @@ describe('display payloads and their text', () => {
     const histogram = chart.histogram([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { bins: 2 }).data;
     const h = histogram[MIME.chart] as ChartPayload;
     assert.deepEqual([h.series[0]?.x, h.series[0]?.y, h.binWidth], [[0, 4.5], [5, 5], 4.5]);
-    assert.match(histogram['text/plain'], /0–4\.5 +5  █+\n4\.5–9 +5  █+$/);
+    assert.match(histogram['text/plain'], /0–4\.5 +5 {2}█+\n4\.5–9 +5 {2}█+$/);
     assert.throws(() => chart.line({ loss: [1, 'x' as unknown as number] }), /chart series "loss" must hold numbers; item 1 is "x"/);
     assert.throws(() => chart.histogram([]), /needs at least one finite number/);
   });
@@ -74,7 +74,7 @@ describe('display payloads and their text', () => {
     assert.match(m['text/plain'], /^accuracy {2}0\.9\n\n/);
     const c = confusion([[3, 1], [0, 4]], ['cat', 'dog']).data;
     assert.deepEqual((c[MIME.confusion] as ConfusionPayload).matrix, [[3, 1], [0, 4]]);
-    assert.match(c['text/plain'], /actual \\ predicted  cat  dog\n.*\ncat +3 +1\ndog +0 +4$/);
+    assert.match(c['text/plain'], /actual \\ predicted {2}cat {2}dog\n.*\ncat +3 +1\ndog +0 +4$/);
     assert.throws(() => confusion([[1, 2]], ['a', 'b']), /needs a 2×2 matrix for 2 labels; got 1 rows of 2/);
     assert.throws(() => metrics({ accuracy: '0.9' as unknown as number }), /metrics\(\) takes numbers; "accuracy" is "0.9"/);
   });
@@ -96,6 +96,6 @@ describe('display payloads and their text', () => {
     const last = updates[updates.length - 1]?.[MIME.progress] as ProgressPayload;
     assert.equal(shown.length, 1);
     assert.deepEqual([last.step, last.status, last.metrics[0]?.points.length], [1000, 'done', 1000]);
-    assert.match(updates[updates.length - 1]?.['text/plain'] ?? '', /^Fit\nbatch 1000\/1000 ▕█{20}▏ 100%  loss 0\.001 /);
+    assert.match(updates[updates.length - 1]?.['text/plain'] ?? '', /^Fit\nbatch 1000\/1000 ▕█{20}▏ 100% {2}loss 0\.001 /);
   });
 });

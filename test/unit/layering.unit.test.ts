@@ -2,6 +2,7 @@
 // extension host only talks to the kernel through the protocol and its client, and product code
 // never reaches into tests.
 import { strict as assert } from 'node:assert';
+import { ESLint } from 'eslint';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from '../helpers/paths';
@@ -74,5 +75,38 @@ describe('layering', () => {
   it('never imports test code from product code', () => {
     const intoTests = (e: Edge) => e.target?.startsWith('test/') === true;
     assert.deepEqual(['src', 'webview-ui', ...HEADLESS].flatMap((folder) => violations(folder, intoTests)), []);
+  });
+
+  describe('the dependency order, as lint enforces it (eslint.config.mjs)', function () {
+    this.timeout(60_000);
+    const eslint = new ESLint({ cwd: ROOT });
+    /** The rule and message of each problem lint finds in `code` as if it were the file at `path`. */
+    const problems = async (path: string, code: string) => {
+      const [result] = await eslint.lintText(code, { filePath: join(ROOT, path) });
+      return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+    };
+    const forbidden: ReadonlyArray<[string, string, RegExp]> = [
+      ['server/probe.ts', "import { runCommand } from '../cli/run';", /boundaries\/dependencies: .*"server" to elements of type "cli"/],
+      ['packs/probe.ts', "import { runCommand } from '../cli/run';", /boundaries\/dependencies: .*"packs" to elements of type "cli"/],
+      ['contracts/probe.ts', "import { track } from '../sdk/track';", /boundaries\/dependencies: .*"contracts" to elements of type "sdk"/],
+      ['kernels/runner/probe.ts', "import { startServer } from '../../server/server';", /boundaries\/dependencies: .*"runner" to elements of type "server"/],
+      ['sdk/ml/probe.ts', "import { startServer } from '../../server/server';", /no-restricted-imports: .*Only the SDK facade/],
+      ['sdk/probe.ts', "import { serve } from './serve';", /no-restricted-imports: .*Only the SDK facade/],
+      ['webview-ui/probe.ts', "import { parseNotebook } from '../contracts/notebook/format';", /no-restricted-imports: .*Browser code may use only/],
+      ['src/probe.ts', "import { gradePack } from '../packs/grade';", /no-restricted-imports: .*read through its format only/],
+      ['server/probe.ts', "import * as vscode from 'vscode';", /no-restricted-imports: .*Only src\/ \(the extension host\) may import vscode/],
+    ];
+    for (const [path, line, expected] of forbidden) {
+      it(`reports ${path}: ${line}`, async () => {
+        const found = await problems(path, `${line}\nexport const probe = 1;\n`);
+        assert.ok(found.some((p) => expected.test(p)), found.join('\n') || 'no problem reported');
+      });
+    }
+
+    it('accepts imports that follow the order', async () => {
+      assert.deepEqual(await problems('server/probe.ts', "import { OnnxSession } from '../sdk/onnx/session';\nexport const probe = OnnxSession;\n"), []);
+      assert.deepEqual(await problems('sdk/serve.ts', "import { startServer } from '../server/server';\nexport const probe = startServer;\n"), []);
+      assert.deepEqual(await problems('src/probe.ts', "import { readManifest } from '../packs/manifest';\nexport const probe = readManifest;\n"), []);
+    });
   });
 });

@@ -7,6 +7,7 @@ import { gradedNotebook } from '../../packs/grade';
 import { feedbackMarkdown, gradebookCsv } from '../../packs/gradebook';
 import { ManifestError, parseManifest } from '../../packs/manifest';
 import { PackError, releasePack, studentNotebook } from '../../packs/release';
+import { ScaffoldError } from '../../scaffolds/errors';
 import { roleProblems } from '../../packs/roles';
 import { scaffoldPack } from '../../scaffolds/labPack';
 import { validatePack } from '../../packs/validate';
@@ -291,7 +292,7 @@ describe('aielab new pack', () => {
       assert.equal(result.pack?.id, 'my-course');
       const roles = new Set(result.notebooks.get('m1-l1')?.cells.map((c) => c.metadata.role));
       assert.deepEqual([...roles].sort(), ['check', 'exercise', 'explanation', 'hint', 'solution']);
-      assert.throws(() => scaffoldPack(dir), (err: PackError) => /is not empty/.test(err.message));
+      assert.throws(() => scaffoldPack(dir), (err: ScaffoldError) => err instanceof ScaffoldError && /is not empty/.test(err.message));
       assert.equal(serializeNotebook(parseNotebook(readFileSync(join(dir, 'module-1/lab-01-mean.aielab'), 'utf8'))), readFileSync(join(dir, 'module-1/lab-01-mean.aielab'), 'utf8'));
     } finally {
       rmSync(join(dir, '..'), { recursive: true, force: true });

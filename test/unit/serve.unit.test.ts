@@ -222,7 +222,7 @@ describe('aielab serve', function () {
     await serve.saveRepository(repo, v2, { name: 'other' });
     const written = readConfig(readFileSync(join(repo, 'iris', 'config.pbtxt'), 'utf8'));
     assert.deepEqual(written, { name: 'iris', platform: 'onnxruntime_onnx', maxBatchSize: 64, input: [{ name: 'input', dataType: 'TYPE_FP32', dims: [4] }], output: [{ name: 'output', dataType: 'TYPE_FP32', dims: [3] }], dynamicBatching: { maxQueueDelayMicroseconds: 0, preferredBatchSize: [] } });
-    assert.match(readFileSync(join(repo, 'iris', 'config.pbtxt'), 'utf8'), /dynamic_batching \{\n  max_queue_delay_microseconds: 0\n\}/);
+    assert.match(readFileSync(join(repo, 'iris', 'config.pbtxt'), 'utf8'), /dynamic_batching \{\n {2}max_queue_delay_microseconds: 0\n\}/);
     const served = await serve.start(repo);
     try {
       assert.deepEqual((await served.metadata('iris')).versions, ['1', '2']);
