@@ -1,6 +1,7 @@
 // mocha's spec reporter, plus the closing line CI reads: "N passed, N failed". With
 // AIELAB_TEST_SUMMARY set, the counts are also appended to that file so .ci/run can add up
-// several mocha runs (unit + integration, then e2e).
+// several mocha runs (the headless suites, then e2e). In parallel mode it runs in mocha's main
+// process, whose runner.stats count every worker's tests, failed hooks and files that fail to load.
 const { appendFileSync } = require('node:fs');
 const Mocha = require('mocha');
 
