@@ -9,7 +9,7 @@ import { inspectCommand } from './inspect';
 import { apiKeyCommand, driftCommand, monitoringCommand, serveCommand } from './serve';
 import { newPipelineCommand } from './newPipeline';
 import { newCommand, packCommand } from './pack';
-import { runCommand } from './run';
+import { parseRunArgs, runCommand } from './run';
 import { runsCommand } from './runs';
 import { HELP, UsageError } from './usage';
 
@@ -28,32 +28,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   switch (command) {
-    case 'run': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          out: { type: 'string' },
-          format: { type: 'string', default: 'aielab' },
-          'allow-errors': { type: 'boolean', default: false },
-          'cell-timeout': { type: 'string' },
-          quiet: { type: 'boolean', default: false },
-        },
-      });
-      if (!positionals.length) throw new UsageError('run needs a notebook or a folder: aielab run labs/');
-      const format = values.format;
-      if (format !== 'aielab' && format !== 'ipynb') throw new UsageError(`--format must be aielab or ipynb, not ${format}.`);
-      const cellTimeout = values['cell-timeout'] === undefined ? undefined : Number(values['cell-timeout']);
-      if (cellTimeout !== undefined && !(cellTimeout > 0)) throw new UsageError(`--cell-timeout takes a number of seconds above 0, not ${values['cell-timeout']}.`);
-      return runCommand({
-        paths: positionals,
-        format,
-        allowErrors: values['allow-errors'],
-        quiet: values.quiet,
-        ...(values.out === undefined ? {} : { out: values.out }),
-        ...(cellTimeout === undefined ? {} : { cellTimeout }),
-      });
-    }
+    case 'run':
+      return runCommand(parseRunArgs(rest));
     case 'convert': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       if (positionals.length !== 2) throw new UsageError('convert takes an input and an output: aielab convert lab.ipynb lab.aielab');

@@ -1,6 +1,7 @@
 // `aielab run <notebook|folder>...`: runs notebooks headlessly with the same kernel VS Code uses,
 // prints each cell's progress and output, and writes the outputs back (or to --out).
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { toIpynb } from '../contracts/notebook/ipynb';
 import { parseNotebook, serializeNotebook, type Notebook } from '../contracts/notebook/format';
@@ -22,6 +23,34 @@ interface Target {
   path: string;
   /** Where the notebook sits relative to what was named on the command line; used under --out DIR. */
   relativePath: string;
+}
+
+/** `aielab run`'s arguments, checked: a mistake is a UsageError naming the fix. */
+export function parseRunArgs(args: string[]): RunCommandOptions {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      format: { type: 'string', default: 'aielab' },
+      'allow-errors': { type: 'boolean', default: false },
+      'cell-timeout': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (!positionals.length) throw new UsageError('run needs a notebook or a folder: aielab run labs/');
+  const format = values.format;
+  if (format !== 'aielab' && format !== 'ipynb') throw new UsageError(`--format must be aielab or ipynb, not ${format}.`);
+  const cellTimeout = values['cell-timeout'] === undefined ? undefined : Number(values['cell-timeout']);
+  if (cellTimeout !== undefined && !(cellTimeout > 0)) throw new UsageError(`--cell-timeout takes a number of seconds above 0, not ${values['cell-timeout']}.`);
+  return {
+    paths: positionals,
+    format,
+    allowErrors: values['allow-errors'],
+    quiet: values.quiet,
+    ...(values.out === undefined ? {} : { out: values.out }),
+    ...(cellTimeout === undefined ? {} : { cellTimeout }),
+  };
 }
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
