@@ -3,9 +3,9 @@
 // to one experiment at once losing nothing. Integration, not unit: these tests start processes.
 import { strict as assert } from 'node:assert';
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freshMlruns } from '../helpers/mlruns';
 import { track } from '../../sdk';
 import { dumpMeta } from '../../tracking/yaml';
 
@@ -13,22 +13,14 @@ const python = '/usr/bin/python3';
 
 describe('track (MLflow file store) with other processes', function () {
   this.timeout(60_000);
-  let root: string;
-  beforeEach(() => {
-    root = join(mkdtempSync(join(tmpdir(), 'aielab-track-')), 'mlruns');
-    process.env.MLFLOW_TRACKING_URI = root;
-  });
-  afterEach(() => {
-    delete process.env.MLFLOW_TRACKING_URI;
-    track.activeRun()?.end();
-  });
+  const mlruns = freshMlruns();
 
   it('writes meta.yaml byte for byte as PyYAML safe_dump writes the same mapping', () => {
     assert.equal(spawnSync(python, ['-c', 'import yaml'], { encoding: 'utf8' }).status, 0, 'the reference needs Debian\'s PyYAML: apt-get install python3-yaml (.ci/run does)');
     track.experiment('Default');
     const run = track.startRun({ name: "odd: name's" });
     run.end('FAILED');
-    for (const file of [join(root, '0', 'meta.yaml'), join(root, '0', run.id, 'meta.yaml')]) {
+    for (const file of [join(mlruns(), '0', 'meta.yaml'), join(mlruns(), '0', run.id, 'meta.yaml')]) {
       const ours = readFileSync(file, 'utf8');
       const theirs = spawnSync(python, ['-c', 'import sys, yaml; sys.stdout.write(yaml.safe_dump(yaml.safe_load(open(sys.argv[1])), default_flow_style=False))', file], { encoding: 'utf8' });
       assert.equal(ours, theirs.stdout, file);
@@ -38,12 +30,12 @@ describe('track (MLflow file store) with other processes', function () {
 
   it('loses nothing when two kernels log to one experiment at once', async () => {
     const script = join(__dirname, '..', 'fixtures', 'track-writer.ts');
-    const writers = [1, 2].map((n) => new Promise<number>((done) => spawn(process.execPath, ['--import', 'tsx', script, String(n)], { env: { ...process.env, MLFLOW_TRACKING_URI: root }, stdio: 'inherit' }).on('exit', (code) => done(code ?? 1))));
+    const writers = [1, 2].map((n) => new Promise<number>((done) => spawn(process.execPath, ['--import', 'tsx', script, String(n)], { env: { ...process.env, MLFLOW_TRACKING_URI: mlruns() }, stdio: 'inherit' }).on('exit', (code) => done(code ?? 1))));
     assert.deepEqual(await Promise.all(writers), [0, 0]);
-    const experiments = readdirSync(root).filter((d) => !d.startsWith('.'));
+    const experiments = readdirSync(mlruns()).filter((d) => !d.startsWith('.'));
     assert.equal(experiments.length, 1, 'one experiment, however many kernels created it');
-    const runs = readdirSync(join(root, experiments[0] as string)).filter((d) => d !== 'meta.yaml');
+    const runs = readdirSync(join(mlruns(), experiments[0] as string)).filter((d) => d !== 'meta.yaml');
     assert.equal(runs.length, 2);
-    for (const run of runs) assert.equal(readFileSync(join(root, experiments[0] as string, run, 'metrics', 'step'), 'utf8').trim().split('\n').length, 500);
+    for (const run of runs) assert.equal(readFileSync(join(mlruns(), experiments[0] as string, run, 'metrics', 'step'), 'utf8').trim().split('\n').length, 500);
   });
 });

@@ -2,9 +2,9 @@
 // lines; an unreadable meta.yaml is reported, never removed. meta.yaml against PyYAML and two
 // kernels logging at once start processes: they are in test/integration/trackFileStore.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freshMlruns } from '../helpers/mlruns';
 import { MIME, type TablePayload } from '../../contracts/mime';
 import { nn, track } from '../../sdk';
 import { toMimeBundle } from '../../sdk/display/bundle';
@@ -12,15 +12,7 @@ import { loadMeta } from '../../tracking/yaml';
 
 describe('track (MLflow file store)', function () {
   this.timeout(60_000);
-  let root: string;
-  beforeEach(() => {
-    root = join(mkdtempSync(join(tmpdir(), 'aielab-track-')), 'mlruns');
-    process.env.MLFLOW_TRACKING_URI = root;
-  });
-  afterEach(() => {
-    delete process.env.MLFLOW_TRACKING_URI;
-    track.activeRun()?.end();
-  });
+  const mlruns = freshMlruns();
 
   it('writes experiments and runs in the layout mlflow ui reads', async () => {
     const experiment = track.experiment('spam filter');
@@ -30,7 +22,7 @@ describe('track (MLflow file store)', function () {
       run.logMetric('loss', 0.5).logMetric('loss', 0.25).logMetric('accuracy', 0.9, 7);
       run.logText('hello', 'notes/readme.txt');
     });
-    const dir = join(root, experiment.id);
+    const dir = join(mlruns(), experiment.id);
     const [runId] = readdirSync(dir).filter((d) => d !== 'meta.yaml');
     const run = join(dir, runId as string);
     assert.deepEqual(readdirSync(run).sort(), ['artifacts', 'meta.yaml', 'metrics', 'params', 'tags']);
@@ -45,7 +37,7 @@ describe('track (MLflow file store)', function () {
     assert.equal(meta.status, 3, 'FINISHED');
     assert.equal(meta.run_id, runId);
     assert.equal(meta.experiment_id, experiment.id);
-    assert.ok(existsSync(join(root, '.trash')));
+    assert.ok(existsSync(join(mlruns(), '.trash')));
   });
 
   it('nests child runs under the active one, and refuses a second top-level run', async () => {
@@ -55,7 +47,7 @@ describe('track (MLflow file store)', function () {
     assert.throws(() => track.startRun({ name: 'another' }), /run "trial 1" is still active\. End it \(run\.end\(\)\) first, or pass \{ nested: true \}/);
     child.end();
     parent.end();
-    const tags = readFileSync(join(root, track.experiment('sweep').id, child.id, 'tags', 'mlflow.parentRunId'), 'utf8');
+    const tags = readFileSync(join(mlruns(), track.experiment('sweep').id, child.id, 'tags', 'mlflow.parentRunId'), 'utf8');
     assert.equal(tags, parent.id);
     await assert.rejects(track.run('fails', () => { throw new Error('boom'); }), /boom/);
     const runs = (toMimeBundle(track.runs('sweep'))[MIME.table] as TablePayload).rows;
@@ -75,7 +67,7 @@ describe('track (MLflow file store)', function () {
   it('reports an unreadable meta.yaml and skips it, leaving it as it was', async () => {
     const experiment = track.experiment('broken');
     await track.run('good', (run) => void run.logMetric('m', 1));
-    const bad = join(root, experiment.id, 'deadbeef');
+    const bad = join(mlruns(), experiment.id, 'deadbeef');
     for (const sub of ['params', 'metrics']) mkdirSync(join(bad, sub), { recursive: true });
     writeFileSync(join(bad, 'meta.yaml'), '{{{ not yaml');
     const shown = toMimeBundle(track.runs('broken'))[MIME.table] as TablePayload;
@@ -89,7 +81,7 @@ describe('track (MLflow file store)', function () {
     const result = await track.sweep({ lr: [0.1, 0.01], units: [8, 16] }, async (p) => ({ accuracy: Number(p.units) / 16 - Number(p.lr), loss: Number(p.lr) }), { metric: 'accuracy', name: 'lr × units' });
     assert.equal(result.trials.length, 4);
     assert.deepEqual(result.best.params, { lr: 0.01, units: 16 });
-    const dir = join(root, track.experiment('grid').id);
+    const dir = join(mlruns(), track.experiment('grid').id);
     const parentTags = join(dir, result.runId, 'tags');
     assert.equal(readFileSync(join(parentTags, 'aielab.sweep.bestRunId'), 'utf8'), result.best.runId);
     const children = readdirSync(dir).filter((d) => d !== 'meta.yaml' && d !== result.runId);
@@ -116,7 +108,7 @@ describe('track (MLflow file store)', function () {
       const model = nn.sequential([nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })]);
       model.compile({ optimizer: nn.tf.train.adam(0.05), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
       await nn.fit(model, [[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0], { epochs: 3, title: false });
-      const dir = join(root, track.experiment('autolog').id, run.id);
+      const dir = join(mlruns(), track.experiment('autolog').id, run.id);
       assert.equal(readFileSync(join(dir, 'params', 'epochs'), 'utf8'), '3');
       assert.equal(readFileSync(join(dir, 'params', 'optimizer'), 'utf8'), 'Adam');
       assert.equal(readFileSync(join(dir, 'params', 'learning_rate'), 'utf8'), '0.05');
@@ -137,7 +129,7 @@ describe('track (MLflow file store)', function () {
         track.registerModel('quadrants', { run, description: `${units} hidden units`, ...(units === 3 ? { alias: 'champion' } : {}) });
       });
     }
-    const dir = join(root, 'models', 'quadrants');
+    const dir = join(mlruns(), 'models', 'quadrants');
     assert.deepEqual(readdirSync(dir).sort(), ['aliases', 'meta.yaml', 'tags', 'version-1', 'version-2']);
     assert.equal(readFileSync(join(dir, 'aliases', 'champion'), 'utf8'), '2');
     const meta = loadMeta(readFileSync(join(dir, 'version-1', 'meta.yaml'), 'utf8'), 'meta.yaml');
