@@ -172,12 +172,21 @@ function safeUser(): string {
 }
 
 function gitState(cwd: string): { commit: string; dirty: boolean } | undefined {
+  // Outside a repository there is nothing to record: do not start git to learn that.
+  if (!insideRepository(cwd)) return undefined;
   try {
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
     return { commit, dirty };
   } catch {
     return undefined;
+  }
+}
+
+function insideRepository(dir: string): boolean {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return true;
+    if (dirname(at) === at) return false;
   }
 }
 

@@ -2,9 +2,9 @@
 // (test/fixtures/parity/ml_reference.py): same numbers for the scaler and naive Bayes, the same
 // predictions for k-NN, and held-out accuracy within 2 points for every classifier.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freshMlruns } from '../helpers/mlruns';
 import { MIME, type TablePayload } from '../../contracts/mime';
 import { ml, track, type Estimator } from '../../sdk';
 import { toMimeBundle } from '../../sdk/display/bundle';
@@ -111,19 +111,11 @@ describe('ml workflow', () => {
 
 describe('ml autolog', () => {
   const { X, y } = load('iris.csv', 'species');
-  let root: string;
-  beforeEach(() => {
-    root = join(mkdtempSync(join(tmpdir(), 'aielab-autolog-')), 'mlruns');
-    process.env.MLFLOW_TRACKING_URI = root;
-    track.experiment('autolog');
-  });
-  afterEach(() => {
-    track.activeRun()?.end();
-    delete process.env.MLFLOW_TRACKING_URI;
-  });
+  const mlruns = freshMlruns();
+  beforeEach(() => track.experiment('autolog'));
 
   function logged(name: string) {
-    const store = new FileStore(root);
+    const store = new FileStore(mlruns());
     return store.runs(store.experiment('autolog')).find((r) => r.runName === name);
   }
 
@@ -148,6 +140,6 @@ describe('ml autolog', () => {
 
   it('logs nothing without an active run', () => {
     new ml.GaussianNB().fit(X, y);
-    assert.deepEqual(new FileStore(root).runs(new FileStore(root).experiment('autolog')), []);
+    assert.deepEqual(new FileStore(mlruns()).runs(new FileStore(mlruns()).experiment('autolog')), []);
   });
 });

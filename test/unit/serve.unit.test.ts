@@ -242,7 +242,10 @@ describe('aielab serve', function () {
 
   it('serves a registered model by alias (models:/name@alias) under its registered name and version', async () => {
     const previous = process.env.MLFLOW_TRACKING_URI;
+    const home = process.cwd();
     process.env.MLFLOW_TRACKING_URI = join(dir, 'mlruns');
+    // Outside a git repository, so that tracking starts no git process.
+    process.chdir(dir);
     try {
       const run = track.startRun({ name: 'export' });
       run.logArtifact(file, 'model');
@@ -258,6 +261,7 @@ describe('aielab serve', function () {
       }
       await assert.rejects(serve.start('models:/iris-classifier@nobody'), /nobody/);
     } finally {
+      process.chdir(home);
       if (previous === undefined) delete process.env.MLFLOW_TRACKING_URI;
       else process.env.MLFLOW_TRACKING_URI = previous;
     }
