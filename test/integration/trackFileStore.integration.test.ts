@@ -6,6 +6,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshMlruns } from '../helpers/mlruns';
+import { ROOT } from '../helpers/paths';
 import { track } from '../../sdk';
 import { dumpMeta } from '../../tracking/yaml';
 
@@ -30,7 +31,7 @@ describe('track (MLflow file store) with other processes', function () {
 
   it('loses nothing when two kernels log to one experiment at once', async () => {
     const script = join(__dirname, '..', 'fixtures', 'track-writer.ts');
-    const writers = [1, 2].map((n) => new Promise<number>((done) => spawn(process.execPath, ['--import', 'tsx', script, String(n)], { env: { ...process.env, MLFLOW_TRACKING_URI: mlruns() }, stdio: 'inherit' }).on('exit', (code) => done(code ?? 1))));
+    const writers = [1, 2].map((n) => new Promise<number>((done) => spawn(process.execPath, ['--import', 'tsx', script, String(n)], { cwd: ROOT, env: { ...process.env, MLFLOW_TRACKING_URI: mlruns() }, stdio: 'inherit' }).on('exit', (code) => done(code ?? 1))));
     assert.deepEqual(await Promise.all(writers), [0, 0]);
     const experiments = readdirSync(mlruns()).filter((d) => !d.startsWith('.'));
     assert.equal(experiments.length, 1, 'one experiment, however many kernels created it');
