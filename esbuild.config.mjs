@@ -26,16 +26,41 @@ const common = {
 };
 
 // Browser code: the notebook renderer is an ES module VS Code imports; panels are plain scripts.
-const browser = { bundle: true, platform: 'browser', target: 'es2022', outdir: 'dist', sourcemap: !production, minify: production, logLevel: 'warning' };
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  outdir: 'dist',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', 'esbuild'] },
-  { ...common, entryPoints: { kernel: 'kernels/process/main.ts', 'kernel-protocol': 'kernels/process/protocolThread.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*', 'onnxruntime-node'] },
+  {
+    ...common,
+    entryPoints: { kernel: 'kernels/process/main.ts', 'kernel-protocol': 'kernels/process/protocolThread.ts' },
+    external: ['esbuild', 'nodejs-polars', '@tensorflow/*', 'onnxruntime-node'],
+  },
   // The SDK on its own, for projects made by `aielab new pipeline` (they vendor it).
   { ...common, entryPoints: { sdk: 'sdk/index.ts' }, external: ['nodejs-polars', '@tensorflow/*', 'onnxruntime-node'] },
-  { ...common, entryPoints: { cli: 'cli/main.ts' }, external: ['esbuild', 'nodejs-polars', '@tensorflow/*', 'onnxruntime-node'], banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: { cli: 'cli/main.ts' },
+    external: ['esbuild', 'nodejs-polars', '@tensorflow/*', 'onnxruntime-node'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
   { ...browser, entryPoints: { renderer: 'webview-ui/renderer/index.ts' }, format: 'esm' },
-  { ...browser, entryPoints: { 'charts-panel': 'webview-ui/panels/charts.ts', 'weights-panel': 'webview-ui/panels/weights.ts', 'runs-panel': 'webview-ui/panels/runs.ts' }, format: 'iife' },
+  {
+    ...browser,
+    entryPoints: {
+      'charts-panel': 'webview-ui/panels/charts.ts',
+      'weights-panel': 'webview-ui/panels/weights.ts',
+      'runs-panel': 'webview-ui/panels/runs.ts',
+    },
+    format: 'iife',
+  },
 ];
 
 if (watch) {

@@ -60,7 +60,10 @@ function main(): void {
     const csv = join(work, 'big.csv');
     const json = join(__dirname, '..', 'labs', 'data', 'penguins.json');
     generate(csv, ROWS);
-    const ours = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--measure', csv, json], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const ours = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--measure', csv, json], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     if (ours.status !== 0) throw new Error(`our measurement failed: ${ours.stderr}`);
     const mine = JSON.parse(ours.stdout) as ReturnType<typeof measure>;
     let theirs: ReturnType<typeof measure> | undefined;
@@ -68,19 +71,31 @@ function main(): void {
     if (!existsSync(python)) missing = 'no /usr/bin/python3';
     else {
       const ran = spawnSync(python, [join(__dirname, 'data_reference.py'), csv, json], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (ran.status !== 0) missing = /No module named '(\w+)'/.test(ran.stderr) ? 'python3-pandas is not installed (apt-get install python3-pandas)' : ran.stderr.trim().split('\n').pop() ?? 'failed';
+      if (ran.status !== 0)
+        missing = /No module named '(\w+)'/.test(ran.stderr)
+          ? 'python3-pandas is not installed (apt-get install python3-pandas)'
+          : (ran.stderr.trim().split('\n').pop() ?? 'failed');
       else theirs = JSON.parse(ran.stdout);
     }
     const num = (x: number | undefined, digits: number) => (x === undefined ? '—' : x.toFixed(digits));
-    console.log(`data vs pandas${missing ? ` (pandas not measured: ${missing})` : ''}: seconds per step, same files, each side in its own process\n`);
-    for (const [name, label] of [['big', `generated CSV, ${ROWS.toLocaleString('en')} rows × 5 columns, missing values`], ['penguins', 'penguins.json, 344 rows × 7 columns']] as const) {
+    console.log(
+      `data vs pandas${missing ? ` (pandas not measured: ${missing})` : ''}: seconds per step, same files, each side in its own process\n`,
+    );
+    for (const [name, label] of [
+      ['big', `generated CSV, ${ROWS.toLocaleString('en')} rows × 5 columns, missing values`],
+      ['penguins', 'penguins.json, 344 rows × 7 columns'],
+    ] as const) {
       console.log(label);
       console.log(`  ${'step'.padEnd(18)}${'ours'.padEnd(10)}pandas`);
       for (const step of STEPS) console.log(`  ${step.padEnd(18)}${num(mine[name][step], 4).padEnd(10)}${num(theirs?.[name][step], 4)}`);
       const same = theirs ? Math.abs(mine[name].check - theirs[name].check) <= 1e-9 * Math.abs(theirs[name].check) : undefined;
-      console.log(`  mean from describe: ours ${mine[name].check}, pandas ${theirs?.[name].check ?? '—'}${same === undefined ? '' : same ? ' (same)' : ' (DIFFERENT)'}\n`);
+      console.log(
+        `  mean from describe: ours ${mine[name].check}, pandas ${theirs?.[name].check ?? '—'}${same === undefined ? '' : same ? ' (same)' : ' (DIFFERENT)'}\n`,
+      );
     }
-    console.log(`peak memory (max RSS of the process, both datasets): ours ${num(mine.big.rss_mb, 0)} MB, pandas ${num(theirs?.big.rss_mb, 0)} MB`);
+    console.log(
+      `peak memory (max RSS of the process, both datasets): ours ${num(mine.big.rss_mb, 0)} MB, pandas ${num(theirs?.big.rss_mb, 0)} MB`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

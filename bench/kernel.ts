@@ -31,7 +31,10 @@ async function nodeStart(): Promise<number> {
 
 async function startKernel(dir: string) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [kernelScript, join(dir, 'bench.aielab')], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+  const child = spawn(process.execPath, [kernelScript, join(dir, 'bench.aielab')], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+  });
   const rpc = child.stdio[3] as Socket;
   const connection = createMessageConnection(new StreamMessageReader(rpc), new StreamMessageWriter(rpc));
   let onResult = () => {};
@@ -69,7 +72,9 @@ function deno(): DenoFigures {
   if (!binary) return { missing: 'deno not found (npm i --no-save deno, or put it on PATH)' };
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import jupyter_client']);
   if (probe.status !== 0) return { missing: "Debian's python3-jupyter-client is not installed (apt-get install python3-jupyter-client)" };
-  const ran = spawnSync('/usr/bin/python3', [join(root, 'bench', 'deno_kernel.py'), binary, String(STARTS), String(TRIPS)], { encoding: 'utf8' });
+  const ran = spawnSync('/usr/bin/python3', [join(root, 'bench', 'deno_kernel.py'), binary, String(STARTS), String(TRIPS)], {
+    encoding: 'utf8',
+  });
   if (ran.status !== 0) return { missing: `the Deno run failed: ${ran.stderr.trim().split('\n').pop()}` };
   return JSON.parse(ran.stdout) as DenoFigures;
 }
@@ -122,15 +127,21 @@ async function measure(dir: string): Promise<void> {
   });
   const denoFigures = deno();
 
-  console.log(`machine: ${process.platform} ${process.arch}, Node ${process.version}; ${STARTS} starts, ${TRIPS} round trips each; medians`);
+  console.log(
+    `machine: ${process.platform} ${process.arch}, Node ${process.version}; ${STARTS} starts, ${TRIPS} round trips each; medians`,
+  );
   console.log('\nstart to first result of `1 + 1`');
   console.log(`  node -e 0 (starting Node, nothing else)   ${ms(median(nodeStarts))}`);
   console.log(`  aielab kernel                              ${ms(median(kernelStarts))}`);
-  console.log(`  deno jupyter kernel                        ${'missing' in denoFigures ? `not measured: ${denoFigures.missing}` : ms(denoFigures.start_ms)}`);
+  console.log(
+    `  deno jupyter kernel                        ${'missing' in denoFigures ? `not measured: ${denoFigures.missing}` : ms(denoFigures.start_ms)}`,
+  );
   console.log('\ncell round trip (request sent → reply received, output included)');
   console.log(`  aielab, empty cell                         ${ms(median(empty))} (p95 ${ms(p95(empty))})`);
   console.log(`  aielab, \`1 + 1\`                            ${ms(median(trivial))} (p95 ${ms(p95(trivial))})`);
-  console.log(`  deno, \`1 + 1\`                              ${'missing' in denoFigures ? 'not measured' : `${ms(denoFigures.trip_ms)} (p95 ${ms(denoFigures.trip_p95_ms)})`}`);
+  console.log(
+    `  deno, \`1 + 1\`                              ${'missing' in denoFigures ? 'not measured' : `${ms(denoFigures.trip_ms)} (p95 ${ms(denoFigures.trip_p95_ms)})`}`,
+  );
   console.log('\n1e8 iterations of `s += i % 7` (the cost of the interrupt check in every loop)');
   console.log(`  node -e                                    ${ms(median(inNode))}`);
   console.log(`  aielab cell                                ${ms(median(inCell))}`);

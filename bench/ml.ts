@@ -43,7 +43,9 @@ function synthetic(path: string, rows: number): void {
   const lines = [`${Array.from({ length: 10 }, (_, j) => `x${j}`).join(',')},label`];
   for (let i = 0; i < rows; i++) {
     const c = i % 3;
-    lines.push(`${Array.from({ length: 10 }, (_, j) => ((normal() * (1 + j / 5) + (j < 4 ? c * 1.0 : 0)) * 10 ** (j % 3)).toFixed(5)).join(',')},c${c}`);
+    lines.push(
+      `${Array.from({ length: 10 }, (_, j) => ((normal() * (1 + j / 5) + (j < 4 ? c * 1.0 : 0)) * 10 ** (j % 3)).toFixed(5)).join(',')},c${c}`,
+    );
   }
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
@@ -58,7 +60,13 @@ try {
     { name: 'wine (178×13)', csv: join(data, 'wine.csv'), target: 'cultivar', models: all, trees: 100 },
     { name: 'breast cancer (569×30)', csv: join(data, 'breast-cancer.csv'), target: 'diagnosis', models: all, trees: 100 },
     // k-NN by brute force is quadratic: left out at this size (scikit-learn would use a KD-tree).
-    { name: `synthetic (${SYNTHETIC_ROWS.toLocaleString('en')}×10)`, csv: join(work, 'synthetic.csv'), target: 'label', models: ['GaussianNB', 'decision tree', 'random forest', 'logistic regression'], trees: 10 },
+    {
+      name: `synthetic (${SYNTHETIC_ROWS.toLocaleString('en')}×10)`,
+      csv: join(work, 'synthetic.csv'),
+      target: 'label',
+      models: ['GaussianNB', 'decision tree', 'random forest', 'logistic regression'],
+      trees: 10,
+    },
   ];
 
   const ours: Array<{ dataset: string; model: string; fit_ms: number; predict_ms: number; accuracy: number }> = [];
@@ -84,17 +92,26 @@ try {
   else {
     writeFileSync(join(work, 'job.json'), JSON.stringify(jobs));
     const ran = spawnSync(python, [join(__dirname, 'ml_reference.py'), join(work, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (ran.status !== 0) missing = /No module named '(\w+)'/.exec(ran.stderr)?.[1] ? `python3-${/No module named '(\w+)'/.exec(ran.stderr)?.[1]} is not installed (apt-get install python3-sklearn python3-pandas)` : ran.stderr.trim().split('\n').pop() ?? 'failed';
+    if (ran.status !== 0)
+      missing = /No module named '(\w+)'/.exec(ran.stderr)?.[1]
+        ? `python3-${/No module named '(\w+)'/.exec(ran.stderr)?.[1]} is not installed (apt-get install python3-sklearn python3-pandas)`
+        : (ran.stderr.trim().split('\n').pop() ?? 'failed');
     else ({ results: theirs, max_rss_mb: theirsRss } = JSON.parse(ran.stdout));
   }
 
   const pad = (s: string, n: number) => s.padEnd(n);
   const num = (x: number | undefined, digits = 1) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
-  console.log(`ml vs scikit-learn${missing ? ` (scikit-learn not measured: ${missing})` : ''}: fit / predict in ms, held-out accuracy; same rows, same split\n`);
-  console.log(`${pad('dataset', 28)}${pad('model', 22)}${pad('ours fit', 11)}${pad('sklearn fit', 13)}${pad('ours pred', 11)}${pad('sklearn pred', 14)}${pad('ours acc', 10)}sklearn acc`);
+  console.log(
+    `ml vs scikit-learn${missing ? ` (scikit-learn not measured: ${missing})` : ''}: fit / predict in ms, held-out accuracy; same rows, same split\n`,
+  );
+  console.log(
+    `${pad('dataset', 28)}${pad('model', 22)}${pad('ours fit', 11)}${pad('sklearn fit', 13)}${pad('ours pred', 11)}${pad('sklearn pred', 14)}${pad('ours acc', 10)}sklearn acc`,
+  );
   for (const o of ours) {
     const t = theirs.find((r) => r.dataset === o.dataset && r.model === o.model);
-    console.log(`${pad(o.dataset, 28)}${pad(o.model, 22)}${pad(num(o.fit_ms), 11)}${pad(num(t?.fit_ms), 13)}${pad(num(o.predict_ms), 11)}${pad(num(t?.predict_ms), 14)}${pad(num(o.accuracy, 4), 10)}${num(t?.accuracy, 4)}`);
+    console.log(
+      `${pad(o.dataset, 28)}${pad(o.model, 22)}${pad(num(o.fit_ms), 11)}${pad(num(t?.fit_ms), 13)}${pad(num(o.predict_ms), 11)}${pad(num(t?.predict_ms), 14)}${pad(num(o.accuracy, 4), 10)}${num(t?.accuracy, 4)}`,
+    );
   }
   console.log(`\npeak memory: ours ${num(oursRss, 0)} MB RSS (this process), scikit-learn ${num(theirsRss, 0)} MB max RSS`);
 } finally {

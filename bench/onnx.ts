@@ -20,12 +20,21 @@ interface Workload {
 const WORKLOADS: Workload[] = [
   {
     name: 'MLP 1000→64→2 (TF-IDF features)',
-    make: () => nn.sequential([nn.layers.dense({ units: 64, activation: 'relu', inputShape: [1000] }), nn.layers.dense({ units: 2, activation: 'softmax' })]),
+    make: () =>
+      nn.sequential([
+        nn.layers.dense({ units: 64, activation: 'relu', inputShape: [1000] }),
+        nn.layers.dense({ units: 2, activation: 'softmax' }),
+      ]),
     row: (i) => Array.from({ length: 1000 }, (_, j) => ((i * 31 + j * 17) % 97) / 97),
   },
   {
     name: 'embedding 8000×16 + mean pooling → 2 (100 token ids)',
-    make: () => nn.sequential([nn.layers.embedding({ inputDim: 8000, outputDim: 16, inputLength: 100 }), nn.layers.globalAveragePooling1d(), nn.layers.dense({ units: 2, activation: 'softmax' })]),
+    make: () =>
+      nn.sequential([
+        nn.layers.embedding({ inputDim: 8000, outputDim: 16, inputLength: 100 }),
+        nn.layers.globalAveragePooling1d(),
+        nn.layers.dense({ units: 2, activation: 'softmax' }),
+      ]),
     row: (i) => Array.from({ length: 100 }, (_, j) => (i * 131 + j * 7919) % 8000),
   },
 ];
@@ -64,17 +73,30 @@ async function main(): Promise<void> {
         output.dataSync();
         output.dispose();
       };
-      for (const [runtime, run] of [[`TensorFlow.js (${backend.name})`, tfjs], ['onnxruntime-node (CPU)', (x: number[][]) => session.run(x)]] as const) {
+      for (const [runtime, run] of [
+        [`TensorFlow.js (${backend.name})`, tfjs],
+        ['onnxruntime-node (CPU)', (x: number[][]) => session.run(x)],
+      ] as const) {
         const single = await time(CALLS, () => run(one));
         const batched = await time(BATCHES, () => run(batch));
         const median = percentile(batched, 50);
-        rows.push({ model: workload.name, runtime, 'p50 ms (batch 1)': Number(percentile(single, 50).toFixed(3)), 'p99 ms (batch 1)': Number(percentile(single, 99).toFixed(3)), 'rows/s (batch 64)': Math.round((64 / median) * 1000) });
+        rows.push({
+          model: workload.name,
+          runtime,
+          'p50 ms (batch 1)': Number(percentile(single, 50).toFixed(3)),
+          'p99 ms (batch 1)': Number(percentile(single, 99).toFixed(3)),
+          'rows/s (batch 64)': Math.round((64 / median) * 1000),
+        });
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(table(rows, { title: `Inference: ${CALLS} calls at batch 1, ${BATCHES} at batch 64, after warm-up (same process, same inputs)` }).data['text/plain']);
+  console.log(
+    table(rows, { title: `Inference: ${CALLS} calls at batch 1, ${BATCHES} at batch 64, after warm-up (same process, same inputs)` }).data[
+      'text/plain'
+    ],
+  );
 }
 
 main().catch((error) => {

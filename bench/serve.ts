@@ -59,11 +59,31 @@ interface Load {
 }
 
 async function load(name: string, url: string, options: { duration?: number; amount?: number } = {}): Promise<Load & { total: number }> {
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY, connections: CONNECTIONS, ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? SECONDS }) });
-  return { server: name, 'req/s': Math.round(result.requests.average), 'p50 ms': result.latency.p50, 'p99 ms': result.latency.p99, 'non-2xx': result.non2xx, errors: result.errors, total: result.requests.total };
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+    connections: CONNECTIONS,
+    ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? SECONDS }),
+  });
+  return {
+    server: name,
+    'req/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    'non-2xx': result.non2xx,
+    errors: result.errors,
+    total: result.requests.total,
+  };
 }
 
-async function serve(name: string, command: string, args: string[], port: number): Promise<{ child: ChildProcess; url: string; name: string }> {
+async function serve(
+  name: string,
+  command: string,
+  args: string[],
+  port: number,
+): Promise<{ child: ChildProcess; url: string; name: string }> {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}/predict`;
   await ready(url, child);
@@ -82,7 +102,11 @@ async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error('Build first: npm run build (bench:serve does).');
   await nn.backend();
   nn.seed(0);
-  const model = nn.sequential([nn.layers.dense({ units: 64, activation: 'relu', inputShape: [WIDTH] }), nn.layers.dense({ units: 64, activation: 'relu' }), nn.layers.dense({ units: 3, activation: 'softmax' })]);
+  const model = nn.sequential([
+    nn.layers.dense({ units: 64, activation: 'relu', inputShape: [WIDTH] }),
+    nn.layers.dense({ units: 64, activation: 'relu' }),
+    nn.layers.dense({ units: 3, activation: 'softmax' }),
+  ]);
   const dir = mkdtempSync(join(tmpdir(), 'aielab-bench-serve-'));
   const rows: Load[] = [];
   try {
@@ -97,19 +121,39 @@ async function main(): Promise<void> {
     const servers: Array<() => Promise<{ child: ChildProcess; url: string; name: string }>> = [
       async () => {
         const port = await freePort();
-        return serve('aielab serve (--no-batching: a call per request)', process.execPath, [CLI, 'serve', file, '--port', String(port), '--no-batching'], port);
+        return serve(
+          'aielab serve (--no-batching: a call per request)',
+          process.execPath,
+          [CLI, 'serve', file, '--port', String(port), '--no-batching'],
+          port,
+        );
       },
       async () => {
         const port = await freePort();
-        return serve('aielab serve (default: batches what queues, no waiting)', process.execPath, [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '0'], port);
+        return serve(
+          'aielab serve (default: batches what queues, no waiting)',
+          process.execPath,
+          [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '0'],
+          port,
+        );
       },
       async () => {
         const port = await freePort();
-        return serve('aielab serve (dynamic batching, waits ≤ 1 ms)', process.execPath, [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '1'], port);
+        return serve(
+          'aielab serve (dynamic batching, waits ≤ 1 ms)',
+          process.execPath,
+          [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '1'],
+          port,
+        );
       },
       async () => {
         const port = await freePort();
-        return serve('bare node:http + onnxruntime-node (no validation, no metrics)', process.execPath, [join(__dirname, 'serve_bare.mjs'), file, String(port)], port);
+        return serve(
+          'bare node:http + onnxruntime-node (no validation, no metrics)',
+          process.execPath,
+          [join(__dirname, 'serve_bare.mjs'), file, String(port)],
+          port,
+        );
       },
     ];
     const python = spawn(PYTHON, ['-c', 'import fastapi, uvicorn, torch'], { stdio: 'ignore' });
@@ -131,11 +175,20 @@ async function main(): Promise<void> {
         await stop(server.child);
       }
     }
-    console.log(table(rows as unknown as Array<Record<string, string | number>>, { title: `POST /predict, one row of ${WIDTH} features, MLP ${WIDTH}→64→64→3: ${CONNECTIONS} connections for ${SECONDS} s each (autocannon, keep-alive, loopback)` }).data['text/plain']);
+    console.log(
+      table(rows as unknown as Array<Record<string, string | number>>, {
+        title: `POST /predict, one row of ${WIDTH} features, MLP ${WIDTH}→64→64→3: ${CONNECTIONS} connections for ${SECONDS} s each (autocannon, keep-alive, loopback)`,
+      }).data['text/plain'],
+    );
 
     // Soak: a fixed number of requests; none may be lost, and memory should stay flat.
     const port = await freePort();
-    const soak = await serve('aielab serve', process.execPath, [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '0'], port);
+    const soak = await serve(
+      'aielab serve',
+      process.execPath,
+      [CLI, 'serve', file, '--port', String(port), '--max-queue-delay-ms', '0'],
+      port,
+    );
     const pid = soak.child.pid as number;
     const samples = [rssMb(pid)];
     const sampler = setInterval(() => samples.push(rssMb(pid)), 1000);
@@ -144,10 +197,28 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       samples.push(rssMb(pid));
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      const counted = [...metrics.matchAll(/^aielab_inference_requests_total\{[^}]*code="200"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      const counted = [...metrics.matchAll(/^aielab_inference_requests_total\{[^}]*code="200"[^}]*\} (\d+)/gm)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
       // Memory at each quarter of the run: after warm-up, a server that leaks keeps climbing.
       const at = (share: number) => Math.round(samples[Math.min(samples.length - 1, Math.round(share * (samples.length - 1)))] as number);
-      console.log(table([{ requests: SOAK, answered: result.total, '2xx counted by the server': counted, lost: SOAK - result.total + result.errors, 'non-2xx': result['non-2xx'], 'req/s': result['req/s'], 'RSS at start / ¼ / ½ / ¾ / end (MB)': [0, 0.25, 0.5, 0.75, 1].map(at).join(' / ') }], { title: `Soak: ${SOAK} requests at aielab serve (dynamic batching, no waiting), RSS sampled every second` }).data['text/plain']);
+      console.log(
+        table(
+          [
+            {
+              requests: SOAK,
+              answered: result.total,
+              '2xx counted by the server': counted,
+              lost: SOAK - result.total + result.errors,
+              'non-2xx': result['non-2xx'],
+              'req/s': result['req/s'],
+              'RSS at start / ¼ / ½ / ¾ / end (MB)': [0, 0.25, 0.5, 0.75, 1].map(at).join(' / '),
+            },
+          ],
+          { title: `Soak: ${SOAK} requests at aielab serve (dynamic batching, no waiting), RSS sampled every second` },
+        ).data['text/plain'],
+      );
     } finally {
       clearInterval(sampler);
       await stop(soak.child);

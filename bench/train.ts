@@ -34,19 +34,45 @@ function prepare(dir: string): void {
   const emails = data.readJson(join(__dirname, '..', 'labs', 'data', 'spam-emails.jsonl'));
   const texts = emails.col('text').toArray() as string[];
   const labels = emails.col('label').toArray() as string[];
-  const split = ml.trainTestSplit(labels.map((_, i) => [i]), labels, { testSize: 0.2, seed: 0 });
+  const split = ml.trainTestSplit(
+    labels.map((_, i) => [i]),
+    labels,
+    { testSize: 0.2, seed: 0 },
+  );
   const pick = (index: number[]) => index.map((i) => texts[i] as string);
   const tfidf = new text.TfIdf({ maxFeatures: FEATURES }).fit(pick(split.trainIndex));
   const vocab = new text.Vocabulary({ maxSize: VOCABULARY }).fit(pick(split.trainIndex).map((t) => text.tokenize(t)));
-  const seq = (index: number[]) => text.pad(pick(index).map((t) => vocab.encode(text.tokenize(t))), { length: LENGTH, padding: 'post', truncating: 'post' });
-  const save = (name: string, rows: number[][] | number[]) => writeFileSync(join(dir, `${name}.f32`), Buffer.from(new Float32Array(rows.flat()).buffer));
+  const seq = (index: number[]) =>
+    text.pad(
+      pick(index).map((t) => vocab.encode(text.tokenize(t))),
+      { length: LENGTH, padding: 'post', truncating: 'post' },
+    );
+  const save = (name: string, rows: number[][] | number[]) =>
+    writeFileSync(join(dir, `${name}.f32`), Buffer.from(new Float32Array(rows.flat()).buffer));
   save('bow_train', tfidf.transform(pick(split.trainIndex)));
   save('bow_test', tfidf.transform(pick(split.testIndex)));
   save('seq_train', seq(split.trainIndex));
   save('seq_test', seq(split.testIndex));
-  save('y_train', split.yTrain.map((l) => (l === 'spam' ? 1 : 0)));
-  save('y_test', split.yTest.map((l) => (l === 'spam' ? 1 : 0)));
-  writeFileSync(join(dir, 'shapes.json'), JSON.stringify({ train: split.trainIndex.length, test: split.testIndex.length, features: FEATURES, vocabulary: VOCABULARY, length: LENGTH, epochs: EPOCHS, workloads: WORKLOADS }));
+  save(
+    'y_train',
+    split.yTrain.map((l) => (l === 'spam' ? 1 : 0)),
+  );
+  save(
+    'y_test',
+    split.yTest.map((l) => (l === 'spam' ? 1 : 0)),
+  );
+  writeFileSync(
+    join(dir, 'shapes.json'),
+    JSON.stringify({
+      train: split.trainIndex.length,
+      test: split.testIndex.length,
+      features: FEATURES,
+      vocabulary: VOCABULARY,
+      length: LENGTH,
+      epochs: EPOCHS,
+      workloads: WORKLOADS,
+    }),
+  );
 }
 
 function load(dir: string, name: string, width: number): number[][] {
@@ -67,13 +93,25 @@ async function measure(dir: string): Promise<{ backend: string; device: string; 
     const width = w.inputs === 'bow' ? FEATURES : LENGTH;
     const [x, xTest] = [load(dir, `${w.inputs}_train`, width), load(dir, `${w.inputs}_test`, width)];
     nn.seed(0);
-    const model = w.inputs === 'bow'
-      ? nn.sequential([nn.layers.dense({ units: 64, activation: 'relu', inputShape: [FEATURES] }), nn.layers.dense({ units: 2, activation: 'softmax' })])
-      : nn.sequential([nn.layers.embedding({ inputDim: VOCABULARY, outputDim: 16, inputLength: LENGTH }), nn.layers.globalAveragePooling1d(), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+    const model =
+      w.inputs === 'bow'
+        ? nn.sequential([
+            nn.layers.dense({ units: 64, activation: 'relu', inputShape: [FEATURES] }),
+            nn.layers.dense({ units: 2, activation: 'softmax' }),
+          ])
+        : nn.sequential([
+            nn.layers.embedding({ inputDim: VOCABULARY, outputDim: 16, inputLength: LENGTH }),
+            nn.layers.globalAveragePooling1d(),
+            nn.layers.dense({ units: 2, activation: 'softmax' }),
+          ]);
     model.compile({ optimizer: t.train.adam(w.lr), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const run = await nn.fit(model, x, y, { epochs: EPOCHS, batchSize: 32, title: false });
     const predicted = nn.predict(model, xTest).map((p) => ((p[1] as number) >= 0.5 ? 1 : 0));
-    results.push({ workload: w.name, epochSeconds: run.seconds / run.epochs, accuracy: predicted.filter((p, i) => p === yTest[i]).length / yTest.length });
+    results.push({
+      workload: w.name,
+      epochSeconds: run.seconds / run.epochs,
+      accuracy: predicted.filter((p, i) => p === yTest[i]).length / yTest.length,
+    });
     model.dispose();
   }
   return { backend: report.name, device: report.device, results, matmulMs: matmul(t) };
@@ -99,7 +137,11 @@ function main(): void {
     prepare(dir);
     const ours: Array<{ backend: string; device?: string; results?: Result[]; matmulMs?: number; why?: string }> = [];
     for (const backend of BACKENDS) {
-      const ran = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--measure', dir], { encoding: 'utf8', env: { ...process.env, AIELAB_NN_BACKEND: backend }, maxBuffer: 1 << 24 });
+      const ran = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--measure', dir], {
+        encoding: 'utf8',
+        env: { ...process.env, AIELAB_NN_BACKEND: backend },
+        maxBuffer: 1 << 24,
+      });
       if (ran.status === 0) ours.push(JSON.parse(ran.stdout));
       else ours.push({ backend, why: /Error: (.*)/.exec(ran.stderr)?.[1] ?? ran.stderr.trim().split('\n').pop() ?? 'failed' });
     }
@@ -108,18 +150,31 @@ function main(): void {
     if (!existsSync(python)) missing = 'no /usr/bin/python3';
     else {
       const ran = spawnSync(python, [join(__dirname, 'train_reference.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (ran.status !== 0) missing = /No module named 'torch'/.test(ran.stderr) ? 'python3-torch is not installed (apt-get install python3-torch)' : ran.stderr.trim().split('\n').pop() ?? 'failed';
+      if (ran.status !== 0)
+        missing = /No module named 'torch'/.test(ran.stderr)
+          ? 'python3-torch is not installed (apt-get install python3-torch)'
+          : (ran.stderr.trim().split('\n').pop() ?? 'failed');
       else torch = JSON.parse(ran.stdout);
     }
-    console.log(`nn vs PyTorch: seconds per epoch (test accuracy), ${EPOCHS} epochs, batch 32, Adam, same data and split; each side in its own process\n`);
-    const columns = [...ours.filter((o) => o.results).map((o) => o.backend), torch ? `PyTorch ${torch.version} CPU (${torch.threads} threads)` : 'PyTorch'];
+    console.log(
+      `nn vs PyTorch: seconds per epoch (test accuracy), ${EPOCHS} epochs, batch 32, Adam, same data and split; each side in its own process\n`,
+    );
+    const columns = [
+      ...ours.filter((o) => o.results).map((o) => o.backend),
+      torch ? `PyTorch ${torch.version} CPU (${torch.threads} threads)` : 'PyTorch',
+    ];
     console.log(`${'workload'.padEnd(44)}${columns.map((c) => c.padEnd(22)).join('')}`);
     for (const w of WORKLOADS) {
       const cells = ours.filter((o) => o.results).map((o) => o.results?.find((r) => r.workload === w.name));
       cells.push(torch?.results.find((r) => r.workload === w.name));
-      console.log(`${w.name.padEnd(44)}${cells.map((r) => (r ? `${r.epochSeconds.toFixed(3)} s (${r.accuracy.toFixed(4)})` : '—').padEnd(22)).join('')}`);
+      console.log(
+        `${w.name.padEnd(44)}${cells.map((r) => (r ? `${r.epochSeconds.toFixed(3)} s (${r.accuracy.toFixed(4)})` : '—').padEnd(22)).join('')}`,
+      );
     }
-    const products = [...ours.filter((o) => o.results).map((o) => `${o.matmulMs?.toFixed(1)} ms`), torch ? `${torch.matmulMs.toFixed(1)} ms` : '—'];
+    const products = [
+      ...ours.filter((o) => o.results).map((o) => `${o.matmulMs?.toFixed(1)} ms`),
+      torch ? `${torch.matmulMs.toFixed(1)} ms` : '—',
+    ];
     console.log(`${'512×512 matrix product (raw arithmetic)'.padEnd(44)}${products.map((p) => p.padEnd(22)).join('')}`);
     console.log('');
     for (const o of ours) console.log(o.results ? `${o.backend}: ${o.device}` : `${o.backend}: not measured, ${o.why}`);
@@ -129,8 +184,12 @@ function main(): void {
   }
 }
 
-if (process.argv[2] === '--measure') measure(process.argv[3] as string).then((r) => process.stdout.write(JSON.stringify(r)), (e) => {
-  console.error(`Error: ${(e as Error).message.split('\n')[0]}`);
-  process.exit(1);
-});
+if (process.argv[2] === '--measure')
+  measure(process.argv[3] as string).then(
+    (r) => process.stdout.write(JSON.stringify(r)),
+    (e) => {
+      console.error(`Error: ${(e as Error).message.split('\n')[0]}`);
+      process.exit(1);
+    },
+  );
 else main();

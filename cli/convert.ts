@@ -18,7 +18,9 @@ export function convertCommand(input: string, output: string): number {
   } else if (from === '.aielab' && to === '.ipynb') {
     writeFileAtomic(output, toIpynb(parseNotebook(text, input)));
   } else {
-    throw new UsageError(`convert goes from .ipynb to .aielab or from .aielab to .ipynb, not ${from || 'no extension'} to ${to || 'no extension'}.`);
+    throw new UsageError(
+      `convert goes from .ipynb to .aielab or from .aielab to .ipynb, not ${from || 'no extension'} to ${to || 'no extension'}.`,
+    );
   }
   console.log(`${input} → ${output}`);
   return 0;

@@ -11,7 +11,11 @@ export async function doctorCommand(): Promise<number> {
     if (!ok) failed = true;
     console.log(`${ok ? '✓' : '✗'} ${what.padEnd(10)} ${detail}`);
   };
-  line(Number(process.versions.node.split('.')[0]) >= 20, 'runtime', `Node.js ${process.versions.node} on ${process.platform}-${process.arch}`);
+  line(
+    Number(process.versions.node.split('.')[0]) >= 20,
+    'runtime',
+    `Node.js ${process.versions.node} on ${process.platform}-${process.arch}`,
+  );
   await check(line, 'compiler', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return `esbuild ${(require('esbuild') as { version: string }).version} (compiles cells)`;
@@ -33,7 +37,11 @@ export async function doctorCommand(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-async function check(line: (ok: boolean, what: string, detail: string) => void, what: string, probe: () => string | Promise<string>): Promise<void> {
+async function check(
+  line: (ok: boolean, what: string, detail: string) => void,
+  what: string,
+  probe: () => string | Promise<string>,
+): Promise<void> {
   try {
     line(true, what, await probe());
   } catch (error) {

@@ -28,7 +28,8 @@ const RULES: ReadonlyArray<(error: unknown) => Failure | undefined> = [
   rule(PackError, (e) => ({ code: e.problems.length ? 1 : 2, lines: [said(e), ...e.problems.map((p) => `  ${p.where}: ${p.message}`)] })),
   rule(OnnxFormatError, (e) => ({ code: 1, lines: [said(e)] })),
   // node:util's parseArgs and node:fs say what went wrong by a code, not a class.
-  (e) => (hasCode(e, (code) => code.startsWith('ERR_PARSE_ARGS')) ? { code: 2, lines: [said(e), 'Run aielab --help for usage.'] } : undefined),
+  (e) =>
+    hasCode(e, (code) => code.startsWith('ERR_PARSE_ARGS')) ? { code: 2, lines: [said(e), 'Run aielab --help for usage.'] } : undefined,
   (e) => (hasCode(e, (code) => code === 'ENOENT') ? { code: 2, lines: [said(e)] } : undefined),
 ];
 

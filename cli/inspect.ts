@@ -6,8 +6,13 @@ import { diffFiles, DiffView, inspectFile, InspectionView } from '../sdk/onnx/in
 import { UsageError } from './usage';
 
 export function inspectCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, diff: { type: 'string' } } });
-  if (positionals.length !== 1) throw new UsageError('inspect takes one .onnx file: aielab inspect model.onnx [--diff other.onnx] [--json]');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, diff: { type: 'string' } },
+  });
+  if (positionals.length !== 1)
+    throw new UsageError('inspect takes one .onnx file: aielab inspect model.onnx [--diff other.onnx] [--json]');
   const file = positionals[0] as string;
   const inspection = inspectFile(file);
   const diff = values.diff ? diffFiles(file, values.diff) : undefined;

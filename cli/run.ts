@@ -42,7 +42,8 @@ export function parseRunArgs(args: string[]): RunCommandOptions {
   const format = values.format;
   if (format !== 'aielab' && format !== 'ipynb') throw new UsageError(`--format must be aielab or ipynb, not ${format}.`);
   const cellTimeout = values['cell-timeout'] === undefined ? undefined : Number(values['cell-timeout']);
-  if (cellTimeout !== undefined && !(cellTimeout > 0)) throw new UsageError(`--cell-timeout takes a number of seconds above 0, not ${values['cell-timeout']}.`);
+  if (cellTimeout !== undefined && !(cellTimeout > 0))
+    throw new UsageError(`--cell-timeout takes a number of seconds above 0, not ${values['cell-timeout']}.`);
   return {
     paths: positionals,
     format,
@@ -57,7 +58,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const targets = options.paths.flatMap(expand);
   if (!targets.length) throw new UsageError(`No .aielab notebooks found in ${options.paths.join(', ')}.`);
   const outFile = options.out && /\.(aielab|ipynb)$/.test(options.out) ? options.out : undefined;
-  if (outFile && targets.length > 1) throw new UsageError(`--out ${options.out} names one file, but ${targets.length} notebooks would run; give --out a folder.`);
+  if (outFile && targets.length > 1)
+    throw new UsageError(`--out ${options.out} names one file, but ${targets.length} notebooks would run; give --out a folder.`);
 
   // Read everything first: a notebook that does not parse stops the run before any cell executes.
   const notebooks = targets.map((target) => ({ target, notebook: parseNotebook(readFileSync(target.path, 'utf8'), target.path) }));
@@ -68,13 +70,17 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     for (const { target, notebook } of notebooks) {
       const printer = new Printer(options.quiet);
       console.log(`▶ ${target.path}`);
-      const run = await runNotebook(notebook, {
-        notebookPath: resolve(target.path),
-        allowErrors: options.allowErrors,
-        ...(options.cellTimeout ? { cellTimeout: options.cellTimeout } : {}),
-        interrupt: ctrlC.interrupt.signal,
-        signal: ctrlC.stop.signal,
-      }, printer);
+      const run = await runNotebook(
+        notebook,
+        {
+          notebookPath: resolve(target.path),
+          allowErrors: options.allowErrors,
+          ...(options.cellTimeout ? { cellTimeout: options.cellTimeout } : {}),
+          interrupt: ctrlC.interrupt.signal,
+          signal: ctrlC.stop.signal,
+        },
+        printer,
+      );
       if (run.stopped) {
         console.log(`✗ ${target.path}: stopped by a second Ctrl+C; its outputs were not written.`);
         return 130;
@@ -119,7 +125,10 @@ class CtrlC {
 
 function expand(path: string): Target[] {
   if (isDirectory(path)) return findNotebooks(path).map((p) => ({ path: p, relativePath: relative(path, p) }));
-  if (extname(path) !== '.aielab') throw new UsageError(`${path} is not an .aielab notebook or a folder (convert a Jupyter notebook first: aielab convert ${path} ${basename(path, extname(path))}.aielab).`);
+  if (extname(path) !== '.aielab')
+    throw new UsageError(
+      `${path} is not an .aielab notebook or a folder (convert a Jupyter notebook first: aielab convert ${path} ${basename(path, extname(path))}.aielab).`,
+    );
   return [{ path, relativePath: basename(path) }];
 }
 
@@ -149,9 +158,7 @@ class Printer {
       this.updated.set(output.displayId, output.data['text/plain']);
       return;
     }
-    const text = output.kind === 'stream' ? output.text
-      : output.kind === 'error' ? `${output.stack}\n`
-      : `${output.data['text/plain']}\n`;
+    const text = output.kind === 'stream' ? output.text : output.kind === 'error' ? `${output.stack}\n` : `${output.data['text/plain']}\n`;
     this.print(text);
   }
 

@@ -37,11 +37,23 @@ export async function serveCommand(args: string[]): Promise<number> {
       version: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('serve takes one model: aielab serve model.onnx (or models:/spam@champion, or a model repository folder)');
+  if (positionals.length !== 1)
+    throw new UsageError('serve takes one model: aielab serve model.onnx (or models:/spam@champion, or a model repository folder)');
   const target = positionals[0] as string;
-  const batching = { ...(values['max-batch-size'] !== undefined ? { maxBatchSize: number(values['max-batch-size'], '--max-batch-size') } : {}), ...(values['no-batching'] ? { maxQueueDelayMs: null } : values['max-queue-delay-ms'] !== undefined ? { maxQueueDelayMs: number(values['max-queue-delay-ms'], '--max-queue-delay-ms') } : {}) };
+  const batching = {
+    ...(values['max-batch-size'] !== undefined ? { maxBatchSize: number(values['max-batch-size'], '--max-batch-size') } : {}),
+    ...(values['no-batching']
+      ? { maxQueueDelayMs: null }
+      : values['max-queue-delay-ms'] !== undefined
+        ? { maxQueueDelayMs: number(values['max-queue-delay-ms'], '--max-queue-delay-ms') }
+        : {}),
+  };
   if (values['save-repository']) {
-    const dir = await writeToRepository(values['save-repository'], target, { ...batching, ...(values.name ? { name: values.name } : {}), ...(values.version ? { version: number(values.version, '--version') } : {}) });
+    const dir = await writeToRepository(values['save-repository'], target, {
+      ...batching,
+      ...(values.name ? { name: values.name } : {}),
+      ...(values.version ? { version: number(values.version, '--version') } : {}),
+    });
     console.log(`Wrote ${dir} (config.pbtxt and the version folder); serve it with: aielab serve ${values['save-repository']}`);
     return 0;
   }
@@ -60,8 +72,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   for (const [name, versions] of server.repository) {
     const latest = [...versions.values()].pop()!;
     const delay = latest.config.dynamicBatching?.maxQueueDelayMicroseconds;
-    const batchingNote = delay === undefined ? 'no dynamic batching' : `dynamic batching up to ${latest.config.maxBatchSize} rows, ${delay ? `waiting up to ${delay / 1000} ms` : 'of what queues while the model is busy'}`;
-    console.log(`  ${name} (version${versions.size > 1 ? 's' : ''} ${[...versions.keys()].join(', ')}): ${latest.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}; ${batchingNote}`);
+    const batchingNote =
+      delay === undefined
+        ? 'no dynamic batching'
+        : `dynamic batching up to ${latest.config.maxBatchSize} rows, ${delay ? `waiting up to ${delay / 1000} ms` : 'of what queues while the model is busy'}`;
+    console.log(
+      `  ${name} (version${versions.size > 1 ? 's' : ''} ${[...versions.keys()].join(', ')}): ${latest.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}; ${batchingNote}`,
+    );
   }
   // The line tools wait for: the address, once the server answers.
   console.log(`Serving at ${server.url} (POST /v2/models/<name>/infer, /predict; /metrics; /openapi.json). Ctrl+C stops.`);
@@ -78,36 +95,80 @@ export async function serveCommand(args: string[]): Promise<number> {
 }
 
 export function apiKeyCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { file: { type: 'string' }, 'rate-per-minute': { type: 'string' } } });
-  if (positionals[0] !== 'add' || positionals.length !== 2 || !values.file) throw new UsageError('api-key add <name> --file keys.json [--rate-per-minute 600]');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { file: { type: 'string' }, 'rate-per-minute': { type: 'string' } },
+  });
+  if (positionals[0] !== 'add' || positionals.length !== 2 || !values.file)
+    throw new UsageError('api-key add <name> --file keys.json [--rate-per-minute 600]');
   const key = createApiKey(values.file, positionals[1] as string, number(values['rate-per-minute'], '--rate-per-minute') ?? 600);
   console.log(`Added key "${positionals[1]}" to ${values.file} (only its SHA-256 is stored). The key, shown this once:\n${key}`);
   return 0;
 }
 
 export function monitoringCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { target: { type: 'string', multiple: true }, interval: { type: 'string' } } });
-  if (positionals.length !== 1 || !values.target?.length) throw new UsageError('monitoring <folder> --target 127.0.0.1:8000 [--target …] [--interval 15s]');
-  for (const file of writeMonitoring(positionals[0] as string, { targets: values.target, ...(values.interval ? { interval: values.interval } : {}) })) console.log(`Wrote ${file}`);
-  console.log(`Check and run: promtool check config ${positionals[0]}/prometheus.yml && prometheus --config.file ${positionals[0]}/prometheus.yml`);
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { target: { type: 'string', multiple: true }, interval: { type: 'string' } },
+  });
+  if (positionals.length !== 1 || !values.target?.length)
+    throw new UsageError('monitoring <folder> --target 127.0.0.1:8000 [--target …] [--interval 15s]');
+  for (const file of writeMonitoring(positionals[0] as string, {
+    targets: values.target,
+    ...(values.interval ? { interval: values.interval } : {}),
+  }))
+    console.log(`Wrote ${file}`);
+  console.log(
+    `Check and run: promtool check config ${positionals[0]}/prometheus.yml && prometheus --config.file ${positionals[0]}/prometheus.yml`,
+  );
   return 0;
 }
 
 /** `aielab drift <model.onnx> <requests.jsonl>`: drift of logged requests against the model's reference. */
 export function driftCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, last: { type: 'string' }, json: { type: 'boolean' } } });
-  if (positionals.length !== 2) throw new UsageError('drift <model.onnx> <requests.jsonl> [--model name] [--since time] [--until time] [--last N] [--json]');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      last: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 2)
+    throw new UsageError('drift <model.onnx> <requests.jsonl> [--model name] [--since time] [--until time] [--last N] [--json]');
   const { model, since, until } = values;
   let report: DriftReport;
   try {
-    report = monitor.driftFromLog(positionals[0] as string, positionals[1] as string, { model, since, until, ...(values.last ? { last: number(values.last, '--last') } : {}) });
+    report = monitor.driftFromLog(positionals[0] as string, positionals[1] as string, {
+      model,
+      since,
+      until,
+      ...(values.last ? { last: number(values.last, '--last') } : {}),
+    });
   } catch (error) {
     // Exit 1 means "drifted" to a cron job or CI step, so a check that could not run is 2.
     if (error instanceof UsageError) throw error;
     console.error(`aielab drift: ${(error as Error).message}`);
     return 2;
   }
-  if (values.json) console.log(JSON.stringify({ rows: report.rows, drifted: report.drifted.map((f) => f.feature), features: report.features, predictions: report.predictions ?? null }, null, 2));
+  if (values.json)
+    console.log(
+      JSON.stringify(
+        {
+          rows: report.rows,
+          drifted: report.drifted.map((f) => f.feature),
+          features: report.features,
+          predictions: report.predictions ?? null,
+        },
+        null,
+        2,
+      ),
+    );
   else console.log(String(toMimeBundle(report)['text/plain']));
   return report.drifted.length || report.predictions?.drifted ? 1 : 0;
 }

@@ -121,7 +121,13 @@ export interface ClassifierHead {
   weights: string;
   bias?: string;
   /** Per class: `top` are the inputs with the largest weights (evidence for it), `against` the most negative (evidence against). */
-  classes: Array<{ label: string; norm: number; bias: number; top: Array<{ input: number; weight: number }>; against: Array<{ input: number; weight: number }> }>;
+  classes: Array<{
+    label: string;
+    norm: number;
+    bias: number;
+    top: Array<{ input: number; weight: number }>;
+    against: Array<{ input: number; weight: number }>;
+  }>;
 }
 
 /** What an .onnx file says about itself: versions, producer, metadata, inputs and outputs. */

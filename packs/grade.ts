@@ -78,7 +78,8 @@ export async function gradePack(packDir: string, submissions: readonly string[],
     const workspace = copyPack(root);
     try {
       const labs: LabGrade[] = [];
-      for (const entry of graded) labs.push(await gradeLab(entry, files.get(entry.lab.id), join(workspace, entry.lab.notebook as string), options));
+      for (const entry of graded)
+        labs.push(await gradeLab(entry, files.get(entry.lab.id), join(workspace, entry.lab.notebook as string), options));
       learners.push({ learner, labs, score: round(sum(labs.map((l) => l.score))), max: sum(labs.map((l) => l.max)) });
     } finally {
       rmSync(workspace, { recursive: true, force: true });
@@ -106,7 +107,10 @@ function groupSubmissions(submissions: readonly string[], graded: readonly Grade
     }
     if (!path.endsWith('.aielab')) throw new PackError(`${submission} is neither a folder nor an .aielab notebook`);
     const lab = matchLab(path, graded);
-    if (!lab) throw new PackError(`${submission} matches no lab of the pack: it has none of the pack's check cells and no lab notebook has its file name`);
+    if (!lab)
+      throw new PackError(
+        `${submission} matches no lab of the pack: it has none of the pack's check cells and no lab notebook has its file name`,
+      );
     add(basename(dirname(path)), lab.id, path);
   }
   return byLearner;
@@ -125,7 +129,12 @@ function matchLab(file: string, graded: readonly GradedLab[]): Lab | undefined {
   return graded.find(({ lab }) => basename(lab.notebook as string) === basename(file))?.lab;
 }
 
-async function gradeLab({ lab, notebook: packNotebook, checks }: GradedLab, file: string | undefined, runAt: string, options: GradeOptions): Promise<LabGrade> {
+async function gradeLab(
+  { lab, notebook: packNotebook, checks }: GradedLab,
+  file: string | undefined,
+  runAt: string,
+  options: GradeOptions,
+): Promise<LabGrade> {
   const max = sum(checks.map(pointsOf));
   const base = { id: lab.id, title: lab.title, score: 0, max, checks: [], errors: [] };
   if (!file || !existsSync(file)) return { ...base, status: 'missing', note: `not submitted (${lab.notebook} not found)` };
@@ -141,11 +150,19 @@ async function gradeLab({ lab, notebook: packNotebook, checks }: GradedLab, file
   await runNotebook(notebook, { notebookPath: runAt, allowErrors: true, cellTimeout: options.cellTimeout });
 
   const checkIds = new Set(checks.map((c) => c.id));
-  const grades = checks.map((check, k) => gradeCheck(check, notebook.cells.find((c): c is CodeCell => c.id === check.id && c.kind === 'code'), k));
+  const grades = checks.map((check, k) =>
+    gradeCheck(
+      check,
+      notebook.cells.find((c): c is CodeCell => c.id === check.id && c.kind === 'code'),
+      k,
+    ),
+  );
   const errors = notebook.cells.flatMap((cell, index) => {
     if (cell.kind !== 'code' || checkIds.has(cell.id)) return [];
     const error = cell.outputs.find((o) => o.kind === 'error');
-    return error?.kind === 'error' ? [`Cell ${index + 1}${roleOf(cell) ? ` (${roleOf(cell)})` : ''}: ${error.name}: ${firstLine(error.message)}`] : [];
+    return error?.kind === 'error'
+      ? [`Cell ${index + 1}${roleOf(cell) ? ` (${roleOf(cell)})` : ''}: ${error.name}: ${firstLine(error.message)}`]
+      : [];
   });
   return { ...base, status: 'graded', score: round(sum(grades.map((g) => g.score))), checks: grades, errors };
 }
@@ -158,12 +175,16 @@ export function gradedNotebook(pack: Notebook, submitted: Notebook): Notebook {
   for (const cell of submitted.cells) {
     const packCheck = packChecks.get(cell.id);
     if (packCheck) cells.push(structuredClone(packCheck));
-    else if (roleOf(cell) !== 'check' && roleOf(cell) !== 'solution' && packRoles.get(cell.id) !== 'solution') cells.push(structuredClone(cell));
+    else if (roleOf(cell) !== 'check' && roleOf(cell) !== 'solution' && packRoles.get(cell.id) !== 'solution')
+      cells.push(structuredClone(cell));
   }
   // A check the learner deleted still runs, after the last cell before it in the pack.
   pack.cells.forEach((cell, index) => {
     if (!packChecks.has(cell.id) || cells.some((c) => c.id === cell.id)) return;
-    const before = pack.cells.slice(0, index).reverse().find((c) => cells.some((x) => x.id === c.id));
+    const before = pack.cells
+      .slice(0, index)
+      .reverse()
+      .find((c) => cells.some((x) => x.id === c.id));
     const at = before ? cells.findIndex((c) => c.id === before.id) + 1 : 0;
     cells.splice(at, 0, structuredClone(cell));
   });
@@ -172,11 +193,18 @@ export function gradedNotebook(pack: Notebook, submitted: Notebook): Notebook {
 
 function gradeCheck(check: Cell, ran: CodeCell | undefined, index: number): CheckGrade {
   const max = pointsOf(check);
-  const results = (ran?.outputs ?? []).flatMap((o) => (o.kind === 'display' || o.kind === 'result') && o.data[MIME.check] ? [o.data[MIME.check] as CheckPayload] : []);
+  const results = (ran?.outputs ?? []).flatMap((o) =>
+    (o.kind === 'display' || o.kind === 'result') && o.data[MIME.check] ? [o.data[MIME.check] as CheckPayload] : [],
+  );
   const items = results.flatMap((r) => r.items);
   const title = results.find((r) => r.title)?.title ?? commentTitle(check.source) ?? `Check ${index + 1}`;
   const error = ran?.outputs.find((o) => o.kind === 'error');
-  const why = ran?.executionCount === undefined ? 'did not run' : error?.kind === 'error' && error.name !== 'CheckFailed' ? `${error.name}: ${firstLine(error.message)}` : undefined;
+  const why =
+    ran?.executionCount === undefined
+      ? 'did not run'
+      : error?.kind === 'error' && error.name !== 'CheckFailed'
+        ? `${error.name}: ${firstLine(error.message)}`
+        : undefined;
   // A check written with plain asserts instead of checks() is one check: it passes if it ran cleanly.
   const passed = items.length ? items.filter((i) => i.passed).length / items.length : why ? 0 : 1;
   return { cellId: check.id, title, score: round(max * passed), max, items, ...(why ? { error: why } : {}) };

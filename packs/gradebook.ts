@@ -8,7 +8,10 @@ export function writeGradebook(book: Gradebook, outDir: string): { csv: string; 
   const csv = join(outDir, 'gradebook.csv');
   const json = join(outDir, 'gradebook.json');
   writeFileAtomic(csv, gradebookCsv(book));
-  writeFileAtomic(json, `${JSON.stringify({ pack: { id: book.pack.id, title: book.pack.title, version: book.pack.version }, labs: book.labs, learners: book.learners }, null, 2)}\n`);
+  writeFileAtomic(
+    json,
+    `${JSON.stringify({ pack: { id: book.pack.id, title: book.pack.title, version: book.pack.version }, labs: book.labs, learners: book.learners }, null, 2)}\n`,
+  );
   const feedback = book.learners.map((learner) => {
     const file = join(outDir, 'feedback', `${safeName(learner.learner)}.md`);
     writeFileAtomic(file, feedbackMarkdown(book, learner));
@@ -19,7 +22,12 @@ export function writeGradebook(book: Gradebook, outDir: string): { csv: string; 
 
 export function gradebookCsv(book: Gradebook): string {
   const header = ['learner', ...book.labs.map((l) => l.id), 'total', 'max'];
-  const rows = book.learners.map((learner) => [learner.learner, ...book.labs.map((l) => String(learner.labs.find((g) => g.id === l.id)?.score ?? 0)), String(learner.score), String(learner.max)]);
+  const rows = book.learners.map((learner) => [
+    learner.learner,
+    ...book.labs.map((l) => String(learner.labs.find((g) => g.id === l.id)?.score ?? 0)),
+    String(learner.score),
+    String(learner.max),
+  ]);
   return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }
 

@@ -75,7 +75,12 @@ export function readManifest(packDir: string): LabPack {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    throw new ManifestError([{ where: packDir, message: `has no ${MANIFEST_FILE}; a lab pack needs one at its root (create a pack with: aielab new pack <folder>)` }]);
+    throw new ManifestError([
+      {
+        where: packDir,
+        message: `has no ${MANIFEST_FILE}; a lab pack needs one at its root (create a pack with: aielab new pack <folder>)`,
+      },
+    ]);
   }
   return parseManifest(text);
 }
@@ -86,7 +91,10 @@ export function parseManifest(text: string): LabPack {
   try {
     json = parseJson(text);
   } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new ManifestError([{ where: `${MANIFEST_FILE}: line ${err.line}, column ${err.column}`, message: `not valid JSON: ${err.problem}` }]);
+    if (err instanceof JsonSyntaxError)
+      throw new ManifestError([
+        { where: `${MANIFEST_FILE}: line ${err.line}, column ${err.column}`, message: `not valid JSON: ${err.problem}` },
+      ]);
     throw err;
   }
   if (validateShape(json)) return json;
@@ -119,10 +127,16 @@ function shapeProblems(errors: readonly ErrorObject[]): Problem[] {
 }
 
 function fieldPath(error: ErrorObject): string {
-  const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const path = parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
   if (error.keyword === 'required' || error.keyword === 'additionalProperties') {
-    const field = String((error.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (error.params as { additionalProperty?: string }).additionalProperty);
+    const field = String(
+      (error.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
+        (error.params as { additionalProperty?: string }).additionalProperty,
+    );
     return path ? `${path}.${field}` : field;
   }
   return path || '(the file)';

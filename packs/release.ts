@@ -28,8 +28,10 @@ export interface ReleaseSummary {
 export function releasePack(dir: string, out: string): ReleaseSummary {
   const source = resolve(dir);
   const target = resolve(out);
-  if (target === source || source.startsWith(target + sep)) throw new PackError(`cannot release into ${out}: it holds the pack itself; choose a new folder`);
-  if (existsSync(target) && readdirSync(target).length) throw new PackError(`${out} already exists and is not empty; choose a new folder or remove it first`);
+  if (target === source || source.startsWith(target + sep))
+    throw new PackError(`cannot release into ${out}: it holds the pack itself; choose a new folder`);
+  if (existsSync(target) && readdirSync(target).length)
+    throw new PackError(`${out} already exists and is not empty; choose a new folder or remove it first`);
   const { pack, problems } = validatePack(source);
   if (!pack || problems.length) throw new PackError(`${dir} has problems to fix before it can be released`, problems);
 
@@ -74,7 +76,8 @@ export function studentNotebook(notebook: Notebook): Notebook {
       hints.push(cell.kind === 'markdown' ? cell.source : `\`\`\`${cell.language}\n${cell.source}\n\`\`\``);
       continue;
     }
-    const copy: Cell = cell.kind === 'code' ? { ...cell, metadata: { ...cell.metadata }, outputs: [] } : { ...cell, metadata: { ...cell.metadata } };
+    const copy: Cell =
+      cell.kind === 'code' ? { ...cell, metadata: { ...cell.metadata }, outputs: [] } : { ...cell, metadata: { ...cell.metadata } };
     if (copy.kind === 'code') delete copy.executionCount;
     if (role === 'exercise') {
       copy.source = starterOf(cell);

@@ -50,13 +50,20 @@ export function roleProblems(notebook: Notebook): RoleProblem[] {
       problem('role', `must be one of ${ROLES.map((r) => `"${r}"`).join(', ')}, found ${JSON.stringify(role)}`);
       return;
     }
-    if ((role === 'exercise' || role === 'solution' || role === 'check') && cell.kind !== 'code') problem('role', `a ${role} cell must be a code cell`);
-    if ((role === 'solution' || role === 'hint') && !exercise) problem('role', `a ${role} cell belongs to the exercise before it, and there is none`);
+    if ((role === 'exercise' || role === 'solution' || role === 'check') && cell.kind !== 'code')
+      problem('role', `a ${role} cell must be a code cell`);
+    if ((role === 'solution' || role === 'hint') && !exercise)
+      problem('role', `a ${role} cell belongs to the exercise before it, and there is none`);
     if (role === 'exercise') exercise = true;
-    if (role === 'check' && cell.metadata.points !== undefined && !(typeof cell.metadata.points === 'number' && cell.metadata.points >= 0)) {
+    if (
+      role === 'check' &&
+      cell.metadata.points !== undefined &&
+      !(typeof cell.metadata.points === 'number' && cell.metadata.points >= 0)
+    ) {
       problem('points', `must be a number of points, 0 or more, found ${JSON.stringify(cell.metadata.points)}`);
     }
-    if (role === 'exercise' && cell.metadata.starter !== undefined && typeof cell.metadata.starter !== 'string') problem('starter', 'must be the starter code as a string');
+    if (role === 'exercise' && cell.metadata.starter !== undefined && typeof cell.metadata.starter !== 'string')
+      problem('starter', 'must be the starter code as a string');
   });
   return problems;
 }

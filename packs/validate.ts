@@ -43,7 +43,10 @@ export function validatePack(dir: string, options: ValidateOptions = {}): Valida
   if (fit === 'bad range') {
     problem(field('requires.aielab'), `"${pack.requires.aielab}" is not a version range; write one like "^${SDK_VERSION}"`);
   } else if (fit === 'other version') {
-    problem(field('requires.aielab'), `the pack needs AI Engineering Lab ${pack.requires.aielab}, and this is ${SDK_VERSION}: update the extension and CLI (or widen the range if the pack works with ${SDK_VERSION})`);
+    problem(
+      field('requires.aielab'),
+      `the pack needs AI Engineering Lab ${pack.requires.aielab}, and this is ${SDK_VERSION}: update the extension and CLI (or widen the range if the pack works with ${SDK_VERSION})`,
+    );
   }
 
   const modules = new Map<string, string>();
@@ -77,32 +80,48 @@ export function validatePack(dir: string, options: ValidateOptions = {}): Valida
     });
   }
   const cycle = prerequisiteCycle(new Map([...labs].map(([id, { lab }]) => [id, lab.prerequisites ?? []])));
-  if (cycle) problem(field(`${labs.get(cycle[0] as string)?.path}.prerequisites`), `the prerequisites go round in a circle: ${cycle.join(' → ')}`);
+  if (cycle)
+    problem(field(`${labs.get(cycle[0] as string)?.path}.prerequisites`), `the prerequisites go round in a circle: ${cycle.join(' → ')}`);
 
   for (const { lab, path } of labs.values()) {
     if (lab.notes) {
-      if (lab.planned) problem(field(`${path}.planned`), 'a journal has no notebook to plan; remove "planned" (its notes folder is written as learners take notes)');
+      if (lab.planned)
+        problem(
+          field(`${path}.planned`),
+          'a journal has no notebook to plan; remove "planned" (its notes folder is written as learners take notes)',
+        );
       const notes = join(dir, lab.notes);
-      if (existsSync(notes) && !statSync(notes).isDirectory()) problem(field(`${path}.notes`), `${lab.notes} is a file; a journal's notes go in a folder`);
+      if (existsSync(notes) && !statSync(notes).isDirectory())
+        problem(field(`${path}.notes`), `${lab.notes} is a file; a journal's notes go in a folder`);
       continue;
     }
     if (!lab.notebook) continue;
     const file = join(dir, lab.notebook);
     if (!lab.notebook.endsWith('.aielab')) {
-      problem(field(`${path}.notebook`), `${lab.notebook} is not an .aielab notebook (convert a Jupyter notebook with: aielab convert in.ipynb out.aielab)`);
+      problem(
+        field(`${path}.notebook`),
+        `${lab.notebook} is not an .aielab notebook (convert a Jupyter notebook with: aielab convert in.ipynb out.aielab)`,
+      );
       continue;
     }
     const exists = existsSync(file);
     if (lab.planned) {
       if (!exists) {
         result.planned.push({ lab, where: field(`${path}.notebook`) });
-        if (options.strict) problem(field(`${path}.notebook`), `${lab.notebook} does not exist (the lab is planned; --strict wants every notebook)`);
+        if (options.strict)
+          problem(field(`${path}.notebook`), `${lab.notebook} does not exist (the lab is planned; --strict wants every notebook)`);
         continue;
       }
       // A planned lab cannot be opened, so a written notebook left marked planned would stay hidden from learners.
-      problem(field(`${path}.planned`), `lab ${lab.id} "${lab.title}" is marked planned, but ${lab.notebook} exists: remove "planned": true now that the notebook is written`);
+      problem(
+        field(`${path}.planned`),
+        `lab ${lab.id} "${lab.title}" is marked planned, but ${lab.notebook} exists: remove "planned": true now that the notebook is written`,
+      );
     } else if (!exists) {
-      problem(field(`${path}.notebook`), `${lab.notebook} does not exist (lab ${lab.id} "${lab.title}"): create it, fix the path, or mark the lab "planned": true`);
+      problem(
+        field(`${path}.notebook`),
+        `${lab.notebook} does not exist (lab ${lab.id} "${lab.title}"): create it, fix the path, or mark the lab "planned": true`,
+      );
       continue;
     }
     let notebook: Notebook;

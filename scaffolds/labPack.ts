@@ -10,7 +10,11 @@ import { ScaffoldError } from './errors';
 export function scaffoldPack(dir: string, title?: string): string[] {
   const root = resolve(dir);
   if (existsSync(root) && readdirSync(root).length) throw new ScaffoldError(`${dir} is not empty; choose a new folder for the pack`);
-  const id = basename(root).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'lab-pack';
+  const id =
+    basename(root)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'lab-pack';
   const notebook = 'module-1/lab-01-mean.aielab';
   const pack: LabPack = {
     id,
@@ -41,12 +45,25 @@ export function scaffoldPack(dir: string, title?: string): string[] {
 
 function exampleCells(): Cell[] {
   const md = (id: string, source: string, role?: string): Cell => ({ id, kind: 'markdown', source, metadata: role ? { role } : {} });
-  const code = (id: string, source: string, metadata: Cell['metadata'] = {}): Cell => ({ id, kind: 'code', language: 'typescript', source, metadata, outputs: [] });
+  const code = (id: string, source: string, metadata: Cell['metadata'] = {}): Cell => ({
+    id,
+    kind: 'code',
+    language: 'typescript',
+    source,
+    metadata,
+    outputs: [],
+  });
   return [
     md('intro', '# The mean of a sample\n\nThe mean is the sum of the values divided by how many there are.', 'explanation'),
     code('data', 'const temperatures = [21.5, 23.1, 19.8, 22.4, 24.0];\ntemperatures.length', { role: 'explanation' }),
-    code('exercise-mean', '// Exercise: return the mean of `values`.\nfunction mean(values: number[]): number {\n  return 0; // replace this line\n}', { role: 'exercise' }),
-    code('solution-mean', 'function mean(values: number[]): number {\n  return values.reduce((sum, v) => sum + v, 0) / values.length;\n}', { role: 'solution' }),
+    code(
+      'exercise-mean',
+      '// Exercise: return the mean of `values`.\nfunction mean(values: number[]): number {\n  return 0; // replace this line\n}',
+      { role: 'exercise' },
+    ),
+    code('solution-mean', 'function mean(values: number[]): number {\n  return values.reduce((sum, v) => sum + v, 0) / values.length;\n}', {
+      role: 'solution',
+    }),
     md('hint-mean-1', 'Add the values up first, then divide by `values.length`.', 'hint'),
     md('hint-mean-2', '`values.reduce((sum, v) => sum + v, 0)` is the sum of the values.', 'hint'),
     code(

@@ -6,7 +6,6 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, w
 import { basename, join, relative, resolve } from 'node:path';
 import { ScaffoldError } from './errors';
 
-
 /** Files npm and vsce would drop or act on if they shipped under their real names. */
 const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore', dockerignore: '.dockerignore' };
 
@@ -16,14 +15,23 @@ const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore', doc
  */
 export function newPipeline(dir: string, productRoot: string): string[] {
   const root = resolve(dir);
-  if (existsSync(root) && readdirSync(root).length) throw new ScaffoldError(`${dir} is not empty (it has ${readdirSync(root).slice(0, 3).join(', ')}${readdirSync(root).length > 3 ? ', …' : ''}); choose a new folder for the project.`);
+  if (existsSync(root) && readdirSync(root).length)
+    throw new ScaffoldError(
+      `${dir} is not empty (it has ${readdirSync(root).slice(0, 3).join(', ')}${readdirSync(root).length > 3 ? ', …' : ''}); choose a new folder for the project.`,
+    );
   const template = join(productRoot, 'templates', 'pipeline');
   const sdk = join(productRoot, 'dist', 'sdk.js');
   for (const needed of [template, sdk, join(productRoot, 'dist', 'sdk-types')]) {
-    if (!existsSync(needed)) throw new ScaffoldError(`${needed} is missing: this installation of AI Engineering Lab is incomplete (build it with npm run build, or reinstall the extension).`);
+    if (!existsSync(needed))
+      throw new ScaffoldError(
+        `${needed} is missing: this installation of AI Engineering Lab is incomplete (build it with npm run build, or reinstall the extension).`,
+      );
   }
   mkdirSync(root, { recursive: true });
-  cpSync(template, root, { recursive: true, filter: (source) => !/node_modules|mlruns|[/\\]model$|[/\\]dist$/.test(relative(template, source)) });
+  cpSync(template, root, {
+    recursive: true,
+    filter: (source) => !/node_modules|mlruns|[/\\]model$|[/\\]dist$/.test(relative(template, source)),
+  });
   for (const [from, to] of Object.entries(RENAMED)) if (existsSync(join(root, from))) renameSync(join(root, from), join(root, to));
 
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string };
@@ -34,11 +42,17 @@ export function newPipeline(dir: string, productRoot: string): string[] {
 }
 
 function vendorSdk(target: string, productRoot: string): void {
-  const product = JSON.parse(readFileSync(join(productRoot, 'package.json'), 'utf8')) as { version: string; license: string; dependencies: Record<string, string> };
+  const product = JSON.parse(readFileSync(join(productRoot, 'package.json'), 'utf8')) as {
+    version: string;
+    license: string;
+    dependencies: Record<string, string>;
+  };
   // esbuild is the kernel's compiler, and the project does not use onnx (onnxruntime-node is 290 MB
   // and its install script downloads); the SDK loads both lazily. nodejs-polars' native package
   // stays a plain dependency: npm does not install it as an optional one.
-  const dependencies = Object.fromEntries(Object.entries(product.dependencies).filter(([name]) => name !== 'esbuild' && name !== 'onnxruntime-node'));
+  const dependencies = Object.fromEntries(
+    Object.entries(product.dependencies).filter(([name]) => name !== 'esbuild' && name !== 'onnxruntime-node'),
+  );
   mkdirSync(target, { recursive: true });
   cpSync(join(productRoot, 'dist', 'sdk.js'), join(target, 'index.js'));
   cpSync(join(productRoot, 'dist', 'sdk-types'), join(target, 'types'), { recursive: true });
@@ -55,7 +69,12 @@ function vendorSdk(target: string, productRoot: string): void {
 }
 
 function packageName(folder: string): string {
-  return folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+|-+$/g, '') || 'ml-pipeline';
+  return (
+    folder
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[._-]+|-+$/g, '') || 'ml-pipeline'
+  );
 }
 
 function listFiles(root: string, dir = root): string[] {

@@ -29,7 +29,10 @@ function clean(raw) {
 }
 
 for (const [group, take] of Object.entries(TAKE)) {
-  const files = readdirSync(join(dir, group)).filter((f) => f.endsWith('.json')).sort().slice(0, take);
+  const files = readdirSync(join(dir, group))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .slice(0, take);
   for (const file of files) {
     const { text } = JSON.parse(readFileSync(join(dir, group, file), 'utf8'));
     process.stdout.write(`${JSON.stringify({ text: clean(text), label: group.startsWith('spam') ? 'spam' : 'ham', group })}\n`);

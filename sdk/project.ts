@@ -10,7 +10,9 @@ function productRoot(): string {
   for (let dir = __dirname, up = 0; up < 4; dir = dirname(dir), up++) {
     if (existsSync(join(dir, 'templates', 'pipeline'))) return dir;
   }
-  throw new ScaffoldError('project: the project templates are not installed beside this SDK. Make the project from VS Code (AI Lab: New ML Pipeline Project) or with aielab new pipeline <folder>.');
+  throw new ScaffoldError(
+    'project: the project templates are not installed beside this SDK. Make the project from VS Code (AI Lab: New ML Pipeline Project) or with aielab new pipeline <folder>.',
+  );
 }
 
 export const project = {

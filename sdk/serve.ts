@@ -18,12 +18,18 @@ export interface Prediction {
 }
 
 export class ServeClient {
-  constructor(readonly url: string, private readonly apiKey?: string) {}
+  constructor(
+    readonly url: string,
+    private readonly apiKey?: string,
+  ) {}
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}${path}`, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) },
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
@@ -41,12 +47,20 @@ export class ServeClient {
 
   /** Plain rows (numbers, named features or texts) to predictions; `model` when the server has several. */
   async predict(rows: unknown[], model?: string): Promise<Array<Prediction | number | number[]>> {
-    const result = await this.request<{ predictions: Array<Prediction | number | number[]> }>('POST', model ? `/v2/models/${encodeURIComponent(model)}/predict` : '/predict', { rows });
+    const result = await this.request<{ predictions: Array<Prediction | number | number[]> }>(
+      'POST',
+      model ? `/v2/models/${encodeURIComponent(model)}/predict` : '/predict',
+      { rows },
+    );
     return result.predictions;
   }
 
   /** Open Inference Protocol: nested arrays in (one input, or several by name), outputs by name out. */
-  async infer(model: string, inputs: Nested | Readonly<Record<string, Nested>>, options: { version?: string } = {}): Promise<Record<string, Nested>> {
+  async infer(
+    model: string,
+    inputs: Nested | Readonly<Record<string, Nested>>,
+    options: { version?: string } = {},
+  ): Promise<Record<string, Nested>> {
     const meta = await this.metadata(model);
     const named = typeof inputs === 'object' && !Array.isArray(inputs) ? inputs : { [meta.inputs[0]?.name ?? 'input']: inputs as Nested };
     const tensors = Object.entries(named).map(([name, value]) => {
@@ -55,11 +69,18 @@ export class ServeClient {
       return { name, shape, datatype: meta.inputs.find((i) => i.name === name)?.datatype ?? 'FP32', data: flatten(value) };
     });
     const path = `/v2/models/${encodeURIComponent(model)}${options.version ? `/versions/${encodeURIComponent(options.version)}` : ''}/infer`;
-    const result = await this.request<{ outputs: Array<{ name: string; shape: number[]; data: number[] }> }>('POST', path, { inputs: tensors });
+    const result = await this.request<{ outputs: Array<{ name: string; shape: number[]; data: number[] }> }>('POST', path, {
+      inputs: tensors,
+    });
     return Object.fromEntries(result.outputs.map((o) => [o.name, nest(o.data, o.shape)]));
   }
 
-  metadata(model: string): Promise<{ name: string; versions: string[]; inputs: Array<{ name: string; datatype: string; shape: number[] }>; outputs: Array<{ name: string; datatype: string; shape: number[] }> }> {
+  metadata(model: string): Promise<{
+    name: string;
+    versions: string[];
+    inputs: Array<{ name: string; datatype: string; shape: number[] }>;
+    outputs: Array<{ name: string; datatype: string; shape: number[] }>;
+  }> {
     return this.request('GET', `/v2/models/${encodeURIComponent(model)}`);
   }
 
@@ -74,14 +95,20 @@ export class ServeClient {
   /** The server's drift over the model's recent rows (GET …/drift): monitor.drift's report, so the same table and .chart(). */
   async drift(model: string, options: { version?: string } = {}): Promise<DriftReport> {
     const path = `/v2/models/${encodeURIComponent(model)}${options.version ? `/versions/${encodeURIComponent(options.version)}` : ''}/drift`;
-    const answer = await this.request<{ rows: number; features?: FeatureDrift[]; predictions?: PredictionDrift | null; waiting?: string }>('GET', path);
+    const answer = await this.request<{ rows: number; features?: FeatureDrift[]; predictions?: PredictionDrift | null; waiting?: string }>(
+      'GET',
+      path,
+    );
     if (!answer.features) throw new Error(`GET ${path}: ${answer.waiting ?? 'no drift report'}`);
     return new DriftReport(answer.rows, answer.features, answer.predictions ?? undefined);
   }
 
   /** Many clients sending this request at once, from a worker thread: throughput and latency percentiles. */
   loadTest(options: LoadOptions): Promise<LoadReport> {
-    return loadTest(this.url, { ...options, headers: { ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}), ...options.headers } });
+    return loadTest(this.url, {
+      ...options,
+      headers: { ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}), ...options.headers },
+    });
   }
 
   /** /metrics as Prometheus serves it (text). */
@@ -115,7 +142,10 @@ function nest(values: number[], dims: number[]): Nested {
 
 /** A server started from a notebook: a client of its own, and `close()` when done. */
 export class Served extends ServeClient {
-  constructor(private readonly server: RunningServer, apiKey?: string) {
+  constructor(
+    private readonly server: RunningServer,
+    apiKey?: string,
+  ) {
     super(server.url, apiKey);
   }
 
@@ -129,13 +159,20 @@ export class Served extends ServeClient {
   }
 
   [RICH_VIEW](): Rich {
-    return table([...this.server.repository.values()].flatMap((versions) => [...versions.values()].map((m) => ({
-      model: m.name,
-      version: m.version,
-      inputs: m.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', '),
-      outputs: m.outputs.map((o) => `${o.name} ${o.datatype} [${o.shape.join(', ')}]`).join(', '),
-      batching: m.config.dynamicBatching ? `up to ${m.config.maxBatchSize} rows, ${m.config.dynamicBatching.maxQueueDelayMicroseconds ? `waits ≤ ${m.config.dynamicBatching.maxQueueDelayMicroseconds / 1000} ms` : 'no waiting'}` : 'off',
-    }))), { title: `Serving at ${this.url}: POST /v2/models/<name>/infer, /predict; /metrics; /openapi.json` });
+    return table(
+      [...this.server.repository.values()].flatMap((versions) =>
+        [...versions.values()].map((m) => ({
+          model: m.name,
+          version: m.version,
+          inputs: m.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', '),
+          outputs: m.outputs.map((o) => `${o.name} ${o.datatype} [${o.shape.join(', ')}]`).join(', '),
+          batching: m.config.dynamicBatching
+            ? `up to ${m.config.maxBatchSize} rows, ${m.config.dynamicBatching.maxQueueDelayMicroseconds ? `waits ≤ ${m.config.dynamicBatching.maxQueueDelayMicroseconds / 1000} ms` : 'no waiting'}`
+            : 'off',
+        })),
+      ),
+      { title: `Serving at ${this.url}: POST /v2/models/<name>/infer, /predict; /metrics; /openapi.json` },
+    );
   }
 }
 

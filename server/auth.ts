@@ -26,7 +26,8 @@ export function hashKey(key: string): string {
 /** Adds a key to the keys file (made if absent) and returns the key itself, shown only this once. */
 export function createApiKey(file: string, name: string, ratePerMinute = DEFAULT_RATE): string {
   const keys = existsSync(file) ? readKeys(file) : [];
-  if (keys.some((k) => k.name === name)) throw new Error(`${file} already has a key named ${name}; pick another name, or remove that entry first.`);
+  if (keys.some((k) => k.name === name))
+    throw new Error(`${file} already has a key named ${name}; pick another name, or remove that entry first.`);
   if (!(ratePerMinute > 0)) throw new Error(`the rate limit must be a positive number of requests per minute, not ${ratePerMinute}.`);
   const key = `aielab_${randomBytes(24).toString('base64url')}`;
   keys.push({ name, sha256: hashKey(key), ratePerMinute });
@@ -39,17 +40,23 @@ export function readKeys(file: string): StoredKey[] {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file} is not a keys file (${(error as Error).message}); make one with: aielab api-key add <name> --file ${file}`, { cause: error });
+    throw new Error(`${file} is not a keys file (${(error as Error).message}); make one with: aielab api-key add <name> --file ${file}`, {
+      cause: error,
+    });
   }
   const keys = (parsed as { keys?: unknown })?.keys;
-  if (!Array.isArray(keys) || !keys.every((k) => typeof k?.name === 'string' && /^[0-9a-f]{64}$/.test(k?.sha256))) throw new Error(`${file}: expected { "keys": [{ "name", "sha256", "ratePerMinute" }] } with 64-digit hex hashes.`);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k?.name === 'string' && /^[0-9a-f]{64}$/.test(k?.sha256)))
+    throw new Error(`${file}: expected { "keys": [{ "name", "sha256", "ratePerMinute" }] } with 64-digit hex hashes.`);
   return keys as StoredKey[];
 }
 
 export class ApiKeys {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly keys: readonly StoredKey[], private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly keys: readonly StoredKey[],
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The key's entry, or the reason the request is refused (401 or 429 with seconds to wait). */
   check(presented: string | undefined): { key: StoredKey } | { status: 401 | 429; message: string; retryAfter?: number } {
@@ -63,7 +70,12 @@ export class ApiKeys {
     bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 60_000) * rate);
     bucket.at = now;
     this.buckets.set(key.name, bucket);
-    if (bucket.tokens < 1) return { status: 429, message: `rate limit of ${rate} requests per minute reached for key ${key.name}`, retryAfter: Math.ceil(((1 - bucket.tokens) / rate) * 60) };
+    if (bucket.tokens < 1)
+      return {
+        status: 429,
+        message: `rate limit of ${rate} requests per minute reached for key ${key.name}`,
+        retryAfter: Math.ceil(((1 - bucket.tokens) / rate) * 60),
+      };
     bucket.tokens -= 1;
     return { key };
   }

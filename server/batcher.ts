@@ -76,7 +76,7 @@ export class Batcher {
     const batch = [first];
     let rows = first.rows;
     const key = shapeKey(first.feeds);
-    for (let i = 0; i < this.queue.length && rows < this.maxBatch; ) {
+    for (let i = 0; i < this.queue.length && rows < this.maxBatch;) {
       const next = this.queue[i] as Waiting;
       if (rows + next.rows <= this.maxBatch && shapeKey(next.feeds) === key) {
         batch.push(next);
@@ -95,7 +95,12 @@ export class Batcher {
       const outputs = await this.run(batch.length === 1 ? (batch[0] as Waiting).feeds : concat(batch.map((w) => w.feeds)));
       let at = 0;
       for (const w of batch) {
-        w.resolve({ outputs: batch.length === 1 ? outputs : slice(outputs, at, w.rows, rows), queueMs: started - w.enqueued, batchRows: rows, leader: at === 0 });
+        w.resolve({
+          outputs: batch.length === 1 ? outputs : slice(outputs, at, w.rows, rows),
+          queueMs: started - w.enqueued,
+          batchRows: rows,
+          leader: at === 0,
+        });
         at += w.rows;
       }
     } catch (error) {
@@ -109,7 +114,9 @@ export class Batcher {
 }
 
 function shapeKey(feeds: Feeds): string {
-  return Object.entries(feeds).map(([name, t]) => `${name}:${t.dims.slice(1).join('x')}`).join(',');
+  return Object.entries(feeds)
+    .map(([name, t]) => `${name}:${t.dims.slice(1).join('x')}`)
+    .join(',');
 }
 
 function concat(list: Feeds[]): Feeds {

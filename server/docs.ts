@@ -9,7 +9,14 @@ export function docsPage(repository: Repository, url: string, keys: boolean): st
   const auth = keys ? " -H 'Authorization: Bearer <key>'" : '';
   const models = [...repository.values()].map((versions) => [...versions.values()].pop()!);
   const sections = models.map((m) => {
-    const body = JSON.stringify({ inputs: m.inputs.map((i) => ({ name: i.name, shape: i.shape.map((d) => (d === -1 ? 1 : d)), datatype: i.datatype, data: new Array(i.shape.reduce((a, d) => a * (d === -1 ? 1 : d), 1)).fill(0) })) });
+    const body = JSON.stringify({
+      inputs: m.inputs.map((i) => ({
+        name: i.name,
+        shape: i.shape.map((d) => (d === -1 ? 1 : d)),
+        datatype: i.datatype,
+        data: new Array(i.shape.reduce((a, d) => a * (d === -1 ? 1 : d), 1)).fill(0),
+      })),
+    });
     const width = m.inputs[0]?.shape.slice(1).reduce((a, d) => a * (d === -1 ? 1 : d), 1) ?? 1;
     const rows = JSON.stringify({ rows: [new Array(width).fill(0)] });
     return `<section><h2>${escape(m.name)} <small>versions ${escape([...(repository.get(m.name)?.keys() ?? [])].join(', '))}</small></h2>

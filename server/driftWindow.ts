@@ -17,7 +17,10 @@ export class DriftWindow {
   private classes: number[] = [];
   private next = 0;
 
-  constructor(readonly reference: Reference, readonly capacity: number) {}
+  constructor(
+    readonly reference: Reference,
+    readonly capacity: number,
+  ) {}
 
   add(row: Float32Array, predicted: number | undefined): void {
     if (this.rows.length < this.capacity) {
@@ -42,7 +45,11 @@ export class DriftWindow {
 }
 
 /** Splits a 2-D input and the first output into rows and predicted classes (argmax, when labels fit). */
-export function rowsOf(input: Feeds[string] | undefined, output: Feeds[string] | undefined, classes: number): Array<{ row: Float32Array; predicted: number | undefined }> {
+export function rowsOf(
+  input: Feeds[string] | undefined,
+  output: Feeds[string] | undefined,
+  classes: number,
+): Array<{ row: Float32Array; predicted: number | undefined }> {
   if (!input || input.dims.length !== 2 || !(input.data instanceof Float32Array)) return [];
   const data = input.data;
   const n = input.dims[0] as number;
@@ -65,9 +72,16 @@ export class RequestLog {
     this.stream = createWriteStream(file, { flags: 'a' });
   }
 
-  write(model: string, version: string, rows: Array<{ row: Float32Array; predicted: number | undefined }>, labels: readonly string[] | undefined): void {
+  write(
+    model: string,
+    version: string,
+    rows: Array<{ row: Float32Array; predicted: number | undefined }>,
+    labels: readonly string[] | undefined,
+  ): void {
     const predictions = labels && rows.every((r) => r.predicted !== undefined) ? rows.map((r) => labels[r.predicted as number]) : undefined;
-    this.stream.write(`${JSON.stringify({ time: new Date().toISOString(), model, version, rows: rows.map((r) => Array.from(r.row)), ...(predictions ? { predictions } : {}) })}\n`);
+    this.stream.write(
+      `${JSON.stringify({ time: new Date().toISOString(), model, version, rows: rows.map((r) => Array.from(r.row)), ...(predictions ? { predictions } : {}) })}\n`,
+    );
   }
 
   close(): Promise<void> {
@@ -83,7 +97,8 @@ export class DriftWatch {
   constructor(models: readonly ServedModel[], options: { capacity: number; logFile?: string | undefined }) {
     for (const model of models) {
       const reference = model.reference;
-      if (reference && model.inputs.length === 1 && model.inputs[0]?.shape.length === 2) this.windows.set(model, new DriftWindow(reference, options.capacity));
+      if (reference && model.inputs.length === 1 && model.inputs[0]?.shape.length === 2)
+        this.windows.set(model, new DriftWindow(reference, options.capacity));
     }
     this.log = options.logFile ? new RequestLog(options.logFile) : undefined;
   }

@@ -3,13 +3,23 @@
 // was expected; a failure inside the server gives nothing away.
 
 /** The statuses the server refuses a request with, each with its reason label in /metrics. */
-const REASONS = { 400: 'bad_request', 401: 'unauthorized', 404: 'not_found', 413: 'too_large', 422: 'bad_request', 429: 'rate_limited' } as const;
+const REASONS = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  413: 'too_large',
+  422: 'bad_request',
+  429: 'rate_limited',
+} as const;
 
 export type RefusalStatus = keyof typeof REASONS;
 
 /** A request the server refuses: the message tells the client what was wrong and what it takes. */
 export class RequestError extends Error {
-  constructor(message: string, readonly status: RefusalStatus = 400) {
+  constructor(
+    message: string,
+    readonly status: RefusalStatus = 400,
+  ) {
     super(message);
   }
 }
@@ -32,6 +42,7 @@ export function reasonOf(status: number): string {
 /** What the client reads: the refusal's own message, Fastify's body limit in our words, and nothing of a failure. */
 export function clientMessage(error: ServerError, status: number, maxBodyBytes: number): string {
   if (status >= 500) return 'the server failed to answer this request; its log has the details';
-  if (status === 413 && !(error instanceof RequestError)) return `the request body is larger than this server's limit of ${maxBodyBytes} bytes`;
+  if (status === 413 && !(error instanceof RequestError))
+    return `the request body is larger than this server's limit of ${maxBodyBytes} bytes`;
   return error.message;
 }

@@ -51,7 +51,9 @@ export class LoadReport {
   }
 
   get ok(): number {
-    return Object.entries(this.statuses).filter(([s]) => /^2\d\d$/.test(s)).reduce((n, [, c]) => n + c, 0);
+    return Object.entries(this.statuses)
+      .filter(([s]) => /^2\d\d$/.test(s))
+      .reduce((n, [, c]) => n + c, 0);
   }
 
   get throughput(): number {
@@ -65,8 +67,25 @@ export class LoadReport {
   }
 
   [RICH_VIEW](): Rich {
-    const failed = Object.entries(this.statuses).filter(([s]) => !/^2\d\d$/.test(s)).map(([s, c]) => `${c} × ${s}`).join(', ');
-    return table([{ requests: this.requests, ok: this.ok, 'req/s': Math.round(this.throughput), 'p50 ms': Number(this.percentile(0.5).toFixed(2)), 'p90 ms': Number(this.percentile(0.9).toFixed(2)), 'p99 ms': Number(this.percentile(0.99).toFixed(2)), 'max ms': Number(this.percentile(1).toFixed(2)), failed: failed || 'none' }], { title: `Load test: ${this.concurrency} clients on ${this.url} for ${this.seconds.toFixed(1)} s` });
+    const failed = Object.entries(this.statuses)
+      .filter(([s]) => !/^2\d\d$/.test(s))
+      .map(([s, c]) => `${c} × ${s}`)
+      .join(', ');
+    return table(
+      [
+        {
+          requests: this.requests,
+          ok: this.ok,
+          'req/s': Math.round(this.throughput),
+          'p50 ms': Number(this.percentile(0.5).toFixed(2)),
+          'p90 ms': Number(this.percentile(0.9).toFixed(2)),
+          'p99 ms': Number(this.percentile(0.99).toFixed(2)),
+          'max ms': Number(this.percentile(1).toFixed(2)),
+          failed: failed || 'none',
+        },
+      ],
+      { title: `Load test: ${this.concurrency} clients on ${this.url} for ${this.seconds.toFixed(1)} s` },
+    );
   }
 }
 
@@ -112,12 +131,28 @@ Promise.all(Array.from({ length: w.concurrency }, client)).then(() => {
 export function loadTest(baseUrl: string, options: LoadOptions): Promise<LoadReport> {
   const url = `${baseUrl.replace(/\/+$/, '')}${options.path}`;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 16));
-  const workerData = { url, body: options.body, headers: options.headers ?? {}, concurrency, requests: options.requests ?? 2000, seconds: options.seconds ?? 10 };
+  const workerData = {
+    url,
+    body: options.body,
+    headers: options.headers ?? {},
+    concurrency,
+    requests: options.requests ?? 2000,
+    seconds: options.seconds ?? 10,
+  };
   return new Promise((resolve, reject) => {
     const worker = new Worker(CLIENT, { eval: true, workerData });
     worker.once('message', (m: { statuses: Record<string, number>; latencies: number[]; sent: number; seconds: number }) => {
       void worker.terminate();
-      resolve(new LoadReport({ url, concurrency, requests: m.sent, seconds: m.seconds, statuses: m.statuses, latenciesMs: Array.from(Float64Array.from(m.latencies).sort()) }));
+      resolve(
+        new LoadReport({
+          url,
+          concurrency,
+          requests: m.sent,
+          seconds: m.seconds,
+          statuses: m.statuses,
+          latenciesMs: Array.from(Float64Array.from(m.latencies).sort()),
+        }),
+      );
     });
     worker.once('error', reject);
   });

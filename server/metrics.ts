@@ -17,13 +17,50 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({ name: 'aielab_inference_requests_total', help: 'Inference requests answered, by model, version, endpoint and HTTP status code.', labelNames: ['model', 'version', 'endpoint', 'code'], registers: [this.registry] });
-  readonly latency = new Histogram({ name: 'aielab_inference_request_duration_seconds', help: 'Time from receiving an inference request to answering it.', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly queue = new Histogram({ name: 'aielab_inference_queue_duration_seconds', help: 'Time a request waited for its batch to start (dynamic batching).', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly batchSize = new Histogram({ name: 'aielab_inference_batch_size', help: 'Rows per model call (requests batched together).', labelNames: ['model', 'version'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
-  readonly rows = new Counter({ name: 'aielab_inference_rows_total', help: 'Rows (examples) predicted.', labelNames: ['model', 'version'], registers: [this.registry] });
-  readonly errors = new Counter({ name: 'aielab_inference_errors_total', help: 'Requests refused or failed, by reason (bad_request, too_large, unauthorized, rate_limited, not_found, internal).', labelNames: ['model', 'version', 'reason'], registers: [this.registry] });
-  readonly inFlight = new Gauge({ name: 'aielab_inference_in_flight_requests', help: 'Inference requests being handled now.', registers: [this.registry] });
+  readonly requests = new Counter({
+    name: 'aielab_inference_requests_total',
+    help: 'Inference requests answered, by model, version, endpoint and HTTP status code.',
+    labelNames: ['model', 'version', 'endpoint', 'code'],
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'aielab_inference_request_duration_seconds',
+    help: 'Time from receiving an inference request to answering it.',
+    labelNames: ['model', 'version'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly queue = new Histogram({
+    name: 'aielab_inference_queue_duration_seconds',
+    help: 'Time a request waited for its batch to start (dynamic batching).',
+    labelNames: ['model', 'version'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'aielab_inference_batch_size',
+    help: 'Rows per model call (requests batched together).',
+    labelNames: ['model', 'version'],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
+  readonly rows = new Counter({
+    name: 'aielab_inference_rows_total',
+    help: 'Rows (examples) predicted.',
+    labelNames: ['model', 'version'],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'aielab_inference_errors_total',
+    help: 'Requests refused or failed, by reason (bad_request, too_large, unauthorized, rate_limited, not_found, internal).',
+    labelNames: ['model', 'version', 'reason'],
+    registers: [this.registry],
+  });
+  readonly inFlight = new Gauge({
+    name: 'aielab_inference_in_flight_requests',
+    help: 'Inference requests being handled now.',
+    registers: [this.registry],
+  });
   readonly queued: Gauge;
   private readonly children = new Map<string, ReturnType<ServerMetrics['makeChildren']>>();
 
@@ -54,19 +91,64 @@ export class ServerMetrics {
   constructor(queuedRows: () => Array<{ model: string; version: string; rows: number }>, drift: () => DriftSource[]) {
     // Drift is computed when scraped, once per scrape for all its gauges (the first one refreshes).
     let reports: DriftSource[] = [];
-    const perModel = (value: (r: DriftSource) => number | undefined) => () => reports.flatMap((r): Sample[] => {
-      const v = value(r);
-      return v === undefined ? [] : [[{ model: r.model, version: r.version }, v]];
-    });
-    const perFeature = (value: (f: FeatureDrift) => number) => () => reports.flatMap((r) => (r.report?.features ?? []).map((f): Sample => [{ model: r.model, version: r.version, feature: f.feature }, value(f)]));
+    const perModel = (value: (r: DriftSource) => number | undefined) => () =>
+      reports.flatMap((r): Sample[] => {
+        const v = value(r);
+        return v === undefined ? [] : [[{ model: r.model, version: r.version }, v]];
+      });
+    const perFeature = (value: (f: FeatureDrift) => number) => () =>
+      reports.flatMap((r) =>
+        (r.report?.features ?? []).map((f): Sample => [{ model: r.model, version: r.version, feature: f.feature }, value(f)]),
+      );
     const gauges: Array<[name: string, help: string, labelNames: string[], samples: () => Sample[]]> = [
-      ['aielab_drift_window_rows', 'Recent rows kept for drift detection (compared with the reference saved at export).', ['model', 'version'], () => ((reports = drift()), perModel((r) => r.windowRows)())],
-      ['aielab_drift_psi', 'Population stability index of each feature over the recent rows against the reference (> 0.25: shifted).', ['model', 'version', 'feature'], perFeature((f) => f.psi)],
-      ['aielab_drift_p_value', "p-value of each feature's drift test (KS for numeric, chi-square for categorical) over the recent rows.", ['model', 'version', 'feature', 'test'], () => reports.flatMap((r) => (r.report?.features ?? []).map((f): Sample => [{ model: r.model, version: r.version, feature: f.feature, test: f.test }, f.pValue]))],
-      ['aielab_drift_detected', '1 when a feature drifted (PSI > 0.25 and its p-value times the number of features < 0.01), else 0.', ['model', 'version', 'feature'], perFeature((f) => (f.drifted ? 1 : 0))],
-      ['aielab_drift_features_drifted', 'Features whose recent rows drifted from the reference (PSI > 0.25 and p-value times the number of features < 0.01).', ['model', 'version'], perModel((r) => r.report?.drifted.length)],
-      ['aielab_drift_prediction_psi', 'PSI of the predicted classes over the recent rows against the reference predictions.', ['model', 'version'], perModel((r) => r.report?.predictions?.psi)],
-      ['aielab_drift_prediction_detected', '1 when the predicted classes drifted (PSI > 0.25 and p < 0.01), else 0.', ['model', 'version'], perModel((r) => (r.report?.predictions ? Number(r.report.predictions.drifted) : undefined))],
+      [
+        'aielab_drift_window_rows',
+        'Recent rows kept for drift detection (compared with the reference saved at export).',
+        ['model', 'version'],
+        () => ((reports = drift()), perModel((r) => r.windowRows)()),
+      ],
+      [
+        'aielab_drift_psi',
+        'Population stability index of each feature over the recent rows against the reference (> 0.25: shifted).',
+        ['model', 'version', 'feature'],
+        perFeature((f) => f.psi),
+      ],
+      [
+        'aielab_drift_p_value',
+        "p-value of each feature's drift test (KS for numeric, chi-square for categorical) over the recent rows.",
+        ['model', 'version', 'feature', 'test'],
+        () =>
+          reports.flatMap((r) =>
+            (r.report?.features ?? []).map((f): Sample => [
+              { model: r.model, version: r.version, feature: f.feature, test: f.test },
+              f.pValue,
+            ]),
+          ),
+      ],
+      [
+        'aielab_drift_detected',
+        '1 when a feature drifted (PSI > 0.25 and its p-value times the number of features < 0.01), else 0.',
+        ['model', 'version', 'feature'],
+        perFeature((f) => (f.drifted ? 1 : 0)),
+      ],
+      [
+        'aielab_drift_features_drifted',
+        'Features whose recent rows drifted from the reference (PSI > 0.25 and p-value times the number of features < 0.01).',
+        ['model', 'version'],
+        perModel((r) => r.report?.drifted.length),
+      ],
+      [
+        'aielab_drift_prediction_psi',
+        'PSI of the predicted classes over the recent rows against the reference predictions.',
+        ['model', 'version'],
+        perModel((r) => r.report?.predictions?.psi),
+      ],
+      [
+        'aielab_drift_prediction_detected',
+        '1 when the predicted classes drifted (PSI > 0.25 and p < 0.01), else 0.',
+        ['model', 'version'],
+        perModel((r) => (r.report?.predictions ? Number(r.report.predictions.drifted) : undefined)),
+      ],
     ];
     for (const [name, help, labelNames, samples] of gauges) {
       new Gauge({

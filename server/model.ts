@@ -16,12 +16,21 @@ export interface TensorSpec {
   shape: number[];
 }
 
-const DATATYPES: Record<string, string> = { float32: 'FP32', float64: 'FP64', int64: 'INT64', int32: 'INT32', int8: 'INT8', uint8: 'UINT8', bool: 'BOOL', string: 'BYTES', float16: 'FP16' };
+const DATATYPES: Record<string, string> = {
+  float32: 'FP32',
+  float64: 'FP64',
+  int64: 'INT64',
+  int32: 'INT32',
+  int8: 'INT8',
+  uint8: 'UINT8',
+  bool: 'BOOL',
+  string: 'BYTES',
+  float16: 'FP16',
+};
 
 export function datatypeOf(onnxType: string): string {
   return DATATYPES[onnxType] ?? onnxType.toUpperCase();
 }
-
 
 type Session = Awaited<ReturnType<ReturnType<typeof onnxRuntime>['InferenceSession']['create']>>;
 
@@ -88,23 +97,49 @@ export class ServedModel {
     const bytes = readFileSync(file);
     const info = readModel(bytes, file);
     const weights = new Set(info.weights.map((w) => w.name));
-    const spec = (t: { name: string; dtype: string; shape: Array<number | string> }): TensorSpec => ({ name: t.name, datatype: datatypeOf(t.dtype), shape: t.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)) });
+    const spec = (t: { name: string; dtype: string; shape: Array<number | string> }): TensorSpec => ({
+      name: t.name,
+      datatype: datatypeOf(t.dtype),
+      shape: t.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)),
+    });
     const inputs = info.inputs.filter((i) => !weights.has(i.name)).map(spec);
     const outputs = info.outputs.map(spec);
     for (const input of inputs) {
-      if (input.datatype !== 'FP32' && input.datatype !== 'INT64') throw new Error(`${file}: input ${input.name} is ${input.datatype}; the server takes FP32 and INT64 inputs.`);
+      if (input.datatype !== 'FP32' && input.datatype !== 'INT64')
+        throw new Error(`${file}: input ${input.name} is ${input.datatype}; the server takes FP32 and INT64 inputs.`);
     }
     const ort = onnxRuntime();
-    const session = await ort.InferenceSession.create(bytes, { executionProviders: cudaProviderInstalled() ? ['cuda', 'cpu'] : ['cpu'], logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(bytes, {
+      executionProviders: cudaProviderInstalled() ? ['cuda', 'cpu'] : ['cpu'],
+      logSeverityLevel: 4,
+    });
     const resolved = config(inputs, outputs);
     const run = async (feeds: Feeds): Promise<Feeds> => {
       const tensors: Record<string, InstanceType<typeof ort.Tensor>> = {};
-      for (const [key, t] of Object.entries(feeds)) tensors[key] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims) : new ort.Tensor('float32', t.data, t.dims);
+      for (const [key, t] of Object.entries(feeds))
+        tensors[key] =
+          t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims) : new ort.Tensor('float32', t.data, t.dims);
       const results = await session.run(tensors);
-      return Object.fromEntries(Object.entries(results).map(([key, t]) => [key, { dims: [...t.dims], data: t.data as Float32Array | BigInt64Array }]));
+      return Object.fromEntries(
+        Object.entries(results).map(([key, t]) => [key, { dims: [...t.dims], data: t.data as Float32Array | BigInt64Array }]),
+      );
     };
-    const batching = resolved.dynamicBatching && resolved.maxBatchSize > 1 ? new Batcher(run, resolved.maxBatchSize, resolved.dynamicBatching.maxQueueDelayMicroseconds / 1000) : undefined;
-    return new ServedModel({ name, version, file, inputs, outputs, metadata: info.metadata, config: resolved, session, run, batcher: batching });
+    const batching =
+      resolved.dynamicBatching && resolved.maxBatchSize > 1
+        ? new Batcher(run, resolved.maxBatchSize, resolved.dynamicBatching.maxQueueDelayMicroseconds / 1000)
+        : undefined;
+    return new ServedModel({
+      name,
+      version,
+      file,
+      inputs,
+      outputs,
+      metadata: info.metadata,
+      config: resolved,
+      session,
+      run,
+      batcher: batching,
+    });
   }
 
   /** Rows waiting in the batch queue. */

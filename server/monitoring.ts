@@ -44,17 +44,61 @@ interface Rule {
 
 export function alertRules(options: Pick<MonitoringOptions, 'errorRatio' | 'p99Seconds'> = {}): string {
   const rules: Rule[] = [
-    { alert: 'AielabServerDown', expr: `up{job="${JOB}"} == 0`, for: '1m', severity: 'page', summary: 'The inference server {{ $labels.instance }} does not answer scrapes.' },
-    { alert: 'AielabHighErrorRatio', expr: `sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9) > ${options.errorRatio ?? 0.05}`, for: '5m', severity: 'page', summary: 'More than {{ $value | humanizePercentage }} of requests to {{ $labels.model }} fail.' },
-    { alert: 'AielabHighLatencyP99', expr: `histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m]))) > ${options.p99Seconds ?? 0.25}`, for: '5m', severity: 'ticket', summary: 'p99 latency of {{ $labels.model }} is {{ $value | humanizeDuration }}.' },
+    {
+      alert: 'AielabServerDown',
+      expr: `up{job="${JOB}"} == 0`,
+      for: '1m',
+      severity: 'page',
+      summary: 'The inference server {{ $labels.instance }} does not answer scrapes.',
+    },
+    {
+      alert: 'AielabHighErrorRatio',
+      expr: `sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9) > ${options.errorRatio ?? 0.05}`,
+      for: '5m',
+      severity: 'page',
+      summary: 'More than {{ $value | humanizePercentage }} of requests to {{ $labels.model }} fail.',
+    },
+    {
+      alert: 'AielabHighLatencyP99',
+      expr: `histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m]))) > ${options.p99Seconds ?? 0.25}`,
+      for: '5m',
+      severity: 'ticket',
+      summary: 'p99 latency of {{ $labels.model }} is {{ $value | humanizeDuration }}.',
+    },
     // The server decides drift (PSI and the corrected p-value); the rule keeps the PSI as its value.
-    { alert: 'AielabFeatureDrift', expr: 'max by (model, feature) (aielab_drift_psi * on (model, version, feature) aielab_drift_detected) > 0', for: '10m', severity: 'ticket', summary: 'Inputs of {{ $labels.model }} have shifted: PSI of {{ $labels.feature }} is {{ $value }}.' },
-    { alert: 'AielabPredictionDrift', expr: 'max by (model) (aielab_drift_prediction_psi * on (model, version) aielab_drift_prediction_detected) > 0', for: '10m', severity: 'ticket', summary: 'The predicted classes of {{ $labels.model }} have shifted (PSI {{ $value }}).' },
-    { alert: 'AielabBatchQueueBacklog', expr: 'sum by (model) (aielab_inference_queued_rows) > 512', for: '2m', severity: 'ticket', summary: '{{ $value }} rows are waiting for {{ $labels.model }}: the server cannot keep up.' },
+    {
+      alert: 'AielabFeatureDrift',
+      expr: 'max by (model, feature) (aielab_drift_psi * on (model, version, feature) aielab_drift_detected) > 0',
+      for: '10m',
+      severity: 'ticket',
+      summary: 'Inputs of {{ $labels.model }} have shifted: PSI of {{ $labels.feature }} is {{ $value }}.',
+    },
+    {
+      alert: 'AielabPredictionDrift',
+      expr: 'max by (model) (aielab_drift_prediction_psi * on (model, version) aielab_drift_prediction_detected) > 0',
+      for: '10m',
+      severity: 'ticket',
+      summary: 'The predicted classes of {{ $labels.model }} have shifted (PSI {{ $value }}).',
+    },
+    {
+      alert: 'AielabBatchQueueBacklog',
+      expr: 'sum by (model) (aielab_inference_queued_rows) > 512',
+      for: '2m',
+      severity: 'ticket',
+      summary: '{{ $value }} rows are waiting for {{ $labels.model }}: the server cannot keep up.',
+    },
   ];
   const lines = ['groups:', '  - name: aielab-inference', '    rules:'];
   for (const r of rules) {
-    lines.push(`      - alert: ${r.alert}`, `        expr: ${JSON.stringify(r.expr)}`, `        for: ${r.for}`, '        labels:', `          severity: ${r.severity}`, '        annotations:', `          summary: ${JSON.stringify(r.summary)}`);
+    lines.push(
+      `      - alert: ${r.alert}`,
+      `        expr: ${JSON.stringify(r.expr)}`,
+      `        for: ${r.for}`,
+      '        labels:',
+      `          severity: ${r.severity}`,
+      '        annotations:',
+      `          summary: ${JSON.stringify(r.summary)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -82,14 +126,82 @@ export function grafanaDashboard(): unknown {
     tags: ['aielab', 'inference'],
     templating: { list: [] },
     panels: [
-      panel(1, 'Requests per second', 'reqps', [['sum by (model, code) (rate(aielab_inference_requests_total[1m]))', '{{model}} {{code}}']], 0, 0),
-      panel(2, 'Error ratio', 'percentunit', [['sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9)', '{{model}}']], 12, 0),
-      panel(3, 'Latency', 's', [['histogram_quantile(0.5, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p50 {{model}}'], ['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p99 {{model}}']], 0, 8),
-      panel(4, 'Rows per model call (dynamic batching)', 'short', [['sum by (model) (rate(aielab_inference_batch_size_sum[5m])) / clamp_min(sum by (model) (rate(aielab_inference_batch_size_count[5m])), 1e-9)', '{{model}}']], 12, 8),
-      panel(5, 'Queue wait p99', 's', [['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_queue_duration_seconds_bucket[5m])))', '{{model}}']], 0, 16),
-      panel(6, 'In flight and memory', 'short', [['aielab_inference_in_flight_requests', 'in flight'], ['aielab_serve_process_resident_memory_bytes / 1048576', 'RSS MiB']], 12, 16),
+      panel(
+        1,
+        'Requests per second',
+        'reqps',
+        [['sum by (model, code) (rate(aielab_inference_requests_total[1m]))', '{{model}} {{code}}']],
+        0,
+        0,
+      ),
+      panel(
+        2,
+        'Error ratio',
+        'percentunit',
+        [
+          [
+            'sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9)',
+            '{{model}}',
+          ],
+        ],
+        12,
+        0,
+      ),
+      panel(
+        3,
+        'Latency',
+        's',
+        [
+          ['histogram_quantile(0.5, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p50 {{model}}'],
+          ['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p99 {{model}}'],
+        ],
+        0,
+        8,
+      ),
+      panel(
+        4,
+        'Rows per model call (dynamic batching)',
+        'short',
+        [
+          [
+            'sum by (model) (rate(aielab_inference_batch_size_sum[5m])) / clamp_min(sum by (model) (rate(aielab_inference_batch_size_count[5m])), 1e-9)',
+            '{{model}}',
+          ],
+        ],
+        12,
+        8,
+      ),
+      panel(
+        5,
+        'Queue wait p99',
+        's',
+        [['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_queue_duration_seconds_bucket[5m])))', '{{model}}']],
+        0,
+        16,
+      ),
+      panel(
+        6,
+        'In flight and memory',
+        'short',
+        [
+          ['aielab_inference_in_flight_requests', 'in flight'],
+          ['aielab_serve_process_resident_memory_bytes / 1048576', 'RSS MiB'],
+        ],
+        12,
+        16,
+      ),
       panel(7, 'Feature drift (PSI, recent rows against the reference)', 'short', [['aielab_drift_psi', '{{model}} {{feature}}']], 0, 24),
-      panel(8, 'Prediction drift (PSI) and drifted features', 'short', [['aielab_drift_prediction_psi', 'predictions {{model}}'], ['aielab_drift_features_drifted', 'drifted features {{model}}']], 12, 24),
+      panel(
+        8,
+        'Prediction drift (PSI) and drifted features',
+        'short',
+        [
+          ['aielab_drift_prediction_psi', 'predictions {{model}}'],
+          ['aielab_drift_features_drifted', 'drifted features {{model}}'],
+        ],
+        12,
+        24,
+      ),
     ],
   };
 }
@@ -98,7 +210,11 @@ export function grafanaDashboard(): unknown {
 export function writeMonitoring(dir: string, options: MonitoringOptions): string[] {
   const root = resolve(dir);
   mkdirSync(root, { recursive: true });
-  const files: Array<[string, string]> = [['prometheus.yml', prometheusConfig(options)], ['alerts.yml', alertRules(options)], ['grafana-dashboard.json', `${JSON.stringify(grafanaDashboard(), null, 2)}\n`]];
+  const files: Array<[string, string]> = [
+    ['prometheus.yml', prometheusConfig(options)],
+    ['alerts.yml', alertRules(options)],
+    ['grafana-dashboard.json', `${JSON.stringify(grafanaDashboard(), null, 2)}\n`],
+  ];
   for (const [name, content] of files) writeFileSync(join(root, name), content);
   return files.map(([name]) => join(root, name));
 }

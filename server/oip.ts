@@ -18,10 +18,16 @@ export interface Limits {
 }
 
 /** The request's tensors as the model's feeds, and its row count. */
-export function parseInfer(body: unknown, model: ServedModel, limits: Limits): { feeds: Feeds; rows: number; wanted?: string[]; id?: string } {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new RequestError('the body must be a JSON object with "inputs": [{ "name", "shape", "datatype", "data" }]');
+export function parseInfer(
+  body: unknown,
+  model: ServedModel,
+  limits: Limits,
+): { feeds: Feeds; rows: number; wanted?: string[]; id?: string } {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new RequestError('the body must be a JSON object with "inputs": [{ "name", "shape", "datatype", "data" }]');
   const request = body as Partial<InferRequest>;
-  if (!Array.isArray(request.inputs) || !request.inputs.length) throw new RequestError(`"inputs" must be a non-empty list; ${model.name} takes ${signature(model.inputs)}`);
+  if (!Array.isArray(request.inputs) || !request.inputs.length)
+    throw new RequestError(`"inputs" must be a non-empty list; ${model.name} takes ${signature(model.inputs)}`);
   if (request.id !== undefined && typeof request.id !== 'string') throw new RequestError('"id" must be a string');
   const feeds: Feeds = {};
   let rows = -1;
@@ -30,25 +36,41 @@ export function parseInfer(body: unknown, model: ServedModel, limits: Limits): {
     const spec = model.inputs.find((s) => s.name === input.name);
     if (!spec) throw new RequestError(`no input named ${JSON.stringify(input.name)}; ${model.name} takes ${signature(model.inputs)}`);
     if (feeds[spec.name]) throw new RequestError(`input ${spec.name} is given twice`);
-    if (input.parameters?.binary_data_size !== undefined) throw new RequestError(`input ${spec.name} uses the binary data extension, which this server does not support; send the values in "data"`);
-    if (input.datatype !== spec.datatype) throw new RequestError(`input ${spec.name} has datatype ${JSON.stringify(input.datatype)}; the model takes ${spec.datatype}`);
+    if (input.parameters?.binary_data_size !== undefined)
+      throw new RequestError(
+        `input ${spec.name} uses the binary data extension, which this server does not support; send the values in "data"`,
+      );
+    if (input.datatype !== spec.datatype)
+      throw new RequestError(`input ${spec.name} has datatype ${JSON.stringify(input.datatype)}; the model takes ${spec.datatype}`);
     const shape = input.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new RequestError(`input ${spec.name}: "shape" must be a list of sizes, such as [2, ${spec.shape.slice(1).join(', ') || 4}]`);
-    if (shape.length !== spec.shape.length || spec.shape.some((d, k) => d !== -1 && d !== shape[k])) throw new RequestError(`input ${spec.name} has shape [${shape.join(', ')}]; the model takes [${spec.shape.join(', ')}] (-1: any size)`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      throw new RequestError(`input ${spec.name}: "shape" must be a list of sizes, such as [2, ${spec.shape.slice(1).join(', ') || 4}]`);
+    if (shape.length !== spec.shape.length || spec.shape.some((d, k) => d !== -1 && d !== shape[k]))
+      throw new RequestError(
+        `input ${spec.name} has shape [${shape.join(', ')}]; the model takes [${spec.shape.join(', ')}] (-1: any size)`,
+      );
     const n = shape[0] as number;
-    if (n > limits.maxRows) throw new RequestError(`input ${spec.name} has ${n} rows; this server takes at most ${limits.maxRows} per request: split the request`, 413);
+    if (n > limits.maxRows)
+      throw new RequestError(
+        `input ${spec.name} has ${n} rows; this server takes at most ${limits.maxRows} per request: split the request`,
+        413,
+      );
     if (rows !== -1 && n !== rows) throw new RequestError(`inputs disagree on the batch size: ${rows} and ${n} rows`);
     rows = n;
     feeds[spec.name] = tensor(spec, shape, input.data);
   }
   const missing = model.inputs.filter((s) => !feeds[s.name]);
-  if (missing.length) throw new RequestError(`missing input ${missing.map((s) => s.name).join(', ')}; ${model.name} takes ${signature(model.inputs)}`);
+  if (missing.length)
+    throw new RequestError(`missing input ${missing.map((s) => s.name).join(', ')}; ${model.name} takes ${signature(model.inputs)}`);
   let wanted: string[] | undefined;
   if (request.outputs !== undefined) {
     if (!Array.isArray(request.outputs)) throw new RequestError('"outputs" must be a list of { "name" }');
     wanted = request.outputs.map((o) => o?.name);
     const unknown = wanted.filter((name) => !model.outputs.some((o) => o.name === name));
-    if (unknown.length) throw new RequestError(`no output named ${unknown.map((u) => JSON.stringify(u)).join(', ')}; ${model.name} gives ${model.outputs.map((o) => o.name).join(', ')}`);
+    if (unknown.length)
+      throw new RequestError(
+        `no output named ${unknown.map((u) => JSON.stringify(u)).join(', ')}; ${model.name} gives ${model.outputs.map((o) => o.name).join(', ')}`,
+      );
   }
   return { feeds, rows, ...(wanted ? { wanted } : {}), ...(request.id !== undefined ? { id: request.id } : {}) };
 }
@@ -62,7 +84,8 @@ function tensor(spec: TensorSpec, shape: number[], data: unknown): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const flat = Array.isArray(data) ? (data.some(Array.isArray) ? (data as unknown[]).flat(shape.length) : data) : undefined;
   if (!flat) throw new RequestError(`input ${spec.name}: "data" must be a list of numbers`);
-  if (flat.length !== size) throw new RequestError(`input ${spec.name} has ${flat.length} values; shape [${shape.join(', ')}] needs ${size}`);
+  if (flat.length !== size)
+    throw new RequestError(`input ${spec.name} has ${flat.length} values; shape [${shape.join(', ')}] needs ${size}`);
   if (spec.datatype === 'INT64') {
     const values = new BigInt64Array(size);
     for (let i = 0; i < size; i++) {
@@ -75,7 +98,8 @@ function tensor(spec: TensorSpec, shape: number[], data: unknown): Tensor {
   const values = new Float32Array(size);
   for (let i = 0; i < size; i++) {
     const v = flat[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RequestError(`input ${spec.name}: value ${i} is ${JSON.stringify(v) ?? String(v)}, not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new RequestError(`input ${spec.name}: value ${i} is ${JSON.stringify(v) ?? String(v)}, not a finite number`);
     values[i] = v;
   }
   return { dims: shape, data: values };
@@ -87,14 +111,23 @@ export function inferResponse(model: ServedModel, outputs: Feeds, wanted: string
     model_name: model.name,
     model_version: model.version,
     ...(id !== undefined ? { id } : {}),
-    outputs: model.outputs.filter((o) => !wanted || wanted.includes(o.name)).map((o) => {
-      const t = outputs[o.name] as Tensor;
-      return { name: o.name, datatype: o.datatype, shape: t.dims, data: Array.from(t.data as ArrayLike<number | bigint>, Number) };
-    }),
+    outputs: model.outputs
+      .filter((o) => !wanted || wanted.includes(o.name))
+      .map((o) => {
+        const t = outputs[o.name] as Tensor;
+        return { name: o.name, datatype: o.datatype, shape: t.dims, data: Array.from(t.data as ArrayLike<number | bigint>, Number) };
+      }),
   };
 }
 
 /** Model metadata as the protocol defines it. */
 export function modelMetadata(model: ServedModel, versions: string[]): unknown {
-  return { name: model.name, versions, platform: model.config.platform, inputs: model.inputs, outputs: model.outputs, parameters: { ...(model.labels ? { labels: model.labels } : {}), max_batch_size: model.config.maxBatchSize } };
+  return {
+    name: model.name,
+    versions,
+    platform: model.config.platform,
+    inputs: model.inputs,
+    outputs: model.outputs,
+    parameters: { ...(model.labels ? { labels: model.labels } : {}), max_batch_size: model.config.maxBatchSize },
+  };
 }

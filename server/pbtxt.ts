@@ -31,7 +31,9 @@ export class PbtxtError extends Error {}
 
 /** Parses protobuf text format into fields that each hold every value given (repeated or not). */
 export function parsePbtxt(text: string, file = 'config.pbtxt'): Message {
-  const tokens = [...text.replace(/#[^\n]*/g, '').matchAll(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[{}[\]:,<>;]|[^\s{}[\]:,<>;"']+/g)].map((m) => ({ text: m[0], at: m.index ?? 0 }));
+  const tokens = [...text.replace(/#[^\n]*/g, '').matchAll(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[{}[\]:,<>;]|[^\s{}[\]:,<>;"']+/g)].map(
+    (m) => ({ text: m[0], at: m.index ?? 0 }),
+  );
   let i = 0;
   const where = () => {
     const at = tokens[i]?.at ?? text.length;
@@ -70,7 +72,8 @@ export function parsePbtxt(text: string, file = 'config.pbtxt'): Message {
       if (!/^[A-Za-z_][\w.]*$/.test(name)) throw new PbtxtError(`${where()}: expected a field name, found ${JSON.stringify(name)}`);
       i++;
       if (tokens[i]?.text === ':') i++;
-      else if (tokens[i]?.text !== '{' && tokens[i]?.text !== '<' && tokens[i]?.text !== '[') throw new PbtxtError(`${where()}: expected ':' after ${name}`);
+      else if (tokens[i]?.text !== '{' && tokens[i]?.text !== '<' && tokens[i]?.text !== '[')
+        throw new PbtxtError(`${where()}: expected ':' after ${name}`);
       const v = value();
       (fields[name] ??= []).push(...(Array.isArray(v) ? v : [v]));
       if (tokens[i]?.text === ',' || tokens[i]?.text === ';') i++;
@@ -90,10 +93,11 @@ const num = (m: Message, field: string, fallback = 0): number => Number(one(m, f
 
 export function readConfig(text: string, file = 'config.pbtxt'): ModelConfig {
   const m = parsePbtxt(text, file);
-  const tensors = (field: string) => (m[field] ?? []).map((t) => {
-    const tensor = t as Message;
-    return { name: str(tensor, 'name'), dataType: str(tensor, 'data_type', 'TYPE_FP32'), dims: (tensor.dims ?? []).map(Number) };
-  });
+  const tensors = (field: string) =>
+    (m[field] ?? []).map((t) => {
+      const tensor = t as Message;
+      return { name: str(tensor, 'name'), dataType: str(tensor, 'data_type', 'TYPE_FP32'), dims: (tensor.dims ?? []).map(Number) };
+    });
   const batching = one(m, 'dynamic_batching') as Message | undefined;
   return {
     name: str(m, 'name'),
@@ -101,14 +105,31 @@ export function readConfig(text: string, file = 'config.pbtxt'): ModelConfig {
     maxBatchSize: num(m, 'max_batch_size'),
     input: tensors('input'),
     output: tensors('output'),
-    ...(batching ? { dynamicBatching: { maxQueueDelayMicroseconds: num(batching, 'max_queue_delay_microseconds'), preferredBatchSize: (batching.preferred_batch_size ?? []).map(Number) } } : {}),
+    ...(batching
+      ? {
+          dynamicBatching: {
+            maxQueueDelayMicroseconds: num(batching, 'max_queue_delay_microseconds'),
+            preferredBatchSize: (batching.preferred_batch_size ?? []).map(Number),
+          },
+        }
+      : {}),
   };
 }
 
 export function writeConfig(config: ModelConfig): string {
-  const tensor = (t: TensorConfig) => `  {\n    name: ${JSON.stringify(t.name)}\n    data_type: ${t.dataType}\n    dims: [ ${t.dims.join(', ')} ]\n  }`;
-  const lines = [`name: ${JSON.stringify(config.name)}`, `platform: ${JSON.stringify(config.platform)}`, `max_batch_size: ${config.maxBatchSize}`, `input [\n${config.input.map(tensor).join(',\n')}\n]`, `output [\n${config.output.map(tensor).join(',\n')}\n]`];
+  const tensor = (t: TensorConfig) =>
+    `  {\n    name: ${JSON.stringify(t.name)}\n    data_type: ${t.dataType}\n    dims: [ ${t.dims.join(', ')} ]\n  }`;
+  const lines = [
+    `name: ${JSON.stringify(config.name)}`,
+    `platform: ${JSON.stringify(config.platform)}`,
+    `max_batch_size: ${config.maxBatchSize}`,
+    `input [\n${config.input.map(tensor).join(',\n')}\n]`,
+    `output [\n${config.output.map(tensor).join(',\n')}\n]`,
+  ];
   const b = config.dynamicBatching;
-  if (b) lines.push(`dynamic_batching {\n${b.preferredBatchSize.length ? `  preferred_batch_size: [ ${b.preferredBatchSize.join(', ')} ]\n` : ''}  max_queue_delay_microseconds: ${b.maxQueueDelayMicroseconds}\n}`);
+  if (b)
+    lines.push(
+      `dynamic_batching {\n${b.preferredBatchSize.length ? `  preferred_batch_size: [ ${b.preferredBatchSize.join(', ')} ]\n` : ''}  max_queue_delay_microseconds: ${b.maxQueueDelayMicroseconds}\n}`,
+    );
   return `${lines.join('\n')}\n`;
 }

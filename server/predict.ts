@@ -27,37 +27,61 @@ function preprocessingOf(model: ServedModel): Preprocessing {
   const features = Array.isArray(raw.features) && raw.features.every((f) => typeof f === 'string') ? (raw.features as string[]) : undefined;
   const vocabulary = Array.isArray(raw.vocabulary) ? (raw.vocabulary as string[]) : undefined;
   const idf = numbers(raw.idf);
-  return { ...(features ? { features } : {}), ...(mean && scale ? { mean, scale } : {}), ...(vocabulary && idf ? { vocabulary, idf } : {}) };
+  return {
+    ...(features ? { features } : {}),
+    ...(mean && scale ? { mean, scale } : {}),
+    ...(vocabulary && idf ? { vocabulary, idf } : {}),
+  };
 }
 
 export function parsePredict(body: unknown, model: ServedModel, limits: Limits): { feeds: Feeds; rows: number } {
   const request = body as { rows?: unknown; instances?: unknown } | null;
-  const rows = request && typeof request === 'object' ? request.rows ?? request.instances : undefined;
-  if (!Array.isArray(rows) || !rows.length) throw new RequestError('the body must be { "rows": [...] }: one entry per example (a list of numbers, an object of named features, or a text)');
-  if (rows.length > limits.maxRows) throw new RequestError(`${rows.length} rows; this server takes at most ${limits.maxRows} per request: split the request`, 413);
+  const rows = request && typeof request === 'object' ? (request.rows ?? request.instances) : undefined;
+  if (!Array.isArray(rows) || !rows.length)
+    throw new RequestError(
+      'the body must be { "rows": [...] }: one entry per example (a list of numbers, an object of named features, or a text)',
+    );
+  if (rows.length > limits.maxRows)
+    throw new RequestError(`${rows.length} rows; this server takes at most ${limits.maxRows} per request: split the request`, 413);
   const input = model.inputs[0];
-  if (model.inputs.length !== 1 || !input || input.datatype !== 'FP32') throw new RequestError(`/predict serves models with one FP32 input; ${model.name} takes ${model.inputs.map((i) => `${i.name} (${i.datatype})`).join(', ')}: use POST /v2/models/${model.name}/infer`, 422);
+  if (model.inputs.length !== 1 || !input || input.datatype !== 'FP32')
+    throw new RequestError(
+      `/predict serves models with one FP32 input; ${model.name} takes ${model.inputs.map((i) => `${i.name} (${i.datatype})`).join(', ')}: use POST /v2/models/${model.name}/infer`,
+      422,
+    );
   const pre = preprocessingOf(model);
   const width = input.shape.slice(1).reduce((a, b) => a * b, 1);
   let tfidf: TfIdf | undefined;
   const vectors = rows.map((row, i): number[] => {
     if (typeof row === 'string') {
-      if (!pre.vocabulary || !pre.idf) throw new RequestError(`rows[${i}] is a text, but ${model.name} has no vocabulary and idf in its preprocessing metadata: send numbers`);
+      if (!pre.vocabulary || !pre.idf)
+        throw new RequestError(
+          `rows[${i}] is a text, but ${model.name} has no vocabulary and idf in its preprocessing metadata: send numbers`,
+        );
       tfidf ??= TfIdf.restore(pre.vocabulary, pre.idf);
       return tfidf.transform([row])[0] as number[];
     }
     let values: unknown[];
     if (Array.isArray(row)) values = row.some(Array.isArray) ? row.flat(8) : row;
     else if (row && typeof row === 'object') {
-      if (!pre.features) throw new RequestError(`rows[${i}] is an object, but ${model.name} has no feature names in its preprocessing metadata: send a list of ${width} numbers`);
+      if (!pre.features)
+        throw new RequestError(
+          `rows[${i}] is an object, but ${model.name} has no feature names in its preprocessing metadata: send a list of ${width} numbers`,
+        );
       const named = row as Record<string, unknown>;
       const absent = pre.features.filter((f) => !(f in named));
       if (absent.length) throw new RequestError(`rows[${i}] lacks ${absent.join(', ')}; the model takes ${pre.features.join(', ')}`);
       values = pre.features.map((f) => named[f]);
     } else throw new RequestError(`rows[${i}] is ${JSON.stringify(row)}; give a list of numbers, an object of named features, or a text`);
-    if (values.length !== width) throw new RequestError(`rows[${i}] has ${values.length} values; the model takes ${width}${pre.features ? ` (${pre.features.join(', ')})` : ''}`);
+    if (values.length !== width)
+      throw new RequestError(
+        `rows[${i}] has ${values.length} values; the model takes ${width}${pre.features ? ` (${pre.features.join(', ')})` : ''}`,
+      );
     return values.map((v, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RequestError(`rows[${i}]${pre.features ? `.${pre.features[j]}` : `[${j}]`} is ${JSON.stringify(v) ?? String(v)}, not a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new RequestError(
+          `rows[${i}]${pre.features ? `.${pre.features[j]}` : `[${j}]`} is ${JSON.stringify(v) ?? String(v)}, not a finite number`,
+        );
       return pre.mean && pre.scale ? (v - (pre.mean[j] as number)) / ((pre.scale[j] as number) || 1) : v;
     });
   });
@@ -78,7 +102,10 @@ export function predictResponse(model: ServedModel, outputs: Feeds): unknown {
     return {
       model: model.name,
       version: model.version,
-      predictions: rows.map((p) => ({ label: labels[p.indexOf(Math.max(...p))], probabilities: Object.fromEntries(labels.map((l, k) => [l, p[k]])) })),
+      predictions: rows.map((p) => ({
+        label: labels[p.indexOf(Math.max(...p))],
+        probabilities: Object.fromEntries(labels.map((l, k) => [l, p[k]])),
+      })),
     };
   }
   return { model: model.name, version: model.version, predictions: rows.map((r) => (r.length === 1 ? r[0] : r)) };

@@ -55,7 +55,15 @@ export async function startServer(target: string, options: ServeOptions = {}): P
     () => served.map((m) => ({ model: m.name, version: m.version, rows: m.queued })),
     () => drift.sources(),
   );
-  const app = createApp({ repository, metrics, drift, keys, cors: options.cors ?? [], maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024, maxRows: options.maxRows ?? 1024 });
+  const app = createApp({
+    repository,
+    metrics,
+    drift,
+    keys,
+    cors: options.cors ?? [],
+    maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    maxRows: options.maxRows ?? 1024,
+  });
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
   return { url: urlOf(app), repository, metrics, close: () => stop(app, drift, served) };
 }

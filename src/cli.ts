@@ -9,9 +9,14 @@ export function runCli(extensionUri: vscode.Uri, args: string[]): Promise<string
   const runtime = runtimeExecutable();
   const cli = vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath;
   return new Promise((resolve, reject) => {
-    execFile(runtime, [cli, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 256 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(stderr.trim().replace(/^aielab: /, '') || error.message));
-      else resolve(stdout);
-    });
+    execFile(
+      runtime,
+      [cli, ...args],
+      { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 256 * 1024 * 1024, timeout: 300_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(stderr.trim().replace(/^aielab: /, '') || error.message));
+        else resolve(stdout);
+      },
+    );
   });
 }

@@ -11,7 +11,13 @@ export interface TrackingStore {
   /** The experiment with this name, created if it does not exist. */
   experiment(name: string): ExperimentInfo;
   experiments(): ExperimentInfo[];
-  createRun(experiment: ExperimentInfo, runName: string, userId: string, sourceType: number, tags?: Readonly<Record<string, string>>): RunInfo;
+  createRun(
+    experiment: ExperimentInfo,
+    runName: string,
+    userId: string,
+    sourceType: number,
+    tags?: Readonly<Record<string, string>>,
+  ): RunInfo;
   /** Records the run's status and end time. */
   writeRunMeta(info: RunInfo, userId: string, sourceType: number): void;
   logParam(info: RunInfo, key: string, value: string): void;

@@ -25,7 +25,8 @@ export class Registry implements ModelRegistry {
   constructor(private readonly store: FileStore) {}
 
   private dir(name: string): string {
-    if (!NAME.test(name) || name.startsWith('.')) throw new TypeError(`track: model name "${name}" may hold letters, digits, _ - . and spaces only.`);
+    if (!NAME.test(name) || name.startsWith('.'))
+      throw new TypeError(`track: model name "${name}" may hold letters, digits, _ - . and spaces only.`);
     return join(this.store.root, 'models', name);
   }
 
@@ -33,12 +34,17 @@ export class Registry implements ModelRegistry {
   register(name: string, run: RunInfo, artifactPath: string, userId: string, description = ''): ModelVersion {
     const dir = this.dir(name);
     const source = join(fileURLToPath(run.artifactUri), artifactPath);
-    if (!existsSync(source)) throw new Error(`track.registerModel: run ${run.runName} has no artifact "${artifactPath}" (${source}). Log the model first: run.logModel(model) or run.logArtifact(folder).`);
+    if (!existsSync(source))
+      throw new Error(
+        `track.registerModel: run ${run.runName} has no artifact "${artifactPath}" (${source}). Log the model first: run.logModel(model) or run.logArtifact(folder).`,
+      );
     const now = Date.now();
     mkdirSync(join(dir, 'aliases'), { recursive: true });
     mkdirSync(join(dir, 'tags'), { recursive: true });
     try {
-      writeFileSync(join(dir, 'meta.yaml'), dumpMeta({ creation_timestamp: now, description: '', last_updated_timestamp: now, name }), { flag: 'wx' });
+      writeFileSync(join(dir, 'meta.yaml'), dumpMeta({ creation_timestamp: now, description: '', last_updated_timestamp: now, name }), {
+        flag: 'wx',
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -52,10 +58,23 @@ export class Registry implements ModelRegistry {
         throw error;
       }
       mkdirSync(join(versionDir, 'tags'));
-      writeFileSync(join(versionDir, 'meta.yaml'), dumpMeta({
-        creation_timestamp: now, current_stage: 'None', description, last_updated_timestamp: now, name, run_id: run.runId, run_link: '',
-        source: pathToFileURL(source).href, status: 'READY', status_message: '', user_id: userId, version,
-      }));
+      writeFileSync(
+        join(versionDir, 'meta.yaml'),
+        dumpMeta({
+          creation_timestamp: now,
+          current_stage: 'None',
+          description,
+          last_updated_timestamp: now,
+          name,
+          run_id: run.runId,
+          run_link: '',
+          source: pathToFileURL(source).href,
+          status: 'READY',
+          status_message: '',
+          user_id: userId,
+          version,
+        }),
+      );
       return { name, version, source, runId: run.runId, description, aliases: [] };
     }
   }
@@ -68,13 +87,22 @@ export class Registry implements ModelRegistry {
   versions(name: string): ModelVersion[] {
     const dir = this.dir(name);
     if (!existsSync(dir)) return [];
-    const aliases = existsSync(join(dir, 'aliases')) ? readdirSync(join(dir, 'aliases')).map((a) => [a, Number(readFileSync(join(dir, 'aliases', a), 'utf8'))] as const) : [];
+    const aliases = existsSync(join(dir, 'aliases'))
+      ? readdirSync(join(dir, 'aliases')).map((a) => [a, Number(readFileSync(join(dir, 'aliases', a), 'utf8'))] as const)
+      : [];
     return readdirSync(dir)
       .filter((d) => /^version-\d+$/.test(d) && existsSync(join(dir, d, 'meta.yaml')))
       .map((d) => {
         const meta = loadMeta(readFileSync(join(dir, d, 'meta.yaml'), 'utf8'), join(dir, d, 'meta.yaml'));
         const version = Number(meta.version);
-        return { name, version, source: fileURLToPath(String(meta.source)), runId: String(meta.run_id), description: String(meta.description ?? ''), aliases: aliases.filter(([, v]) => v === version).map(([a]) => a) };
+        return {
+          name,
+          version,
+          source: fileURLToPath(String(meta.source)),
+          runId: String(meta.run_id),
+          description: String(meta.description ?? ''),
+          aliases: aliases.filter(([, v]) => v === version).map(([a]) => a),
+        };
       })
       .sort((a, b) => a.version - b.version);
   }
@@ -107,12 +135,21 @@ export function parseModelUri(uri: string): ModelRef {
 export function pickVersion(ref: ModelRef, versions: readonly ModelVersion[]): ModelVersion {
   const { name, alias, version } = ref;
   if (!versions.length) throw new Error(`track: no registered model "${name}". Register one with track.registerModel("${name}", { run }).`);
-  const found = alias ? versions.find((v) => v.aliases.includes(alias)) : version !== undefined ? versions.find((v) => v.version === version) : versions[versions.length - 1];
-  if (!found) throw new Error(`track: model "${name}" has no ${alias ? `alias "${alias}" (aliases: ${versions.flatMap((v) => v.aliases).join(', ') || 'none'})` : `version ${version} (versions: ${versions.map((v) => v.version).join(', ')})`}.`);
+  const found = alias
+    ? versions.find((v) => v.aliases.includes(alias))
+    : version !== undefined
+      ? versions.find((v) => v.version === version)
+      : versions[versions.length - 1];
+  if (!found)
+    throw new Error(
+      `track: model "${name}" has no ${alias ? `alias "${alias}" (aliases: ${versions.flatMap((v) => v.aliases).join(', ') || 'none'})` : `version ${version} (versions: ${versions.map((v) => v.version).join(', ')})`}.`,
+    );
   return found;
 }
 
 export function checkAlias(name: string, alias: string, version: number, versions: readonly ModelVersion[]): void {
-  if (!versions.some((v) => v.version === version)) throw new Error(`track: model "${name}" has no version ${version} (it has ${versions.map((v) => v.version).join(', ') || 'none'}).`);
-  if (!NAME.test(alias) || /^v\d+$/i.test(alias)) throw new TypeError(`track: alias "${alias}" may hold letters, digits, _ - . only, and not look like a version (v3).`);
+  if (!versions.some((v) => v.version === version))
+    throw new Error(`track: model "${name}" has no version ${version} (it has ${versions.map((v) => v.version).join(', ') || 'none'}).`);
+  if (!NAME.test(alias) || /^v\d+$/i.test(alias))
+    throw new TypeError(`track: alias "${alias}" may hold letters, digits, _ - . only, and not look like a version (v3).`);
 }

@@ -26,10 +26,17 @@ export class RestRegistry implements ModelRegistry {
     const remote = `${proxyPath(run.artifactUri, this.store.root)}/${path}`;
     const source = `${run.artifactUri}/${path}`;
     if (!this.store.client.listArtifacts(posix.dirname(remote)).some((f) => f.path.split('/').pop() === posix.basename(remote))) {
-      throw new Error(`track.registerModel: run ${run.runName} has no artifact "${artifactPath}" (${source}). Log the model first: run.logModel(model) or run.logArtifact(folder).`);
+      throw new Error(
+        `track.registerModel: run ${run.runName} has no artifact "${artifactPath}" (${source}). Log the model first: run.logModel(model) or run.logArtifact(folder).`,
+      );
     }
     unless('RESOURCE_ALREADY_EXISTS', () => this.store.client.post('registered-models/create', { name }));
-    const { model_version } = this.store.client.post<{ model_version: VersionJson }>('model-versions/create', { name, source, run_id: run.runId, description });
+    const { model_version } = this.store.client.post<{ model_version: VersionJson }>('model-versions/create', {
+      name,
+      source,
+      run_id: run.runId,
+      description,
+    });
     return toVersion(model_version, []);
   }
 
@@ -39,18 +46,40 @@ export class RestRegistry implements ModelRegistry {
   }
 
   versions(name: string): ModelVersion[] {
-    const model = unless('RESOURCE_DOES_NOT_EXIST', () => this.store.client.get<{ registered_model: { aliases?: Array<{ alias: string; version: string }> } }>('registered-models/get', { name }));
+    const model = unless('RESOURCE_DOES_NOT_EXIST', () =>
+      this.store.client.get<{ registered_model: { aliases?: Array<{ alias: string; version: string }> } }>('registered-models/get', {
+        name,
+      }),
+    );
     if (!model) return [];
     const aliases = model.registered_model.aliases ?? [];
-    const found = paged((page_token) => this.store.client.get<{ model_versions?: VersionJson[]; next_page_token?: string }>('model-versions/search', { filter: `name='${name}'`, max_results: 1000, page_token }), (a) => a.model_versions);
-    return found.map((v) => toVersion(v, aliases.filter((a) => a.version === v.version).map((a) => a.alias))).sort((a, b) => a.version - b.version);
+    const found = paged(
+      (page_token) =>
+        this.store.client.get<{ model_versions?: VersionJson[]; next_page_token?: string }>('model-versions/search', {
+          filter: `name='${name}'`,
+          max_results: 1000,
+          page_token,
+        }),
+      (a) => a.model_versions,
+    );
+    return found
+      .map((v) =>
+        toVersion(
+          v,
+          aliases.filter((a) => a.version === v.version).map((a) => a.alias),
+        ),
+      )
+      .sort((a, b) => a.version - b.version);
   }
 
   resolve(uri: string): ModelVersion {
     const ref = parseModelUri(uri);
     if (ref.alias) {
       try {
-        return toVersion(this.store.client.get<{ model_version: VersionJson }>('registered-models/alias', { name: ref.name, alias: ref.alias }).model_version);
+        return toVersion(
+          this.store.client.get<{ model_version: VersionJson }>('registered-models/alias', { name: ref.name, alias: ref.alias })
+            .model_version,
+        );
       } catch (error) {
         // No such model or alias: the versions below say which, as the file store's registry does.
         if (!(error instanceof MlflowError && error.status < 500)) throw error;
@@ -68,5 +97,12 @@ export class RestRegistry implements ModelRegistry {
 }
 
 function toVersion(v: VersionJson, aliases = v.aliases ?? []): ModelVersion {
-  return { name: v.name, version: Number(v.version), source: v.source ?? '', runId: v.run_id ?? '', description: v.description ?? '', aliases };
+  return {
+    name: v.name,
+    version: Number(v.version),
+    source: v.source ?? '',
+    runId: v.run_id ?? '',
+    description: v.description ?? '',
+    aliases,
+  };
 }

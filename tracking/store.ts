@@ -57,7 +57,18 @@ export class FileStore implements TrackingStore {
     const now = Date.now();
     const artifactLocation = pathToFileURL(dir).href;
     try {
-      writeFileSync(join(dir, 'meta.yaml'), dumpMeta({ artifact_location: artifactLocation, creation_time: now, experiment_id: id, last_update_time: now, lifecycle_stage: 'active', name }), { flag: 'wx' });
+      writeFileSync(
+        join(dir, 'meta.yaml'),
+        dumpMeta({
+          artifact_location: artifactLocation,
+          creation_time: now,
+          experiment_id: id,
+          last_update_time: now,
+          lifecycle_stage: 'active',
+          name,
+        }),
+        { flag: 'wx' },
+      );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -70,15 +81,31 @@ export class FileStore implements TrackingStore {
       .filter((d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(join(this.root, d.name, 'meta.yaml')))
       .flatMap((d) => {
         const meta = this.meta(join(this.root, d.name, 'meta.yaml'));
-        return meta && meta.lifecycle_stage !== 'deleted' ? [{ id: String(meta.experiment_id), name: String(meta.name), artifactLocation: String(meta.artifact_location) }] : [];
+        return meta && meta.lifecycle_stage !== 'deleted'
+          ? [{ id: String(meta.experiment_id), name: String(meta.name), artifactLocation: String(meta.artifact_location) }]
+          : [];
       });
   }
 
-  createRun(experiment: ExperimentInfo, runName: string, userId: string, sourceType: number, tags: Readonly<Record<string, string>> = {}): RunInfo {
+  createRun(
+    experiment: ExperimentInfo,
+    runName: string,
+    userId: string,
+    sourceType: number,
+    tags: Readonly<Record<string, string>> = {},
+  ): RunInfo {
     const runId = randomUUID().replace(/-/g, '');
     const dir = join(this.root, experiment.id, runId);
     for (const sub of ['params', 'metrics', 'tags', 'artifacts']) mkdirSync(join(dir, sub), { recursive: true });
-    const info: RunInfo = { runId, runName, experimentId: experiment.id, status: 'RUNNING', startTime: Date.now(), endTime: null, artifactUri: pathToFileURL(join(dir, 'artifacts')).href };
+    const info: RunInfo = {
+      runId,
+      runName,
+      experimentId: experiment.id,
+      status: 'RUNNING',
+      startTime: Date.now(),
+      endTime: null,
+      artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
+    };
     this.writeRunMeta(info, userId, sourceType);
     for (const [key, value] of Object.entries(tags)) this.setTag(info, key, value);
     return info;
@@ -110,7 +137,10 @@ export class FileStore implements TrackingStore {
     const file = join(this.runDir(info), 'params', safeKey(key, 'param'));
     if (existsSync(file)) {
       const before = readFileSync(file, 'utf8');
-      if (before !== value) throw new Error(`track: param "${key}" is already "${before}" in this run; params do not change within a run (log a metric, or start a new run).`);
+      if (before !== value)
+        throw new Error(
+          `track: param "${key}" is already "${before}" in this run; params do not change within a run (log a metric, or start a new run).`,
+        );
       return;
     }
     writeFileSync(file, value);
@@ -134,10 +164,28 @@ export class FileStore implements TrackingStore {
         const meta = this.meta(join(dir, d.name, 'meta.yaml'));
         if (!meta) return [];
         const status = (Object.keys(RUN_STATUS) as RunStatus[]).find((s) => RUN_STATUS[s] === meta.status) ?? 'RUNNING';
-        const info: RunInfo = { runId: String(meta.run_id ?? d.name), runName: String(meta.run_name ?? ''), experimentId: experiment.id, status, startTime: Number(meta.start_time), endTime: meta.end_time === null ? null : Number(meta.end_time), artifactUri: String(meta.artifact_uri) };
-        const read = (sub: string) => (existsSync(join(dir, d.name, sub)) ? readdirSync(join(dir, d.name, sub)) : []).map((k) => [k, readFileSync(join(dir, d.name, sub, k), 'utf8')] as const);
+        const info: RunInfo = {
+          runId: String(meta.run_id ?? d.name),
+          runName: String(meta.run_name ?? ''),
+          experimentId: experiment.id,
+          status,
+          startTime: Number(meta.start_time),
+          endTime: meta.end_time === null ? null : Number(meta.end_time),
+          artifactUri: String(meta.artifact_uri),
+        };
+        const read = (sub: string) =>
+          (existsSync(join(dir, d.name, sub)) ? readdirSync(join(dir, d.name, sub)) : []).map(
+            (k) => [k, readFileSync(join(dir, d.name, sub, k), 'utf8')] as const,
+          );
         const lastValue = (text: string) => Number(text.trim().split('\n').pop()?.split(' ')[1]);
-        return [{ ...info, params: Object.fromEntries(read('params')), metrics: Object.fromEntries(read('metrics').map(([k, v]) => [k, lastValue(v)])), tags: Object.fromEntries(read('tags')) }];
+        return [
+          {
+            ...info,
+            params: Object.fromEntries(read('params')),
+            metrics: Object.fromEntries(read('metrics').map(([k, v]) => [k, lastValue(v)])),
+            tags: Object.fromEntries(read('tags')),
+          },
+        ];
       })
       .sort((a, b) => b.startTime - a.startTime);
   }
@@ -146,10 +194,19 @@ export class FileStore implements TrackingStore {
   history(info: Pick<RunInfo, 'experimentId' | 'runId'>): Record<string, Array<[number, number]>> {
     const dir = join(this.runDir(info), 'metrics');
     if (!existsSync(dir)) return {};
-    return Object.fromEntries(readdirSync(dir).map((key) => [key, readFileSync(join(dir, key), 'utf8').trim().split('\n').filter(Boolean).map((line) => {
-      const [, value, step] = line.split(' ');
-      return [Number(step), Number(value)] as [number, number];
-    })]));
+    return Object.fromEntries(
+      readdirSync(dir).map((key) => [
+        key,
+        readFileSync(join(dir, key), 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => {
+            const [, value, step] = line.split(' ');
+            return [Number(step), Number(value)] as [number, number];
+          }),
+      ]),
+    );
   }
 
   runDir(info: Pick<RunInfo, 'experimentId' | 'runId'>): string {
@@ -174,7 +231,8 @@ export class FileStore implements TrackingStore {
 }
 
 export function checkMetric(key: string, value: number): void {
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`track: metric "${key}" must be a number; got ${JSON.stringify(value)}.`);
+  if (typeof value !== 'number' || Number.isNaN(value))
+    throw new TypeError(`track: metric "${key}" must be a number; got ${JSON.stringify(value)}.`);
 }
 
 /** 18 digits from the name, like MLflow's random experiment ids, the same in every kernel. */
@@ -184,7 +242,8 @@ function experimentId(name: string): string {
 }
 
 function safeKey(key: string, what: string): string {
-  if (!/^[\w\-. ]+$/.test(key) || key.startsWith('.')) throw new TypeError(`track: ${what} name "${key}" may hold letters, digits, _ - . and spaces, and not start with a dot.`);
+  if (!/^[\w\-. ]+$/.test(key) || key.startsWith('.'))
+    throw new TypeError(`track: ${what} name "${key}" may hold letters, digits, _ - . and spaces, and not start with a dot.`);
   return key;
 }
 

@@ -18,7 +18,10 @@ export interface HttpResponse {
 
 /** No answer at all: the server is unreachable, or it did not answer in time. */
 export class HttpFailure extends Error {
-  constructor(message: string, readonly timedOut: boolean) {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+  ) {
     super(message);
   }
 }

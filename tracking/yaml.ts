@@ -4,11 +4,19 @@
 export type MetaValue = string | number | null | readonly never[];
 
 /** What a plain scalar cannot be or hold (PyYAML's analysis of a scalar, for the cases meta.yaml meets). */
-const RESOLVES_AS_OTHER = /^(true|false|yes|no|on|off|y|n|null|~|[-+]?\d+|[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|\d{4}-\d\d?-\d\d?.*)$/i;
+const RESOLVES_AS_OTHER =
+  /^(true|false|yes|no|on|off|y|n|null|~|[-+]?\d+|[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|\d{4}-\d\d?-\d\d?.*)$/i;
 const INDICATOR_FIRST = /^[-?:,[\]{}#&*!|>'"%@`]/;
 
 function plain(text: string): boolean {
-  return text !== '' && !RESOLVES_AS_OTHER.test(text) && !INDICATOR_FIRST.test(text) && !/^\s|\s$/.test(text) && !/: |:$| #/.test(text) && /^[\x20-\x7e]*$/.test(text);
+  return (
+    text !== '' &&
+    !RESOLVES_AS_OTHER.test(text) &&
+    !INDICATOR_FIRST.test(text) &&
+    !/^\s|\s$/.test(text) &&
+    !/: |:$| #/.test(text) &&
+    /^[\x20-\x7e]*$/.test(text)
+  );
 }
 
 function scalar(value: MetaValue): string {
@@ -20,7 +28,10 @@ function scalar(value: MetaValue): string {
 }
 
 export function dumpMeta(meta: Readonly<Record<string, MetaValue>>): string {
-  return Object.keys(meta).sort().map((key) => `${key}: ${scalar(meta[key] as MetaValue)}\n`).join('');
+  return Object.keys(meta)
+    .sort()
+    .map((key) => `${key}: ${scalar(meta[key] as MetaValue)}\n`)
+    .join('');
 }
 
 /** Reads what dumpMeta (or MLflow) wrote; a line that is not `key: value` is an error naming it. */
@@ -31,7 +42,16 @@ export function loadMeta(text: string, where: string): Record<string, MetaValue>
     const match = /^([\w.]+): ?(.*)$/.exec(line);
     if (!match) throw new Error(`${where}:${i + 1}: "${line}" is not a "key: value" line.`);
     const raw = (match[2] as string).trim();
-    meta[match[1] as string] = raw === 'null' || raw === '' ? null : raw === '[]' ? [] : raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+    meta[match[1] as string] =
+      raw === 'null' || raw === ''
+        ? null
+        : raw === '[]'
+          ? []
+          : raw.startsWith("'")
+            ? raw.slice(1, -1).replace(/''/g, "'")
+            : /^-?\d+(\.\d+)?$/.test(raw)
+              ? Number(raw)
+              : raw;
   });
   return meta;
 }

@@ -35,7 +35,11 @@ export interface Notebook {
 
 /** A notebook file that cannot be read; `where` is a line/column or a field path. */
 export class NotebookFormatError extends Error {
-  constructor(readonly problem: string, readonly where: string, readonly file?: string) {
+  constructor(
+    readonly problem: string,
+    readonly where: string,
+    readonly file?: string,
+  ) {
     super(`${file ? `${file}: ` : ''}${where}: ${problem}`);
     this.name = 'NotebookFormatError';
   }
@@ -136,11 +140,19 @@ class Reader {
   notebook(json: JsonValue): Notebook {
     const root = this.object(json, 'the file');
     if (!('aielab' in root)) {
-      this.fail('the file', 'has no "aielab" version field; it is not an .aielab notebook (to bring in a Jupyter notebook, run: aielab convert file.ipynb file.aielab)');
+      this.fail(
+        'the file',
+        'has no "aielab" version field; it is not an .aielab notebook (to bring in a Jupyter notebook, run: aielab convert file.ipynb file.aielab)',
+      );
     }
     const version = root.aielab;
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) this.fail('aielab', `must be a format version number, found ${show(version)}`);
-    if (version > FORMAT_VERSION) this.fail('aielab', `format ${version} was written by a newer AI Engineering Lab; this one reads format ${FORMAT_VERSION}. Update the extension or CLI.`);
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+      this.fail('aielab', `must be a format version number, found ${show(version)}`);
+    if (version > FORMAT_VERSION)
+      this.fail(
+        'aielab',
+        `format ${version} was written by a newer AI Engineering Lab; this one reads format ${FORMAT_VERSION}. Update the extension or CLI.`,
+      );
     const metadata = root.metadata === undefined ? {} : this.object(root.metadata, 'metadata');
     const cells = this.array(root.cells ?? [], 'cells').map((cell, i) => this.cell(cell, `cells[${i}]`));
     const ids = new Set<string>();
@@ -155,16 +167,19 @@ class Reader {
   private cell(json: JsonValue, path: string): Cell {
     const cell = this.object(json, path);
     const id = cell.id ?? '';
-    if (typeof id !== 'string' || (id !== '' && !CELL_ID.test(id))) this.fail(`${path}.id`, `must be 1 to 64 letters, digits, '-' or '_', found ${show(id)}`);
+    if (typeof id !== 'string' || (id !== '' && !CELL_ID.test(id)))
+      this.fail(`${path}.id`, `must be 1 to 64 letters, digits, '-' or '_', found ${show(id)}`);
     const source = this.text(cell.source ?? '', `${path}.source`);
     const metadata = cell.metadata === undefined ? {} : this.object(cell.metadata, `${path}.metadata`);
     if (cell.kind === 'markdown') return { id, kind: 'markdown', source, metadata };
     if (cell.kind !== 'code') this.fail(`${path}.kind`, `must be "code" or "markdown", found ${show(cell.kind)}`);
     const language = cell.language ?? DEFAULT_LANGUAGE;
-    if (typeof language !== 'string' || !language) this.fail(`${path}.language`, `must be a language id such as "typescript", found ${show(language)}`);
+    if (typeof language !== 'string' || !language)
+      this.fail(`${path}.language`, `must be a language id such as "typescript", found ${show(language)}`);
     const out: CodeCell = { id, kind: 'code', language, source, metadata, outputs: [] };
     if (cell.executionCount !== undefined && cell.executionCount !== null) {
-      if (typeof cell.executionCount !== 'number' || !Number.isInteger(cell.executionCount)) this.fail(`${path}.executionCount`, `must be a whole number, found ${show(cell.executionCount)}`);
+      if (typeof cell.executionCount !== 'number' || !Number.isInteger(cell.executionCount))
+        this.fail(`${path}.executionCount`, `must be a whole number, found ${show(cell.executionCount)}`);
       out.executionCount = cell.executionCount;
     }
     out.outputs = this.array(cell.outputs ?? [], `${path}.outputs`).map((o, i) => this.output(o, `${path}.outputs[${i}]`));

@@ -3,10 +3,7 @@
 // reported as a warning rather than dropped silently.
 import { version } from '../../package.json';
 import type { MimeBundle, Output } from '../protocol';
-import {
-  DEFAULT_LANGUAGE, derivedCellId, isJsonMime, isTextMime, NotebookFormatError,
-  type Cell, type Notebook,
-} from './format';
+import { DEFAULT_LANGUAGE, derivedCellId, isJsonMime, isTextMime, NotebookFormatError, type Cell, type Notebook } from './format';
 import { isJsonObject, parseJson, sortKeys, JsonSyntaxError, type JsonObject, type JsonValue } from './json';
 
 export const KERNELSPEC = { name: 'aielab-typescript', display_name: 'AI Lab (TypeScript)', language: 'typescript' } as const;
@@ -53,14 +50,20 @@ export function fromIpynb(text: string, file?: string): Converted<Notebook> {
     throw err;
   }
   if (!isJsonObject(json)) return fail('the file', 'must be a JSON object');
-  if (json.nbformat !== 4) fail('nbformat', `only nbformat 4 notebooks can be converted, found ${JSON.stringify(json.nbformat ?? null)}; open and save it in Jupyter to upgrade it`);
+  if (json.nbformat !== 4)
+    fail(
+      'nbformat',
+      `only nbformat 4 notebooks can be converted, found ${JSON.stringify(json.nbformat ?? null)}; open and save it in Jupyter to upgrade it`,
+    );
   if (!Array.isArray(json.cells)) fail('cells', 'must be an array');
   const warnings: string[] = [];
   const meta = isJsonObject(json.metadata) ? json.metadata : {};
   const { kernelspec, language_info: languageInfo, aielab: _ours, ...metadata } = meta;
   const language = languageOf(kernelspec, languageInfo);
   if (language !== DEFAULT_LANGUAGE && language !== 'javascript') {
-    warnings.push(`The notebook's language is ${language}; its code cells keep that language, and the AI Lab kernel runs only TypeScript and JavaScript cells.`);
+    warnings.push(
+      `The notebook's language is ${language}; its code cells keep that language, and the AI Lab kernel runs only TypeScript and JavaScript cells.`,
+    );
   }
   const taken = new Set<string>();
   const cells = (json.cells as JsonValue[]).map((raw, index): Cell => {
@@ -78,7 +81,8 @@ export function fromIpynb(text: string, file?: string): Converted<Notebook> {
       return { id, kind: 'code', language, source, metadata: cellMetadata, ...count, outputs };
     }
     if (raw.cell_type === 'raw') warnings.push(`${path}: a raw cell becomes a markdown cell.`);
-    else if (raw.cell_type !== 'markdown') fail(`${path}.cell_type`, `must be "code", "markdown" or "raw", found ${JSON.stringify(raw.cell_type ?? null)}`);
+    else if (raw.cell_type !== 'markdown')
+      fail(`${path}.cell_type`, `must be "code", "markdown" or "raw", found ${JSON.stringify(raw.cell_type ?? null)}`);
     return { id, kind: 'markdown', source, metadata: cellMetadata };
   });
   return { result: { metadata, cells }, warnings };
@@ -126,12 +130,14 @@ function aielabOutput(raw: JsonValue, path: string, warnings: string[]): Output[
     case 'stream':
       return [{ kind: 'stream', name: raw.name === 'stderr' ? 'stderr' : 'stdout', text: jupyterText(raw.text) }];
     case 'error':
-      return [{
-        kind: 'error',
-        name: String(raw.ename ?? 'Error'),
-        message: String(raw.evalue ?? ''),
-        stack: Array.isArray(raw.traceback) ? raw.traceback.map(String).join('\n') : '',
-      }];
+      return [
+        {
+          kind: 'error',
+          name: String(raw.ename ?? 'Error'),
+          message: String(raw.evalue ?? ''),
+          stack: Array.isArray(raw.traceback) ? raw.traceback.map(String).join('\n') : '',
+        },
+      ];
     case 'execute_result':
     case 'display_data':
       return [{ kind: raw.output_type === 'execute_result' ? 'result' : 'display', data: aielabBundle(raw.data) }];

@@ -27,7 +27,11 @@ const PROBLEMS: Record<string, string> = {
 };
 
 export class JsonSyntaxError extends Error {
-  constructor(readonly problem: string, readonly line: number, readonly column: number) {
+  constructor(
+    readonly problem: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(`line ${line}, column ${column}: ${problem}`);
   }
 }

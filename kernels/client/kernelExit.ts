@@ -28,7 +28,10 @@ export class KernelDiedError extends Error {
   /** What it means for the user, on a line of its own under the message. */
   readonly consequence = 'Its variables are gone; the next run starts a new kernel.';
 
-  constructor(readonly exit: KernelExit, when: string) {
+  constructor(
+    readonly exit: KernelExit,
+    when: string,
+  ) {
     super(`${describeExit(exit)} It happened ${when}.`);
   }
 }

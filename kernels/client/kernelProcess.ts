@@ -7,8 +7,18 @@ import type { Socket } from 'node:net';
 import { Emitter, type Event } from 'vscode-jsonrpc';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
-  ComputeNotification, Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, Shutdown,
-  type ComputeInfo, type ExecuteResult, type KernelInfo, type OutputEvent, type OutputParams,
+  ComputeNotification,
+  Execute,
+  Initialize,
+  Interrupt,
+  OutputNotification,
+  PROTOCOL_VERSION,
+  Shutdown,
+  type ComputeInfo,
+  type ExecuteResult,
+  type KernelInfo,
+  type OutputEvent,
+  type OutputParams,
 } from '../../contracts/protocol';
 import { KernelDiedError, type KernelExit } from './kernelExit';
 
@@ -61,7 +71,10 @@ export class KernelProcess {
   /** What the process itself printed while no cell was running (native code, fatal errors). */
   readonly onRawOutput: Event<string> = this.rawEmitter.event;
 
-  private constructor(private readonly child: ChildProcess, private readonly connection: MessageConnection) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly connection: MessageConnection,
+  ) {
     connection.onNotification(OutputNotification, (params) => this.route(params));
     connection.onNotification(ComputeNotification, (info) => this.computeEmitter.fire(info));
     child.stdout?.on('data', (data: Buffer) => this.raw('stdout', data.toString()));
@@ -93,10 +106,14 @@ export class KernelProcess {
     connection.listen();
     try {
       kernel.kernelInfo = await new Promise<KernelInfo>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`The kernel did not answer within ${(options.startTimeoutMs ?? 30_000) / 1000} s.`)), options.startTimeoutMs ?? 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`The kernel did not answer within ${(options.startTimeoutMs ?? 30_000) / 1000} s.`)),
+          options.startTimeoutMs ?? 30_000,
+        );
         child.once('error', (err) => reject(new Error(`Cannot start the kernel with ${runtime}: ${err.message}`)));
         kernel.onDidExit((exit) => reject(new KernelDiedError(exit, 'while starting')));
-        connection.sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION, clientName: options.clientName })
+        connection
+          .sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION, clientName: options.clientName })
           .then(resolve, reject)
           .finally(() => clearTimeout(timer));
       });
@@ -129,9 +146,12 @@ export class KernelProcess {
     try {
       return await new Promise<ExecuteResult>((resolve, reject) => {
         const died = this.onDidExit((exit) => reject(new KernelDiedError(exit, `while running ${cell.label}`)));
-        this.connection.sendRequest(Execute, { executionId, ...cell }).then(resolve, (err: unknown) => {
-          if (!this.exited) reject(err);
-        }).finally(() => died.dispose());
+        this.connection
+          .sendRequest(Execute, { executionId, ...cell })
+          .then(resolve, (err: unknown) => {
+            if (!this.exited) reject(err);
+          })
+          .finally(() => died.dispose());
       });
     } finally {
       this.running.delete(executionId);

@@ -27,7 +27,11 @@ export class CellRun {
   private readonly stopTimers: Array<() => void> = [];
   private rejectInterruption!: (err: KernelInterrupt) => void;
 
-  constructor(readonly seq: number, readonly executionId: number, readonly cellId: string) {
+  constructor(
+    readonly seq: number,
+    readonly executionId: number,
+    readonly cellId: string,
+  ) {
     this.interruption = new Promise<never>((_, reject) => (this.rejectInterruption = reject));
     this.interruption.catch(() => undefined);
   }
@@ -140,7 +144,7 @@ export class Executor {
     } catch (err) {
       if (isInterrupt(err)) {
         status = 'interrupted';
-        const { frames, codeFrame } = this.reporter.mapStack(err instanceof KernelInterrupt ? err.stack ?? '' : '');
+        const { frames, codeFrame } = this.reporter.mapStack(err instanceof KernelInterrupt ? (err.stack ?? '') : '');
         this.emit(errorOutput('Interrupted', 'The cell was interrupted.', frames, codeFrame), run);
       } else {
         status = 'error';

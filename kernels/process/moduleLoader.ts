@@ -19,7 +19,10 @@ export class ModuleLoader {
   private readonly parentUrl: string;
 
   /** `builtins`: modules the kernel provides itself, such as the `aielab` SDK. */
-  constructor(notebookPath: string, private readonly builtins: Readonly<Record<string, unknown>> = {}) {
+  constructor(
+    notebookPath: string,
+    private readonly builtins: Readonly<Record<string, unknown>> = {},
+  ) {
     this.folder = dirname(notebookPath);
     this.parentUrl = pathToFileURL(notebookPath).href;
     const required = createRequire(notebookPath);
@@ -38,9 +41,11 @@ export class ModuleLoader {
       const why = err instanceof Error ? err.message : String(err);
       const missing = (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
       throw Object.assign(
-        new Error(missing
-          ? `Cannot find package '${pkg}' from ${this.folder}. Install it next to the notebook (npm install ${pkg}) or check the name.`
-          : `Cannot resolve '${specifier}' from ${this.folder}: ${why}`),
+        new Error(
+          missing
+            ? `Cannot find package '${pkg}' from ${this.folder}. Install it next to the notebook (npm install ${pkg}) or check the name.`
+            : `Cannot resolve '${specifier}' from ${this.folder}: ${why}`,
+        ),
         { code: (err as { code?: string }).code ?? 'ERR_MODULE_NOT_FOUND' },
       );
     }

@@ -22,9 +22,10 @@ export class OutputQueue {
       if (before > MAX_STREAM_CHARS) return;
       const after = before + output.text.length;
       this.streamed.set(params.executionId, after);
-      const text = after > MAX_STREAM_CHARS
-        ? `${output.text.slice(0, MAX_STREAM_CHARS - before)}\n… output truncated: this cell printed more than ${MAX_STREAM_CHARS.toLocaleString('en')} characters.\n`
-        : output.text;
+      const text =
+        after > MAX_STREAM_CHARS
+          ? `${output.text.slice(0, MAX_STREAM_CHARS - before)}\n… output truncated: this cell printed more than ${MAX_STREAM_CHARS.toLocaleString('en')} characters.\n`
+          : output.text;
       const last = this.queue[this.queue.length - 1];
       if (last && last.executionId === params.executionId && last.output.kind === 'stream' && last.output.name === output.name) {
         last.output.text += text;

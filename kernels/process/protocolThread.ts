@@ -6,8 +6,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { version } from '../../package.json';
 import {
-  ComputeNotification, Execute, Initialize, Interrupt, OutputNotification, PROTOCOL_VERSION, Shutdown,
-  type ExecuteParams, type ExecuteResult, type KernelInfo,
+  ComputeNotification,
+  Execute,
+  Initialize,
+  Interrupt,
+  OutputNotification,
+  PROTOCOL_VERSION,
+  Shutdown,
+  type ExecuteParams,
+  type ExecuteResult,
+  type KernelInfo,
 } from '../../contracts/protocol';
 import { CellSyntaxError, compileCell } from '../transpile/compileCell';
 import { syntaxErrorOutput } from './errorFormat';
@@ -18,7 +26,7 @@ import { FLAG, type FromExecutionThread, type KernelThreadData, type ToExecution
 const SIGINT_DELAY_MS = 300;
 
 const port = parentPort;
-if (!port) throw new Error('kernel-protocol.js runs as the kernel\'s worker thread, not on its own.');
+if (!port) throw new Error("kernel-protocol.js runs as the kernel's worker thread, not on its own.");
 const { flags: sharedFlags, notebookPath } = workerData as KernelThreadData;
 const flags = new Int32Array(sharedFlags);
 
@@ -40,7 +48,9 @@ let previous: Promise<unknown> = Promise.resolve();
 
 connection.onRequest(Initialize, (params): KernelInfo => {
   if (params.protocolVersion !== PROTOCOL_VERSION) {
-    throw new Error(`${params.clientName} speaks kernel protocol ${params.protocolVersion} but this kernel speaks ${PROTOCOL_VERSION}: install matching versions of the extension and the CLI.`);
+    throw new Error(
+      `${params.clientName} speaks kernel protocol ${params.protocolVersion} but this kernel speaks ${PROTOCOL_VERSION}: install matching versions of the extension and the CLI.`,
+    );
   }
   return { protocolVersion: PROTOCOL_VERSION, kernelVersion: version, runtime: `node ${process.version}`, pid: process.pid, notebookPath };
 });
@@ -60,7 +70,8 @@ connection.onRequest(Interrupt, () => {
   // A package's synchronous loop has no interrupt checks. If the cell is still inside its script's
   // synchronous part a moment later, V8 can break it on SIGINT (no such signal on Windows).
   setTimeout(() => {
-    if (inFlight.has(target.value) && Atomics.load(flags, FLAG.inScript) === 1 && process.platform !== 'win32') process.kill(process.pid, 'SIGINT');
+    if (inFlight.has(target.value) && Atomics.load(flags, FLAG.inScript) === 1 && process.platform !== 'win32')
+      process.kill(process.pid, 'SIGINT');
   }, SIGINT_DELAY_MS);
   return true;
 });
@@ -96,7 +107,15 @@ async function execute(params: ExecuteParams): Promise<ExecuteResult> {
   try {
     const compiled = await compileCell(params.code);
     const done = new Promise<ExecuteResult>((resolve) => inFlight.set(id, resolve));
-    toExecutor({ type: 'execute', seq: id, executionId: params.executionId, cellId: params.cellId, label: params.label, source: params.code, compiled });
+    toExecutor({
+      type: 'execute',
+      seq: id,
+      executionId: params.executionId,
+      cellId: params.cellId,
+      label: params.label,
+      source: params.code,
+      compiled,
+    });
     return await done;
   } catch (err) {
     if (!(err instanceof CellSyntaxError)) throw err;

@@ -31,9 +31,7 @@ export interface ExecuteMessage {
   compiled: CompiledCell;
 }
 
-export type ToExecutionThread =
-  | ExecuteMessage
-  | { type: 'interrupt'; seq: number };
+export type ToExecutionThread = ExecuteMessage | { type: 'interrupt'; seq: number };
 
 export type FromExecutionThread =
   | { type: 'output'; executionId: number; cellId: string; output: OutputEvent }

@@ -69,7 +69,11 @@ class Runner {
   };
   private readonly onStop = () => this.kernel?.kill();
 
-  constructor(private readonly notebook: Notebook, private readonly options: RunOptions, private readonly events: CellEvents) {
+  constructor(
+    private readonly notebook: Notebook,
+    private readonly options: RunOptions,
+    private readonly events: CellEvents,
+  ) {
     options.interrupt?.addEventListener('abort', this.onInterrupt);
     options.signal?.addEventListener('abort', this.onStop);
   }
@@ -92,7 +96,12 @@ class Runner {
       if (status !== 'ok' && this.failedCell === undefined) this.failedCell = index;
     }
     const { failedCell } = this;
-    return { ok: failedCell === undefined, executed: this.executed, stopped: this.stopped, ...(failedCell === undefined ? {} : { failedCell }) };
+    return {
+      ok: failedCell === undefined,
+      executed: this.executed,
+      stopped: this.stopped,
+      ...(failedCell === undefined ? {} : { failedCell }),
+    };
   }
 
   async close(): Promise<void> {
@@ -128,7 +137,11 @@ class Runner {
   }
 
   private async startKernel(): Promise<KernelProcess> {
-    const started = await KernelProcess.start({ clientName: 'aielab run', ...this.options.kernel, notebookPath: this.options.notebookPath });
+    const started = await KernelProcess.start({
+      clientName: 'aielab run',
+      ...this.options.kernel,
+      notebookPath: this.options.notebookPath,
+    });
     // Output of a finished cell's timers belongs to that cell in the saved notebook.
     started.onLateOutput(({ cellId, output }) => {
       const cell = this.notebook.cells.find((c) => c.id === cellId);
@@ -166,7 +179,12 @@ class Runner {
       status = 'error';
       if (!(err instanceof KernelDiedError)) {
         // The kernel answered with an error of its own: a bug on our side, not in the cell.
-        push(failure('KernelError', `The kernel could not run ${label}: ${err instanceof Error ? err.message : String(err)}. Please report this with the cell's code.`));
+        push(
+          failure(
+            'KernelError',
+            `The kernel could not run ${label}: ${err instanceof Error ? err.message : String(err)}. Please report this with the cell's code.`,
+          ),
+        );
       } else {
         // A kernel killed for running past the timeout, or by the caller, is reported as such below.
         if (!timeout?.fired && !this.stopped) push(failure(err.name, err.message, err.consequence));
@@ -206,7 +224,8 @@ function reportTimeout(cell: CodeCell, label: string, seconds: number, push: (ou
   const message = `${label} ran longer than the ${seconds} s cell timeout and was stopped.`;
   const stopped = cell.outputs.findLast((o): o is ErrorOutput => o.kind === 'error');
   if (stopped?.name === 'Interrupted') Object.assign(stopped, retitle(stopped, 'Timeout', message));
-  else push(failure('Timeout', message, `It did not stop when interrupted, so its kernel was stopped; the next cell runs on a new kernel.`));
+  else
+    push(failure('Timeout', message, `It did not stop when interrupted, so its kernel was stopped; the next cell runs on a new kernel.`));
 }
 
 function failure(name: string, message: string, ...more: string[]): ErrorOutput {

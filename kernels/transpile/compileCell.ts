@@ -16,7 +16,11 @@ export interface CompiledCell {
 /** A cell that does not parse; `line` is 1-based and `column` 0-based, in the cell's own source. */
 export class CellSyntaxError extends Error {
   override name = 'SyntaxError';
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(message);
   }
 }

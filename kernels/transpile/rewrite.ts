@@ -131,8 +131,11 @@ class CellRewrite {
     if (node.kind !== 'var' || !parent || parent.type === 'Program' || parent.type === 'ExportNamedDeclaration') return;
     if (ancestors.some((a) => FUNCTIONS.has(a.type))) return;
     const place: DeclarationPlace =
-      (parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') && parent.left === node ? 'for-in-of'
-      : parent.type === 'ForStatement' && parent.init === node ? 'for-init' : 'statement';
+      (parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') && parent.left === node
+        ? 'for-in-of'
+        : parent.type === 'ForStatement' && parent.init === node
+          ? 'for-init'
+          : 'statement';
     this.rewriteDeclaration(node, place);
   }
 

@@ -7,13 +7,14 @@ import { display } from '../display/display';
 import { Rich } from '../display/rich';
 import { ExpectationFailed } from './expect';
 
-
 export class CheckFailed extends Error {
   readonly [QUIET_ERROR] = true;
 
   constructor(readonly result: CheckPayload) {
     const failed = result.total - result.passed;
-    super(`${failed} of ${result.total} check${result.total === 1 ? '' : 's'} failed. Fix the exercise above, run it, then run this cell again.`);
+    super(
+      `${failed} of ${result.total} check${result.total === 1 ? '' : 's'} failed. Fix the exercise above, run it, then run this cell again.`,
+    );
     this.name = 'CheckFailed';
   }
 }
@@ -35,7 +36,12 @@ export async function checks(items: Readonly<Record<string, () => unknown>>, opt
       results.push({ name, passed: false, message: explain(err) });
     }
   }
-  const payload: CheckPayload = { ...(options.title ? { title: options.title } : {}), items: results, passed: results.filter((r) => r.passed).length, total: results.length };
+  const payload: CheckPayload = {
+    ...(options.title ? { title: options.title } : {}),
+    items: results,
+    passed: results.filter((r) => r.passed).length,
+    total: results.length,
+  };
   display(new Rich({ [MIME.check]: payload, 'text/plain': checkText(payload) }));
   if (payload.passed < payload.total) throw new CheckFailed(payload);
 }

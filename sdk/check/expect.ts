@@ -59,7 +59,8 @@ export class Expectation<T> {
   }
 
   toBeOneOf(options: readonly T[]): void {
-    if (!options.some((o) => Object.is(o, this.actual))) this.fail(`expected one of ${options.map(show).join(', ')}, got ${show(this.actual)}`);
+    if (!options.some((o) => Object.is(o, this.actual)))
+      this.fail(`expected one of ${options.map(show).join(', ')}, got ${show(this.actual)}`);
   }
 
   toBeTruthy(): void {
@@ -72,7 +73,10 @@ export class Expectation<T> {
 
   toContain(item: unknown): void {
     const actual = this.actual as unknown;
-    const found = typeof actual === 'string' ? typeof item === 'string' && actual.includes(item) : isIterable(actual) && [...actual].some((x) => isDeepStrictEqual(x, item));
+    const found =
+      typeof actual === 'string'
+        ? typeof item === 'string' && actual.includes(item)
+        : isIterable(actual) && [...actual].some((x) => isDeepStrictEqual(x, item));
     if (!found) this.fail(`expected it to contain ${show(item)}, got ${show(actual)}`);
   }
 
@@ -120,7 +124,10 @@ export class Expectation<T> {
   }
 
   private fail(problem: string): never {
-    const hint = this.actual === undefined && !/^(is undefined|has no answer)/.test(problem) ? ' (it is undefined: did you assign it and run the exercise cell?)' : '';
+    const hint =
+      this.actual === undefined && !/^(is undefined|has no answer)/.test(problem)
+        ? ' (it is undefined: did you assign it and run the exercise cell?)'
+        : '';
     throw new ExpectationFailed(`${this.label}${/^(is|has) /.test(problem) ? ' ' : ': '}${problem}${hint}`);
   }
 }

@@ -21,6 +21,7 @@ const AGGREGATIONS: Record<Aggregation, (c: Expr) => Expr> = {
 
 export function aggregation(name: Aggregation, column: string, where: string): Expr {
   const fn = AGGREGATIONS[name];
-  if (!fn) throw new TypeError(`${where}: unknown aggregation "${name}" for "${column}". Use one of ${Object.keys(AGGREGATIONS).join(', ')}.`);
+  if (!fn)
+    throw new TypeError(`${where}: unknown aggregation "${name}" for "${column}". Use one of ${Object.keys(AGGREGATIONS).join(', ')}.`);
   return fn(polars().col(column));
 }

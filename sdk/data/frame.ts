@@ -56,7 +56,10 @@ export class DataFrame {
 
   /** `n` rows drawn without replacement, the same ones for the same seed. */
   sample(n: number, options: { seed?: number } = {}): DataFrame {
-    const rows = shuffled(Array.from({ length: this.length }, (_, i) => i), seeded(options.seed ?? 0)).slice(0, n);
+    const rows = shuffled(
+      Array.from({ length: this.length }, (_, i) => i),
+      seeded(options.seed ?? 0),
+    ).slice(0, n);
     return this.take(rows);
   }
 
@@ -95,7 +98,11 @@ export class DataFrame {
       checkColumns(Object.keys(value), this.columns, 'fillna');
       return new DataFrame(this.inner.withColumns(...Object.entries(value).map(([c, v]) => pl.col(c).fillNull(pl.lit(v)))));
     }
-    const fillable = this.inner.getColumns().filter((s) => (typeof value === 'string' ? dtypeOf(s) === 'string' : isNumeric(s) || (typeof value === 'boolean' && dtypeOf(s) === 'bool')));
+    const fillable = this.inner
+      .getColumns()
+      .filter((s) =>
+        typeof value === 'string' ? dtypeOf(s) === 'string' : isNumeric(s) || (typeof value === 'boolean' && dtypeOf(s) === 'bool'),
+      );
     return new DataFrame(this.inner.withColumns(...fillable.map((s) => pl.col(s.name).fillNull(pl.lit(value)))));
   }
 
@@ -111,7 +118,10 @@ export class DataFrame {
   /** Rows where `mask` is true, as `df[mask]`: `df.filter(df.col("body_mass_g").gt(4000))`. */
   filter(mask: Series | readonly boolean[]): DataFrame {
     const values = mask instanceof Series ? mask.inner : polars().Series('mask', [...mask]);
-    if (values.len() !== this.length) throw new RangeError(`filter: the mask has ${values.len()} values for ${this.length} rows; build it from this frame's columns (df.col(…).gt(…)).`);
+    if (values.len() !== this.length)
+      throw new RangeError(
+        `filter: the mask has ${values.len()} values for ${this.length} rows; build it from this frame's columns (df.col(…).gt(…)).`,
+      );
     return new DataFrame(this.inner.filter(values as never));
   }
 
@@ -143,9 +153,13 @@ export class DataFrame {
     const series = Object.entries(columns).map(([name, value]) => {
       if (value instanceof Series) return value.inner.rename(name);
       if (Array.isArray(value)) return pl.Series(name, [...value]);
-      return pl.Series(name, Array.from({ length: this.length }, () => value));
+      return pl.Series(
+        name,
+        Array.from({ length: this.length }, () => value),
+      );
     });
-    for (const s of series) if (s.len() !== this.length) throw new RangeError(`assign: "${s.name}" has ${s.len()} values for ${this.length} rows.`);
+    for (const s of series)
+      if (s.len() !== this.length) throw new RangeError(`assign: "${s.name}" has ${s.len()} values for ${this.length} rows.`);
     return new DataFrame(this.inner.withColumns(...series));
   }
 
@@ -184,8 +198,12 @@ export class DataFrame {
     checkColumns(columns, this.columns, 'toMatrix');
     const arrays = columns.map((name) => {
       const s = this.inner.getColumn(name);
-      if (!isNumeric(s) && dtypeOf(s) !== 'bool') throw new TypeError(`toMatrix: column "${name}" is ${dtypeOf(s)}; encode it (ml.OneHotEncoder, ml.LabelEncoder) or leave it out.`);
-      if (s.nullCount()) throw new TypeError(`toMatrix: column "${name}" misses ${s.nullCount()} values; fill them (fillna) or drop those rows (dropna) first.`);
+      if (!isNumeric(s) && dtypeOf(s) !== 'bool')
+        throw new TypeError(`toMatrix: column "${name}" is ${dtypeOf(s)}; encode it (ml.OneHotEncoder, ml.LabelEncoder) or leave it out.`);
+      if (s.nullCount())
+        throw new TypeError(
+          `toMatrix: column "${name}" misses ${s.nullCount()} values; fill them (fillna) or drop those rows (dropna) first.`,
+        );
       return s.cast(polars().Float64).toArray() as number[];
     });
     return Array.from({ length: this.length }, (_, i) => arrays.map((a) => a[i] as number));
@@ -205,7 +223,10 @@ export class DataFrame {
 
   [RICH_VIEW](): Rich {
     const [rows, columns] = this.shape;
-    return table(this.inner.head(SHOWN_ROWS).toObject() as Record<string, unknown[]>, { title: `${rows} row${rows === 1 ? '' : 's'} × ${columns} column${columns === 1 ? '' : 's'}`, maxRows: SHOWN_ROWS });
+    return table(this.inner.head(SHOWN_ROWS).toObject() as Record<string, unknown[]>, {
+      title: `${rows} row${rows === 1 ? '' : 's'} × ${columns} column${columns === 1 ? '' : 's'}`,
+      maxRows: SHOWN_ROWS,
+    });
   }
 
   [inspect.custom](): string {

@@ -11,7 +11,10 @@ export type { Aggregation };
 export class GroupBy {
   private readonly keys: string[];
 
-  constructor(private readonly frame: PlFrame, by: string | readonly string[]) {
+  constructor(
+    private readonly frame: PlFrame,
+    by: string | readonly string[],
+  ) {
     this.keys = typeof by === 'string' ? [by] : [...by];
     checkColumns(this.keys, frame.columns, 'groupby');
   }
@@ -71,6 +74,11 @@ export class GroupBy {
   private run(exprs: Expr[]): DataFrame {
     const pl = polars();
     const present = this.keys.reduce((frame, key) => frame.filter(pl.col(key).isNotNull()), this.frame);
-    return new DataFrame(present.groupBy(this.keys).agg(...exprs).sort(this.keys));
+    return new DataFrame(
+      present
+        .groupBy(this.keys)
+        .agg(...exprs)
+        .sort(this.keys),
+    );
   }
 }

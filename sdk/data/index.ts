@@ -11,7 +11,11 @@ export const data = {
   readJson: (path: string) => new DataFrame(readJson(path)),
   /** From columns (`{ a: [1, 2] }`) or records (`[{ a: 1 }, { a: 2 }]`). */
   frame(values: Readonly<Record<string, readonly Scalar[]>> | ReadonlyArray<Record<string, Scalar>>): DataFrame {
-    return new DataFrame(Array.isArray(values) ? fromRecords(values as Record<string, Scalar>[], 'data.frame') : fromColumns(values as Record<string, readonly Scalar[]>));
+    return new DataFrame(
+      Array.isArray(values)
+        ? fromRecords(values as Record<string, Scalar>[], 'data.frame')
+        : fromColumns(values as Record<string, readonly Scalar[]>),
+    );
   },
 };
 

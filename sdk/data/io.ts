@@ -16,13 +16,34 @@ export interface CsvOptions {
 const SAMPLE_ROWS = 100;
 
 // pandas.read_csv's default na_values.
-const PANDAS_NA = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null'];
+const PANDAS_NA = [
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
+];
 
 export function readCsv(path: string, options: CsvOptions = {}): PlFrame {
   const file = existing(path, 'readCsv');
   // Loaded first: a missing native library is not a problem with the file.
   const pl = polars();
-  const read = (inferSchemaLength: number) => pl.readCSV(file, { sep: options.separator ?? ',', nullValues: [...(options.naValues ?? PANDAS_NA)], inferSchemaLength });
+  const read = (inferSchemaLength: number) =>
+    pl.readCSV(file, { sep: options.separator ?? ',', nullValues: [...(options.naValues ?? PANDAS_NA)], inferSchemaLength });
   try {
     // Types come from the first rows (fast). pandas looks at every row: when a later row does not
     // fit (a float in an integer column) or the first rows of a column are all missing, read
@@ -34,10 +55,15 @@ export function readCsv(path: string, options: CsvOptions = {}): PlFrame {
       return read(countLines(file) + 1);
     }
     const sample = frame.head(SAMPLE_ROWS);
-    const undecided = frame.getColumns().some((s) => dtypeOf(s) === 'string' && sample.getColumn(s.name).nullCount() === sample.height && s.nullCount() < s.len());
+    const undecided = frame
+      .getColumns()
+      .some((s) => dtypeOf(s) === 'string' && sample.getColumn(s.name).nullCount() === sample.height && s.nullCount() < s.len());
     return undecided ? read(countLines(file) + 1) : frame;
   } catch (error) {
-    throw new Error(`readCsv: ${file} is not a CSV this can read: ${(error as Error).message.split('\n')[0]}. Check the separator (options.separator) and that every row has the same number of fields.`, { cause: error });
+    throw new Error(
+      `readCsv: ${file} is not a CSV this can read: ${(error as Error).message.split('\n')[0]}. Check the separator (options.separator) and that every row has the same number of fields.`,
+      { cause: error },
+    );
   }
 }
 
@@ -46,9 +72,16 @@ export function readJson(path: string): PlFrame {
   const text = readFileSync(file, 'utf8');
   let records: unknown;
   try {
-    records = text.trimStart().startsWith('[') ? JSON.parse(text) : text.split('\n').filter((l) => l.trim()).map((line) => JSON.parse(line));
+    records = text.trimStart().startsWith('[')
+      ? JSON.parse(text)
+      : text
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((line) => JSON.parse(line));
   } catch (error) {
-    throw new Error(`readJson: ${file} is not JSON records (an array of objects, or one object per line): ${(error as Error).message}.`, { cause: error });
+    throw new Error(`readJson: ${file} is not JSON records (an array of objects, or one object per line): ${(error as Error).message}.`, {
+      cause: error,
+    });
   }
   return fromRecords(records as Record<string, unknown>[], 'readJson');
 }
@@ -63,7 +96,9 @@ export function fromRecords(records: ReadonlyArray<Record<string, unknown>>, whe
 export function fromColumns(columns: Readonly<Record<string, ReadonlyArray<unknown>>>): PlFrame {
   const lengths = Object.entries(columns).map(([name, values]) => [name, Array.isArray(values) ? values.length : -1] as const);
   if (lengths.some(([, n]) => n < 0) || new Set(lengths.map(([, n]) => n)).size > 1) {
-    throw new RangeError(`data.frame: columns must be arrays of one length; got ${lengths.map(([name, n]) => `${name}: ${n < 0 ? 'not an array' : n}`).join(', ')}.`);
+    throw new RangeError(
+      `data.frame: columns must be arrays of one length; got ${lengths.map(([name, n]) => `${name}: ${n < 0 ? 'not an array' : n}`).join(', ')}.`,
+    );
   }
   return polars().DataFrame(Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, [...v]])));
 }

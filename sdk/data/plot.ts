@@ -14,7 +14,12 @@ export class Plot {
 
   hist(column: string, options: HistogramOptions & ByOptions = {}): Rich {
     const groups = this.groups(options.by, column, (f) => numbers(f.col(column).toArray()));
-    return chart.histogram(groups, { xLabel: column, yLabel: 'count', title: options.title ?? `${column}${options.by ? ` by ${options.by}` : ''}`, ...options });
+    return chart.histogram(groups, {
+      xLabel: column,
+      yLabel: 'count',
+      title: options.title ?? `${column}${options.by ? ` by ${options.by}` : ''}`,
+      ...options,
+    });
   }
 
   scatter(x: string, y: string, options: ChartOptions & ByOptions = {}): Rich {
@@ -29,15 +34,29 @@ export class Plot {
   bar(x: string, y?: string, options: ChartOptions = {}): Rich {
     if (y === undefined) {
       const counts = this.frame.col(x).valueCounts();
-      return chart.bar(Object.fromEntries(counts.col(x).toArray().map((v, i) => [String(v), counts.col('count').toArray()[i] as number])), { xLabel: x, yLabel: 'count', title: options.title ?? `${x} counts`, ...options });
+      return chart.bar(
+        Object.fromEntries(
+          counts
+            .col(x)
+            .toArray()
+            .map((v, i) => [String(v), counts.col('count').toArray()[i] as number]),
+        ),
+        { xLabel: x, yLabel: 'count', title: options.title ?? `${x} counts`, ...options },
+      );
     }
     const [labels, values] = [this.frame.col(x).toArray(), this.frame.col(y).toArray()];
-    return chart.bar({ [y]: values.map((v) => (typeof v === 'number' ? v : Number.NaN)) }, { x: labels.map(String), xLabel: x, yLabel: y, title: options.title ?? y, ...options });
+    return chart.bar(
+      { [y]: values.map((v) => (typeof v === 'number' ? v : Number.NaN)) },
+      { x: labels.map(String), xLabel: x, yLabel: y, title: options.title ?? y, ...options },
+    );
   }
 
   private groups<T>(by: string | undefined, name: string, values: (frame: DataFrame) => T): Record<string, T> {
     if (by === undefined) return { [name]: values(this.frame) };
-    const keys = this.frame.col(by).unique().sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    const keys = this.frame
+      .col(by)
+      .unique()
+      .sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
     return Object.fromEntries(keys.map((key) => [String(key), values(this.frame.filter(this.frame.col(by).eq(key)))]));
   }
 }

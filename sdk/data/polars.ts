@@ -13,7 +13,10 @@ export function polars(): PL {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require('nodejs-polars') as PL;
   } catch (error) {
-    throw new Error(`data needs nodejs-polars and its native package for ${process.platform}-${process.arch}, which did not load (${(error as Error).message.split('\n')[0]}). Reinstall the extension, or run npm install in your project (it needs nodejs-polars-${process.platform}-${process.arch}${process.platform === 'linux' ? '-gnu' : ''}).`, { cause: error });
+    throw new Error(
+      `data needs nodejs-polars and its native package for ${process.platform}-${process.arch}, which did not load (${(error as Error).message.split('\n')[0]}). Reinstall the extension, or run npm install in your project (it needs nodejs-polars-${process.platform}-${process.arch}${process.platform === 'linux' ? '-gnu' : ''}).`,
+      { cause: error },
+    );
   }
   return loaded;
 }

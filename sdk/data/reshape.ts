@@ -26,8 +26,16 @@ const RIGHT_ROW = '__aielab_right_row';
 
 export function merge(left: PlFrame, right: PlFrame, options: MergeOptions = {}): PlFrame {
   const pl = polars();
-  const keys = options.on === undefined ? left.columns.filter((c) => right.columns.includes(c)) : typeof options.on === 'string' ? [options.on] : [...options.on];
-  if (!keys.length) throw new TypeError(`merge: the frames share no column to join on (left: ${left.columns.join(', ')}; right: ${right.columns.join(', ')}). Pass { on: "column" }.`);
+  const keys =
+    options.on === undefined
+      ? left.columns.filter((c) => right.columns.includes(c))
+      : typeof options.on === 'string'
+        ? [options.on]
+        : [...options.on];
+  if (!keys.length)
+    throw new TypeError(
+      `merge: the frames share no column to join on (left: ${left.columns.join(', ')}; right: ${right.columns.join(', ')}). Pass { on: "column" }.`,
+    );
   checkColumns(keys, left.columns, 'merge (left frame)');
   checkColumns(keys, right.columns, 'merge (right frame)');
   const [leftSuffix, rightSuffix] = options.suffixes ?? ['_x', '_y'];
@@ -35,11 +43,15 @@ export function merge(left: PlFrame, right: PlFrame, options: MergeOptions = {})
   const renamedLeft = left.rename(Object.fromEntries(shared.map((c) => [c, c + leftSuffix]))).withRowIndex(LEFT_ROW);
   const renamedRight = right.rename(Object.fromEntries(shared.map((c) => [c, c + rightSuffix]))).withRowIndex(RIGHT_ROW);
   const how = options.how ?? 'inner';
-  if (!['inner', 'left', 'right', 'outer'].includes(how)) throw new TypeError(`merge: how must be "inner", "left", "right" or "outer"; got "${how}".`);
+  if (!['inner', 'left', 'right', 'outer'].includes(how))
+    throw new TypeError(`merge: how must be "inner", "left", "right" or "outer"; got "${how}".`);
   const joined = renamedLeft.join(renamedRight, { on: keys, how: how === 'outer' ? 'full' : how, coalesce: true } as never) as PlFrame;
   const order = how === 'outer' ? [...keys, LEFT_ROW, RIGHT_ROW] : how === 'right' ? [RIGHT_ROW, LEFT_ROW] : [LEFT_ROW, RIGHT_ROW];
   const sorted = joined.sort(order, false, true);
-  const columns = [...renamedLeft.columns.filter((c) => c !== LEFT_ROW), ...renamedRight.columns.filter((c) => c !== RIGHT_ROW && !keys.includes(c))];
+  const columns = [
+    ...renamedLeft.columns.filter((c) => c !== LEFT_ROW),
+    ...renamedRight.columns.filter((c) => c !== RIGHT_ROW && !keys.includes(c)),
+  ];
   return sorted.select(...columns.map((c) => pl.col(c)));
 }
 

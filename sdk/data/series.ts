@@ -197,7 +197,10 @@ export class Series {
     try {
       return new Series(this.inner.cast(polarsType(dtype), true));
     } catch (error) {
-      throw new TypeError(`astype: column "${this.name}" (${this.dtype}) cannot all be read as ${dtype}: ${(error as Error).message.split('\n')[0]}. Clean or fill the values that do not convert first.`, { cause: error });
+      throw new TypeError(
+        `astype: column "${this.name}" (${this.dtype}) cannot all be read as ${dtype}: ${(error as Error).message.split('\n')[0]}. Clean or fill the values that do not convert first.`,
+        { cause: error },
+      );
     }
   }
 
@@ -206,11 +209,23 @@ export class Series {
     this.requireNumeric('isOutlier');
     if ((options.method ?? 'iqr') === 'zscore') {
       const [mean, std, threshold] = [this.mean() ?? 0, this.std() ?? 0, options.threshold ?? 3];
-      return this.map1((c) => c.sub(mean).div(std || 1).abs().gt(threshold).fillNull(polars().lit(false)));
+      return this.map1((c) =>
+        c
+          .sub(mean)
+          .div(std || 1)
+          .abs()
+          .gt(threshold)
+          .fillNull(polars().lit(false)),
+      );
     }
     const [q1, q3, k] = [this.quantile(0.25) ?? 0, this.quantile(0.75) ?? 0, options.k ?? 1.5];
     const iqr = q3 - q1;
-    return this.map1((c) => c.lt(q1 - k * iqr).or(c.gt(q3 + k * iqr)).fillNull(polars().lit(false)));
+    return this.map1((c) =>
+      c
+        .lt(q1 - k * iqr)
+        .or(c.gt(q3 + k * iqr))
+        .fillNull(polars().lit(false)),
+    );
   }
 
   [RICH_VIEW](): Rich {
@@ -222,7 +237,10 @@ export class Series {
   }
 
   private requireNumeric(where: string): void {
-    if (!isNumeric(this.inner) && this.dtype !== 'bool') throw new TypeError(`${where}: column "${this.name}" is ${this.dtype}, not numbers. Convert it with astype("float64") or pick a numeric column.`);
+    if (!isNumeric(this.inner) && this.dtype !== 'bool')
+      throw new TypeError(
+        `${where}: column "${this.name}" is ${this.dtype}, not numbers. Convert it with astype("float64") or pick a numeric column.`,
+      );
   }
 
   /** true/false as 1/0, so that sum() counts and mean() gives a share. */
@@ -237,7 +255,10 @@ export class Series {
   }
 
   private map2(other: Series, fn: (a: Expr, b: Expr) => Expr): Series {
-    if (other.length !== this.length) throw new RangeError(`"${this.name}" has ${this.length} values and "${other.name}" ${other.length}; columns of one DataFrame line up.`);
+    if (other.length !== this.length)
+      throw new RangeError(
+        `"${this.name}" has ${this.length} values and "${other.name}" ${other.length}; columns of one DataFrame line up.`,
+      );
     const pl = polars();
     const frame = pl.DataFrame([this.inner.rename('a'), other.inner.rename('b')]);
     return new Series(frame.select(fn(pl.col('a'), pl.col('b')).alias(this.name)).getColumn(this.name));

@@ -10,9 +10,15 @@ export const STATISTICS = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', '
 export function describeFrame(frame: PlFrame): PlFrame {
   const pl = polars();
   const numeric = frame.getColumns().filter(isNumeric);
-  if (!numeric.length) throw new TypeError(`describe: no numeric columns (columns: ${frame.columns.join(', ')}). Use valueCounts() on text columns, or astype("float64") on numbers read as text.`);
+  if (!numeric.length)
+    throw new TypeError(
+      `describe: no numeric columns (columns: ${frame.columns.join(', ')}). Use valueCounts() on text columns, or astype("float64") on numbers read as text.`,
+    );
   // One expression per column (not per statistic): polars' std beats copying a large column out.
-  const std = frame.select(...numeric.map((s) => pl.col(s.name).cast(pl.Float64).std().alias(s.name))).toRecords()[0] as Record<string, number | null>;
+  const std = frame.select(...numeric.map((s) => pl.col(s.name).cast(pl.Float64).std().alias(s.name))).toRecords()[0] as Record<
+    string,
+    number | null
+  >;
   const columns: Record<string, unknown[]> = { statistic: [...STATISTICS] };
   for (const series of numeric) columns[series.name] = describeSeries(series, std[series.name] ?? null);
   return pl.DataFrame(columns, { schema: { statistic: pl.String, ...Object.fromEntries(numeric.map((s) => [s.name, pl.Float64])) } });

@@ -26,25 +26,51 @@ export const chart = {
   /** `chart.line({ loss: [...], val_loss: [...] })`, or one unnamed series. */
   line(series: Values | Readonly<Record<string, Values>>, options: LineOptions = {}): Rich {
     const named = asNamed(series, 'y');
-    return build('line', Object.entries(named).map(([name, y]) => ({ name, x: options.x ? [...options.x] : y.map((_, i) => i), y: numbers(y, name) })), options);
+    return build(
+      'line',
+      Object.entries(named).map(([name, y]) => ({ name, x: options.x ? [...options.x] : y.map((_, i) => i), y: numbers(y, name) })),
+      options,
+    );
   },
 
   /** `chart.bar({ setosa: 50, versicolor: 48 })`, or several series over `x` labels. */
   bar(values: Readonly<Record<string, number>> | Readonly<Record<string, Values>>, options: LineOptions = {}): Rich {
     const entries = Object.entries(values);
     if (entries.every(([, v]) => typeof v === 'number')) {
-      return build('bar', [{ name: options.yLabel ?? 'value', x: entries.map(([k]) => k), y: entries.map(([, v]) => v as number) }], options);
+      return build(
+        'bar',
+        [{ name: options.yLabel ?? 'value', x: entries.map(([k]) => k), y: entries.map(([, v]) => v as number) }],
+        options,
+      );
     }
     const labels = options.x ?? (entries[0]?.[1] as Values | undefined)?.map((_, i) => String(i)) ?? [];
-    return build('bar', entries.map(([name, y]) => ({ name, x: [...labels], y: numbers(y as Values, name) })), options);
+    return build(
+      'bar',
+      entries.map(([name, y]) => ({ name, x: [...labels], y: numbers(y as Values, name) })),
+      options,
+    );
   },
 
   /** `chart.scatter({ setosa: [[x, y], …] })` or points as `{ x, y }`. */
   scatter(points: ReadonlyArray<Point> | Readonly<Record<string, ReadonlyArray<Point>>>, options: ChartOptions = {}): Rich {
-    const named = Array.isArray(points) ? { points: points as ReadonlyArray<Point> } : (points as Readonly<Record<string, ReadonlyArray<Point>>>);
+    const named = Array.isArray(points)
+      ? { points: points as ReadonlyArray<Point> }
+      : (points as Readonly<Record<string, ReadonlyArray<Point>>>);
     const series = Object.entries(named).map(([name, list]) => {
-      const pairs = list.map((p) => (Array.isArray(p) ? (p as readonly [number, number]) : [(p as { x: number }).x, (p as { y: number }).y] as const));
-      return { name, x: numbers(pairs.map((p) => p[0]), `${name} x`), y: numbers(pairs.map((p) => p[1]), `${name} y`) };
+      const pairs = list.map((p) =>
+        Array.isArray(p) ? (p as readonly [number, number]) : ([(p as { x: number }).x, (p as { y: number }).y] as const),
+      );
+      return {
+        name,
+        x: numbers(
+          pairs.map((p) => p[0]),
+          `${name} x`,
+        ),
+        y: numbers(
+          pairs.map((p) => p[1]),
+          `${name} y`,
+        ),
+      };
     });
     return build('scatter', series, options);
   },
@@ -97,12 +123,20 @@ export function chartText(payload: ChartPayload): string {
     const labels = payload.series[0]?.x ?? [];
     const single = payload.series.length === 1 ? payload.series[0] : undefined;
     const top = single ? Math.max(...single.y.filter(Number.isFinite), 0) : 0;
-    const header = [payload.xLabel ?? (payload.kind === 'histogram' ? 'bin' : ''), ...payload.series.map((s) => s.name), ...(single ? [''] : [])];
-    const rows = labels.slice(0, 30).map((label, i) => [
-      typeof label === 'number' && payload.binWidth !== undefined ? `${formatNumber(label)}–${formatNumber(label + payload.binWidth)}` : label,
-      ...payload.series.map((s) => s.y[i] ?? null),
-      ...(single ? [top > 0 ? '█'.repeat(Math.round(((single.y[i] ?? 0) / top) * 24)) : ''] : []),
-    ]);
+    const header = [
+      payload.xLabel ?? (payload.kind === 'histogram' ? 'bin' : ''),
+      ...payload.series.map((s) => s.name),
+      ...(single ? [''] : []),
+    ];
+    const rows = labels
+      .slice(0, 30)
+      .map((label, i) => [
+        typeof label === 'number' && payload.binWidth !== undefined
+          ? `${formatNumber(label)}–${formatNumber(label + payload.binWidth)}`
+          : label,
+        ...payload.series.map((s) => s.y[i] ?? null),
+        ...(single ? [top > 0 ? '█'.repeat(Math.round(((single.y[i] ?? 0) / top) * 24)) : ''] : []),
+      ]);
     return `${heading}\n${alignedTable(header, rows)}${labels.length > 30 ? `\n… ${labels.length - 30} more` : ''}`;
   }
   const width = Math.max(...payload.series.map((s) => s.name.length));

@@ -15,5 +15,8 @@ export function image(png: Uint8Array | ArrayBuffer, options: ImageOptions = {})
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = `${view.getUint32(16)}×${view.getUint32(20)} PNG`;
-  return new Rich({ 'image/png': Buffer.from(bytes).toString('base64'), 'text/plain': `[image: ${options.alt ? `${options.alt}, ` : ''}${size}]` });
+  return new Rich({
+    'image/png': Buffer.from(bytes).toString('base64'),
+    'text/plain': `[image: ${options.alt ? `${options.alt}, ` : ''}${size}]`,
+  });
 }

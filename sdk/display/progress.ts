@@ -101,7 +101,15 @@ function progressText(payload: ProgressPayload): string {
   const where = payload.total
     ? `${payload.unit} ${Math.floor(payload.step)}/${payload.total} ${progressBar(payload.step / payload.total)} ${Math.round((100 * payload.step) / payload.total)}%`
     : `${payload.unit} ${Math.floor(payload.step)}`;
-  const metrics = payload.metrics.map((m) => `${m.name} ${formatNumber(m.points[m.points.length - 1]?.[1] ?? NaN)} ${sparkline(m.points.map((p) => p[1]), 16)}`);
+  const metrics = payload.metrics.map(
+    (m) =>
+      `${m.name} ${formatNumber(m.points[m.points.length - 1]?.[1] ?? NaN)} ${sparkline(
+        m.points.map((p) => p[1]),
+        16,
+      )}`,
+  );
   const state = payload.status === 'running' ? '' : `, ${payload.status}`;
-  return [payload.title, `${where}  ${metrics.join('  ')}  (${(payload.elapsedMs / 1000).toFixed(1)} s${state})`].filter(Boolean).join('\n');
+  return [payload.title, `${where}  ${metrics.join('  ')}  (${(payload.elapsedMs / 1000).toFixed(1)} s${state})`]
+    .filter(Boolean)
+    .join('\n');
 }

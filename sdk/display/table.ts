@@ -58,17 +58,31 @@ function nestedKeys(records: Records, key: string): string[] | undefined {
 
 function fromRecords(records: Records) {
   for (const record of records) {
-    if (!isPlainObject(record)) throw new TypeError(`table() takes objects as rows; found ${typeof record}. Pass rows like [{ a: 1 }, { a: 2 }] or columns like { a: [1, 2] }.`);
+    if (!isPlainObject(record))
+      throw new TypeError(
+        `table() takes objects as rows; found ${typeof record}. Pass rows like [{ a: 1 }, { a: 2 }] or columns like { a: [1, 2] }.`,
+      );
   }
-  const fields = keysOf(records).flatMap((key) => nestedKeys(records, key)?.map((sub) => ({ name: `${key}.${sub}`, get: (r: Readonly<Record<string, unknown>> | undefined) => (r?.[key] as Record<string, unknown> | undefined)?.[sub] })) ?? [{ name: key, get: (r: Readonly<Record<string, unknown>> | undefined) => r?.[key] }]);
-  return { names: fields.map((f) => f.name), totalRows: records.length, row: (i: number) => fields.map((f) => cellValue(f.get(records[i]))) };
+  const fields = keysOf(records).flatMap(
+    (key) =>
+      nestedKeys(records, key)?.map((sub) => ({
+        name: `${key}.${sub}`,
+        get: (r: Readonly<Record<string, unknown>> | undefined) => (r?.[key] as Record<string, unknown> | undefined)?.[sub],
+      })) ?? [{ name: key, get: (r: Readonly<Record<string, unknown>> | undefined) => r?.[key] }],
+  );
+  return {
+    names: fields.map((f) => f.name),
+    totalRows: records.length,
+    row: (i: number) => fields.map((f) => cellValue(f.get(records[i]))),
+  };
 }
 
 function fromColumns(columns: Columns) {
   const names = Object.keys(columns);
   const lengths = new Set(names.map((n) => columns[n]?.length));
   if (names.some((n) => !Array.isArray(columns[n]))) throw new TypeError('table() takes columns as arrays: { a: [1, 2], b: [3, 4] }.');
-  if (lengths.size > 1) throw new RangeError(`table() columns must have the same length; found ${names.map((n) => `${n}: ${columns[n]?.length}`).join(', ')}.`);
+  if (lengths.size > 1)
+    throw new RangeError(`table() columns must have the same length; found ${names.map((n) => `${n}: ${columns[n]?.length}`).join(', ')}.`);
   return { names, totalRows: columns[names[0] ?? '']?.length ?? 0, row: (i: number) => names.map((n) => cellValue(columns[n]?.[i])) };
 }
 
@@ -81,22 +95,35 @@ function cellValue(value: unknown): CellValue {
 }
 
 function columnType(rows: CellValue[][], index: number): TableColumn['type'] {
-  const types = new Set(rows.map((r) => r[index]).filter((v) => v !== null).map((v) => typeof v));
+  const types = new Set(
+    rows
+      .map((r) => r[index])
+      .filter((v) => v !== null)
+      .map((v) => typeof v),
+  );
   if (types.size === 1) return [...types][0] as 'number' | 'string' | 'boolean';
   return types.size === 0 ? 'string' : 'mixed';
 }
 
 function tableText(payload: TablePayload): string {
   const shown = payload.rows.slice(0, TEXT_ROWS);
-  const lines = [alignedTable(payload.columns.map((c) => c.name), shown)];
-  if (payload.totalRows > shown.length) lines.push(`… ${(payload.totalRows - shown.length).toLocaleString('en')} more rows (${payload.totalRows.toLocaleString('en')} in all)`);
+  const lines = [
+    alignedTable(
+      payload.columns.map((c) => c.name),
+      shown,
+    ),
+  ];
+  if (payload.totalRows > shown.length)
+    lines.push(`… ${(payload.totalRows - shown.length).toLocaleString('en')} more rows (${payload.totalRows.toLocaleString('en')} in all)`);
   return [payload.title, ...lines].filter(Boolean).join('\n');
 }
 
 function tableHtml(payload: TablePayload): string {
   const shown = payload.rows.slice(0, HTML_ROWS);
   const head = payload.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('');
-  const body = shown.map((row) => `<tr>${row.map((v) => `<td>${escapeHtml(typeof v === 'number' ? formatNumber(v) : formatCell(v))}</td>`).join('')}</tr>`).join('');
+  const body = shown
+    .map((row) => `<tr>${row.map((v) => `<td>${escapeHtml(typeof v === 'number' ? formatNumber(v) : formatCell(v))}</td>`).join('')}</tr>`)
+    .join('');
   const more = payload.totalRows > shown.length ? `<p>${shown.length} of ${payload.totalRows.toLocaleString('en')} rows</p>` : '';
   const caption = payload.title ? `<caption>${escapeHtml(payload.title)}</caption>` : '';
   return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`;

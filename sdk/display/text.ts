@@ -20,9 +20,15 @@ export function formatCell(value: unknown): string {
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function alignedTable(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
   const cells = rows.map((row) => headers.map((_, i) => formatCell(row[i])));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((row) => row[i] === null || row[i] === undefined || typeof row[i] === 'number'));
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((row) => row[i] === null || row[i] === undefined || typeof row[i] === 'number'),
+  );
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
-  const line = (values: readonly string[]) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
@@ -35,7 +41,9 @@ export function sparkline(values: readonly number[], width = 24): string {
   for (let i = 0; i < values.length && sampled.length < width; i += step) sampled.push(values[Math.floor(i)] ?? NaN);
   const min = Math.min(...finite);
   const span = Math.max(...finite) - min;
-  return sampled.map((v) => (Number.isFinite(v) ? BLOCKS[span === 0 ? 3 : Math.round(((v - min) / span) * (BLOCKS.length - 1))] : ' ')).join('');
+  return sampled
+    .map((v) => (Number.isFinite(v) ? BLOCKS[span === 0 ? 3 : Math.round(((v - min) / span) * (BLOCKS.length - 1))] : ' '))
+    .join('');
 }
 
 /** ▕██████░░░░▏ for a fraction between 0 and 1. */

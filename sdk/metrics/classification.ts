@@ -28,7 +28,11 @@ export class ConfusionMatrix {
   }
 }
 
-export function confusionMatrix(yTrue: readonly Label[], yPred: readonly Label[], options: { labels?: readonly Label[] } = {}): ConfusionMatrix {
+export function confusionMatrix(
+  yTrue: readonly Label[],
+  yPred: readonly Label[],
+  options: { labels?: readonly Label[] } = {},
+): ConfusionMatrix {
   checkPair('confusionMatrix', yTrue, yPred);
   const labels = options.labels ? [...options.labels] : sortedLabels(yTrue, yPred);
   const index = new Map(labels.map((l, i) => [l, i]));
@@ -56,9 +60,17 @@ export interface Averaged {
 }
 
 /** Per class when `average` is left out; one averaged triple otherwise. */
-export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label[], options: { labels?: readonly Label[]; average: Average; posLabel?: Label }): Averaged;
+export function precisionRecallF1(
+  yTrue: readonly Label[],
+  yPred: readonly Label[],
+  options: { labels?: readonly Label[]; average: Average; posLabel?: Label },
+): Averaged;
 export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label[], options?: { labels?: readonly Label[] }): PerClass;
-export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label[], options: { labels?: readonly Label[]; average?: Average; posLabel?: Label } = {}): PerClass | Averaged {
+export function precisionRecallF1(
+  yTrue: readonly Label[],
+  yPred: readonly Label[],
+  options: { labels?: readonly Label[]; average?: Average; posLabel?: Label } = {},
+): PerClass | Averaged {
   checkPair('precisionRecallF1', yTrue, yPred);
   const { labels, matrix } = confusionMatrix(yTrue, yPred, options.labels ? { labels: options.labels } : {});
   const tp = labels.map((_, i) => matrix[i]![i]!);
@@ -82,15 +94,25 @@ export function precisionRecallF1(yTrue: readonly Label[], yPred: readonly Label
       return { precision: mean(precision), recall: mean(recall), f1: mean(f1) };
     case 'weighted': {
       const total = sum(support);
-      const weigh = (xs: number[]) => ratio(xs.reduce((s, x, i) => s + x * support[i]!, 0), total);
+      const weigh = (xs: number[]) =>
+        ratio(
+          xs.reduce((s, x, i) => s + x * support[i]!, 0),
+          total,
+        );
       return { precision: weigh(precision), recall: weigh(recall), f1: weigh(f1) };
     }
     case 'binary': {
       const present = sortedLabels(yTrue, yPred);
-      if (present.length > 2) throw new RangeError(`metrics: average 'binary' is for two classes and there are ${present.length}; use average: 'macro', 'micro' or 'weighted'.`);
+      if (present.length > 2)
+        throw new RangeError(
+          `metrics: average 'binary' is for two classes and there are ${present.length}; use average: 'macro', 'micro' or 'weighted'.`,
+        );
       const pos = options.posLabel ?? 1;
       const i = labels.indexOf(pos);
-      if (i < 0) throw new RangeError(`metrics: posLabel ${JSON.stringify(pos)} is not one of the labels (${labels.map((l) => JSON.stringify(l)).join(', ')}); pass { posLabel } with the positive class.`);
+      if (i < 0)
+        throw new RangeError(
+          `metrics: posLabel ${JSON.stringify(pos)} is not one of the labels (${labels.map((l) => JSON.stringify(l)).join(', ')}); pass { posLabel } with the positive class.`,
+        );
       return { precision: precision[i]!, recall: recall[i]!, f1: f1[i]! };
     }
     default:
@@ -125,16 +147,28 @@ export class ClassificationReport {
     const row = (m: Averaged, support: number) => ({ precision: m.precision, recall: m.recall, f1: m.f1, support });
     const perClass: Record<string, Record<string, number>> = {};
     this.classes.labels.forEach((label, i) => {
-      perClass[String(label)] = { precision: this.classes.precision[i]!, recall: this.classes.recall[i]!, f1: this.classes.f1[i]!, support: this.classes.support[i]! };
+      perClass[String(label)] = {
+        precision: this.classes.precision[i]!,
+        recall: this.classes.recall[i]!,
+        f1: this.classes.f1[i]!,
+        support: this.classes.support[i]!,
+      };
     });
     const total = sum(this.classes.support);
     perClass['macro avg'] = row(this.macro, total);
     perClass['weighted avg'] = row(this.weighted, total);
-    return metricsCard({ accuracy: this.accuracy, 'macro F1': this.macro.f1, 'weighted F1': this.weighted.f1 }, { title: 'Classification report', perClass });
+    return metricsCard(
+      { accuracy: this.accuracy, 'macro F1': this.macro.f1, 'weighted F1': this.weighted.f1 },
+      { title: 'Classification report', perClass },
+    );
   }
 }
 
-export function classificationReport(yTrue: readonly Label[], yPred: readonly Label[], options: { labels?: readonly Label[] } = {}): ClassificationReport {
+export function classificationReport(
+  yTrue: readonly Label[],
+  yPred: readonly Label[],
+  options: { labels?: readonly Label[] } = {},
+): ClassificationReport {
   const base = options.labels ? { labels: options.labels } : {};
   return new ClassificationReport(
     precisionRecallF1(yTrue, yPred, base),
@@ -149,7 +183,11 @@ export function classificationReport(yTrue: readonly Label[], yPred: readonly La
  * `labels` order (sorted classes by default), or, for two classes, the positive class's alone.
  * Probabilities are clipped to [ε, 1 − ε] (ε = 2.2e-16) and each row renormalised, as scikit-learn does.
  */
-export function logLoss(yTrue: readonly Label[], probs: ReadonlyArray<number | readonly number[]>, options: { labels?: readonly Label[] } = {}): number {
+export function logLoss(
+  yTrue: readonly Label[],
+  probs: ReadonlyArray<number | readonly number[]>,
+  options: { labels?: readonly Label[] } = {},
+): number {
   checkPair('logLoss', yTrue, probs, 'probs');
   const labels = options.labels ? [...options.labels] : sortedLabels(yTrue);
   const index = new Map(labels.map((l, i) => [l, i]));
@@ -157,11 +195,15 @@ export function logLoss(yTrue: readonly Label[], probs: ReadonlyArray<number | r
   for (let i = 0; i < yTrue.length; i++) {
     const given = probs[i] as number | readonly number[];
     const row = typeof given === 'number' ? [1 - given, given] : [...given];
-    if (row.length !== Math.max(2, labels.length)) throw new RangeError(`metrics.logLoss(): row ${i} has ${row.length} probabilities for ${labels.length} classes (${labels.join(', ')}); pass one per class, in that order.`);
+    if (row.length !== Math.max(2, labels.length))
+      throw new RangeError(
+        `metrics.logLoss(): row ${i} has ${row.length} probabilities for ${labels.length} classes (${labels.join(', ')}); pass one per class, in that order.`,
+      );
     const clipped = row.map((p) => Math.min(Math.max(p, Number.EPSILON), 1 - Number.EPSILON));
     const norm = sum(clipped);
     const k = index.get(yTrue[i] as Label);
-    if (k === undefined) throw new RangeError(`metrics.logLoss(): label ${JSON.stringify(yTrue[i])} is not among labels ${labels.join(', ')}.`);
+    if (k === undefined)
+      throw new RangeError(`metrics.logLoss(): label ${JSON.stringify(yTrue[i])} is not among labels ${labels.join(', ')}.`);
     total -= Math.log(clipped[k]! / norm);
   }
   return total / yTrue.length;

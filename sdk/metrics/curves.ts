@@ -43,7 +43,10 @@ function binaryCounts(name: string, yTrue: readonly Label[], scores: readonly nu
   checkScores(name, scores);
   const y = binaryTargets(name, yTrue, posLabel);
   // numpy: a stable ascending sort, reversed.
-  const order = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]! || a - b).reverse();
+  const order = scores
+    .map((_, i) => i)
+    .sort((a, b) => scores[a]! - scores[b]! || a - b)
+    .reverse();
   const fps: number[] = [];
   const tps: number[] = [];
   const thresholds: number[] = [];
@@ -63,14 +66,18 @@ export function rocCurve(yTrue: readonly Label[], scores: readonly number[], opt
   let { fps, tps, thresholds } = binaryCounts('rocCurve', yTrue, scores, options.posLabel);
   // Points on a straight segment add nothing to the curve or its area (drop_intermediate).
   if (fps.length > 2) {
-    const keep = fps.map((_, i) => i === 0 || i === fps.length - 1 || fps[i - 1]! - 2 * fps[i]! + fps[i + 1]! !== 0 || tps[i - 1]! - 2 * tps[i]! + tps[i + 1]! !== 0);
+    const keep = fps.map(
+      (_, i) =>
+        i === 0 || i === fps.length - 1 || fps[i - 1]! - 2 * fps[i]! + fps[i + 1]! !== 0 || tps[i - 1]! - 2 * tps[i]! + tps[i + 1]! !== 0,
+    );
     fps = fps.filter((_, i) => keep[i]);
     tps = tps.filter((_, i) => keep[i]);
     thresholds = thresholds.filter((_, i) => keep[i]);
   }
   const P = tps[tps.length - 1]!;
   const N = fps[fps.length - 1]!;
-  if (P === 0 || N === 0) throw new RangeError(`metrics.rocCurve(): yTrue has only ${P === 0 ? 'negative' : 'positive'} rows; a ROC curve needs both classes.`);
+  if (P === 0 || N === 0)
+    throw new RangeError(`metrics.rocCurve(): yTrue has only ${P === 0 ? 'negative' : 'positive'} rows; a ROC curve needs both classes.`);
   const fpr = [0, ...fps.map((f) => f / N)];
   const tpr = [0, ...tps.map((t) => t / P)];
   return new Curve('roc', fpr, tpr, [Infinity, ...thresholds], trapezoid(fpr, tpr));
@@ -80,14 +87,27 @@ export function rocCurve(yTrue: readonly Label[], scores: readonly number[], opt
  * Area under the ROC curve. `scores` is one score per row (two classes), or one row of scores per
  * class in sorted-label order (several classes, one-vs-rest, averaged by `average`).
  */
-export function rocAuc(yTrue: readonly Label[], scores: ReadonlyArray<number | readonly number[]>, options: { posLabel?: Label; average?: 'macro' | 'weighted'; labels?: readonly Label[] } = {}): number {
+export function rocAuc(
+  yTrue: readonly Label[],
+  scores: ReadonlyArray<number | readonly number[]>,
+  options: { posLabel?: Label; average?: 'macro' | 'weighted'; labels?: readonly Label[] } = {},
+): number {
   checkPair('rocAuc', yTrue, scores, 'scores');
   if (scores.every((s) => typeof s === 'number')) return rocCurve(yTrue, scores as number[], options).area as number;
   const labels = options.labels ? [...options.labels] : sortedLabels(yTrue);
   const rows = scores as ReadonlyArray<readonly number[]>;
   const bad = rows.findIndex((r) => !Array.isArray(r) || r.length !== labels.length);
-  if (bad >= 0) throw new RangeError(`metrics.rocAuc(): row ${bad} of scores should hold ${labels.length} scores, one per class (${labels.join(', ')}).`);
-  const aucs = labels.map((label, k) => rocCurve(yTrue.map((y) => y === label), rows.map((r) => r[k]!)).area as number);
+  if (bad >= 0)
+    throw new RangeError(
+      `metrics.rocAuc(): row ${bad} of scores should hold ${labels.length} scores, one per class (${labels.join(', ')}).`,
+    );
+  const aucs = labels.map(
+    (label, k) =>
+      rocCurve(
+        yTrue.map((y) => y === label),
+        rows.map((r) => r[k]!),
+      ).area as number,
+  );
   if (options.average === 'weighted') {
     const counts = labels.map((label) => yTrue.filter((y) => y === label).length);
     return aucs.reduce((s, a, k) => s + a * counts[k]!, 0) / yTrue.length;
@@ -112,7 +132,11 @@ export function averagePrecision(yTrue: readonly Label[], scores: readonly numbe
 }
 
 /** How often the positive class happens in each bin of predicted probability. */
-export function calibrationCurve(yTrue: readonly Label[], probs: readonly number[], options: { bins?: number; strategy?: 'uniform' | 'quantile'; posLabel?: Label } = {}): Curve {
+export function calibrationCurve(
+  yTrue: readonly Label[],
+  probs: readonly number[],
+  options: { bins?: number; strategy?: 'uniform' | 'quantile'; posLabel?: Label } = {},
+): Curve {
   checkPair('calibrationCurve', yTrue, probs, 'probs');
   checkScores('calibrationCurve', probs);
   if (probs.some((p) => p < 0 || p > 1)) throw new RangeError('metrics.calibrationCurve(): probs must be probabilities from 0 to 1.');
@@ -133,7 +157,12 @@ export function calibrationCurve(yTrue: readonly Label[], probs: readonly number
     totals[bin]! += 1;
   });
   const used = totals.map((_, i) => i).filter((i) => totals[i]! > 0);
-  return new Curve('calibration', used.map((i) => sums[i]! / totals[i]!), used.map((i) => trues[i]! / totals[i]!), edges);
+  return new Curve(
+    'calibration',
+    used.map((i) => sums[i]! / totals[i]!),
+    used.map((i) => trues[i]! / totals[i]!),
+    edges,
+  );
 }
 
 function percentile(values: readonly number[], q: number): number {

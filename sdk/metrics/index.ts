@@ -6,7 +6,25 @@ import { accuracy, classificationReport, confusionMatrix, f1, logLoss, precision
 import { averagePrecision, calibrationCurve, precisionRecallCurve, rocAuc, rocCurve } from './curves';
 import { mae, mse, r2, rmse } from './regression';
 
-const measures = { accuracy, confusionMatrix, precisionRecallF1, precision, recall, f1, classificationReport, logLoss, rocCurve, rocAuc, precisionRecallCurve, averagePrecision, calibrationCurve, mae, mse, rmse, r2 };
+const measures = {
+  accuracy,
+  confusionMatrix,
+  precisionRecallF1,
+  precision,
+  recall,
+  f1,
+  classificationReport,
+  logLoss,
+  rocCurve,
+  rocAuc,
+  precisionRecallCurve,
+  averagePrecision,
+  calibrationCurve,
+  mae,
+  mse,
+  rmse,
+  r2,
+};
 
 export const metrics: ((values: Readonly<Record<string, number>>, options?: MetricsOptions) => Rich) & typeof measures = Object.assign(
   (values: Readonly<Record<string, number>>, options?: MetricsOptions) => card(values, options),

@@ -11,17 +11,23 @@ export function checkMatrix(where: string, X: Matrix, features?: number): void {
   for (let i = 0; i < X.length; i++) {
     const row = X[i];
     if (!Array.isArray(row) || row.length !== width) {
-      throw new RangeError(`${where}: row ${i} of X has ${Array.isArray(row) ? row.length : 'no'} features; every row needs ${width}${features === undefined ? ' (like row 0)' : ' (as in training)'}.`);
+      throw new RangeError(
+        `${where}: row ${i} of X has ${Array.isArray(row) ? row.length : 'no'} features; every row needs ${width}${features === undefined ? ' (like row 0)' : ' (as in training)'}.`,
+      );
     }
     for (let j = 0; j < width; j++) {
-      if (typeof row[j] !== 'number' || !Number.isFinite(row[j])) throw new TypeError(`${where}: X[${i}][${j}] is ${JSON.stringify(row[j])}; models need finite numbers (fill or drop missing values first).`);
+      if (typeof row[j] !== 'number' || !Number.isFinite(row[j]))
+        throw new TypeError(
+          `${where}: X[${i}][${j}] is ${JSON.stringify(row[j])}; models need finite numbers (fill or drop missing values first).`,
+        );
     }
   }
 }
 
 export function checkXy(where: string, X: Matrix, y: readonly Label[]): void {
   checkMatrix(where, X);
-  if (!Array.isArray(y) || y.length !== X.length) throw new RangeError(`${where}: X has ${X.length} rows and y ${Array.isArray(y) ? y.length : 'no'} labels; give one label per row.`);
+  if (!Array.isArray(y) || y.length !== X.length)
+    throw new RangeError(`${where}: X has ${X.length} rows and y ${Array.isArray(y) ? y.length : 'no'} labels; give one label per row.`);
 }
 
 /** The sorted classes and each row's class index. */

@@ -13,7 +13,8 @@ export class KNeighborsClassifier extends Classifier {
 
   protected train(X: Matrix, codes: readonly number[]): void {
     const k = this.options.k ?? 5;
-    if (!Number.isInteger(k) || k < 1 || k > X.length) throw new RangeError(`KNeighborsClassifier: k must be a whole number from 1 to the ${X.length} training rows, not ${k}.`);
+    if (!Number.isInteger(k) || k < 1 || k > X.length)
+      throw new RangeError(`KNeighborsClassifier: k must be a whole number from 1 to the ${X.length} training rows, not ${k}.`);
     this.X = X.map((row) => [...row]);
     this.codes = [...codes];
   }

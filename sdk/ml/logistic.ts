@@ -33,13 +33,22 @@ export class LogisticRegression extends Classifier {
   }
 
   protected probabilities(X: Matrix): number[][] {
-    return X.map((row) => softmax(this.weights.map((w, c) => w.reduce((s, v, j) => s + v * (row[j] as number), this.intercepts[c] as number))));
+    return X.map((row) =>
+      softmax(this.weights.map((w, c) => w.reduce((s, v, j) => s + v * (row[j] as number), this.intercepts[c] as number))),
+    );
   }
 }
 
 /** Mean log loss plus the L2 penalty, and its gradient; weights laid out class by class (for two
  * classes only class 1's, class 0's logit being 0). */
-function objective(X: Matrix, codes: readonly number[], theta: Float64Array, k: number, f: number, lambda: number): { value: number; gradient: Float64Array } {
+function objective(
+  X: Matrix,
+  codes: readonly number[],
+  theta: Float64Array,
+  k: number,
+  f: number,
+  lambda: number,
+): { value: number; gradient: Float64Array } {
   const gradient = new Float64Array(theta.length);
   const n = X.length;
   const blocks = theta.length / (f + 1);

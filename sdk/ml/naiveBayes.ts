@@ -33,7 +33,9 @@ export class GaussianNB extends Classifier {
         let log = Math.log(this.priors[k] as number);
         const mean = this.means[k] as number[];
         const vars = this.variances[k] as number[];
-        for (let j = 0; j < row.length; j++) log -= 0.5 * Math.log(2 * Math.PI * (vars[j] as number)) + ((row[j] as number) - (mean[j] as number)) ** 2 / (2 * (vars[j] as number));
+        for (let j = 0; j < row.length; j++)
+          log -=
+            0.5 * Math.log(2 * Math.PI * (vars[j] as number)) + ((row[j] as number) - (mean[j] as number)) ** 2 / (2 * (vars[j] as number));
         return log;
       });
       const top = Math.max(...joint);

@@ -9,7 +9,11 @@ export interface Minimum {
   converged: boolean;
 }
 
-export function lbfgs(objective: Objective, start: Float64Array, options: { maxIterations?: number; tolerance?: number; memory?: number } = {}): Minimum {
+export function lbfgs(
+  objective: Objective,
+  start: Float64Array,
+  options: { maxIterations?: number; tolerance?: number; memory?: number } = {},
+): Minimum {
   const maxIterations = options.maxIterations ?? 1000;
   const tolerance = options.tolerance ?? 1e-6;
   const memory = options.memory ?? 10;
@@ -70,7 +74,10 @@ function twoLoop(gradient: Float64Array, steps: Float64Array[], changes: Float64
     for (let j = 0; j < q.length; j++) q[j]! -= alpha * (y[j] as number);
   }
   const last = steps.length - 1;
-  const gamma = last >= 0 ? dot(steps[last] as Float64Array, changes[last] as Float64Array) / dot(changes[last] as Float64Array, changes[last] as Float64Array) : 1;
+  const gamma =
+    last >= 0
+      ? dot(steps[last] as Float64Array, changes[last] as Float64Array) / dot(changes[last] as Float64Array, changes[last] as Float64Array)
+      : 1;
   for (let j = 0; j < q.length; j++) q[j]! *= gamma;
   for (let i = 0; i < steps.length; i++) {
     const beta = (rhos[i] as number) * dot(changes[i] as Float64Array, q);

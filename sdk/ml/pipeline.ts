@@ -18,7 +18,8 @@ export class Pipeline implements Estimator {
   readonly model: Classifier;
 
   constructor(steps: [...Transformer[], Classifier]) {
-    if (!steps.length) throw new RangeError('Pipeline needs at least a model: new Pipeline([new StandardScaler(), new LogisticRegression()]).');
+    if (!steps.length)
+      throw new RangeError('Pipeline needs at least a model: new Pipeline([new StandardScaler(), new LogisticRegression()]).');
     this.transformers = steps.slice(0, -1) as Transformer[];
     this.model = steps[steps.length - 1] as Classifier;
   }

@@ -86,7 +86,10 @@ export class LabelEncoder {
   transform(y: readonly Label[]): number[] {
     return y.map((v) => {
       const code = this.classes.indexOf(v);
-      if (code < 0) throw new RangeError(`LabelEncoder: ${JSON.stringify(v)} was not seen in fit (known: ${this.classes.map((c) => JSON.stringify(c)).join(', ')}).`);
+      if (code < 0)
+        throw new RangeError(
+          `LabelEncoder: ${JSON.stringify(v)} was not seen in fit (known: ${this.classes.map((c) => JSON.stringify(c)).join(', ')}).`,
+        );
       return code;
     });
   }

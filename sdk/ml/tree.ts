@@ -33,7 +33,13 @@ export class DecisionTreeClassifier extends Classifier {
   }
 
   protected train(X: Matrix, codes: readonly number[]): void {
-    this.grow(X, codes, X.map((_, i) => i), seeded(this.options.seed ?? 0), this.classes);
+    this.grow(
+      X,
+      codes,
+      X.map((_, i) => i),
+      seeded(this.options.seed ?? 0),
+      this.classes,
+    );
   }
 
   /** Grows the tree on the rows in `rows` (a forest passes a bootstrap sample, repeats included). */
@@ -129,7 +135,8 @@ export class DecisionTreeClassifier extends Classifier {
   protected probabilities(X: Matrix): number[][] {
     return X.map((row) => {
       let node = this.nodes[0] as Node;
-      while (node.feature >= 0) node = this.nodes[Math.fround(row[node.feature] as number) <= node.threshold ? node.left : node.right] as Node;
+      while (node.feature >= 0)
+        node = this.nodes[Math.fround(row[node.feature] as number) <= node.threshold ? node.left : node.right] as Node;
       return [...node.value];
     });
   }
@@ -147,7 +154,11 @@ export class RandomForestClassifier extends Classifier {
     const n = X.length;
     const maxFeatures = this.options.maxFeatures ?? Math.max(1, Math.floor(Math.sqrt(this.features)));
     this.trees = Array.from({ length: this.options.trees ?? 100 }, () => {
-      const tree = new DecisionTreeClassifier({ maxFeatures, ...(this.options.maxDepth === undefined ? {} : { maxDepth: this.options.maxDepth }), ...(this.options.minSamplesLeaf === undefined ? {} : { minSamplesLeaf: this.options.minSamplesLeaf }) });
+      const tree = new DecisionTreeClassifier({
+        maxFeatures,
+        ...(this.options.maxDepth === undefined ? {} : { maxDepth: this.options.maxDepth }),
+        ...(this.options.minSamplesLeaf === undefined ? {} : { minSamplesLeaf: this.options.minSamplesLeaf }),
+      });
       const bootstrap = Array.from({ length: n }, () => Math.floor(random() * n));
       tree.grow(X, codes, bootstrap, random, this.classes);
       return tree;

@@ -126,15 +126,28 @@ function featureDrift(reference: FeatureReference, values: ArrayLike<number>, li
     const expected = other ? [...reference.proportions, 0] : reference.proportions;
     const observed = other ? [...counts, other] : counts;
     const { statistic, pValue } = chiSquare(expected, observed);
-    const index = psi(expected, observed.map((c) => c / Math.max(1, n)));
-    return { feature: reference.name, kind: 'categorical', psi: index, test: 'chi2', statistic, pValue, ...decide(index, pValue, limits), mean, referenceMean: reference.mean };
+    const index = psi(
+      expected,
+      observed.map((c) => c / Math.max(1, n)),
+    );
+    return {
+      feature: reference.name,
+      kind: 'categorical',
+      psi: index,
+      test: 'chi2',
+      statistic,
+      pValue,
+      ...decide(index, pValue, limits),
+      mean,
+      referenceMean: reference.mean,
+    };
   }
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
   // Quantiles are saved as short decimals; their float32 values are what inputs can tie with.
   const quantiles = (reference.quantiles ?? []).map(Math.fround);
   // The largest gap between the two CDFs, just below and at each distinct value of the window.
   let d = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const x = sorted[i] as number;
     let j = i;
     while (j < n && sorted[j] === x) j++;
@@ -145,7 +158,17 @@ function featureDrift(reference: FeatureReference, values: ArrayLike<number>, li
   const effective = (n * reference.rows) / (n + reference.rows);
   const pValue = ksPValue(d, effective);
   const index = psi(reference.proportions, binShares(sorted, reference.edges ?? []));
-  return { feature: reference.name, kind: 'numeric', psi: index, test: 'ks', statistic: d, pValue, ...decide(index, pValue, limits), mean, referenceMean: reference.mean };
+  return {
+    feature: reference.name,
+    kind: 'numeric',
+    psi: index,
+    test: 'ks',
+    statistic: d,
+    pValue,
+    ...decide(index, pValue, limits),
+    mean,
+    referenceMean: reference.mean,
+  };
 }
 
 export interface PredictionDrift {
@@ -170,27 +193,62 @@ export class DriftReport {
   }
 
   [RICH_VIEW](): Rich {
-    const rows = this.features.map((f) => ({ feature: f.feature, kind: f.kind, 'mean (reference)': `${f.mean.toPrecision(4)} (${f.referenceMean.toPrecision(4)})`, PSI: Number(f.psi.toFixed(4)), test: f.test === 'ks' ? `KS D = ${f.statistic.toFixed(3)}` : `χ² = ${f.statistic.toFixed(1)}`, 'p-value': Number(f.pValue.toPrecision(3)), 'corrected p': Number(f.pAdjusted.toPrecision(3)), drift: f.drifted ? 'DRIFT' : '' }));
-    if (this.predictions) rows.push({ feature: '(predicted class)', kind: 'categorical', 'mean (reference)': '', PSI: Number(this.predictions.psi.toFixed(4)), test: `χ² = ${this.predictions.statistic.toFixed(1)}`, 'p-value': Number(this.predictions.pValue.toPrecision(3)), 'corrected p': Number(this.predictions.pValue.toPrecision(3)), drift: this.predictions.drifted ? 'DRIFT' : '' });
+    const rows = this.features.map((f) => ({
+      feature: f.feature,
+      kind: f.kind,
+      'mean (reference)': `${f.mean.toPrecision(4)} (${f.referenceMean.toPrecision(4)})`,
+      PSI: Number(f.psi.toFixed(4)),
+      test: f.test === 'ks' ? `KS D = ${f.statistic.toFixed(3)}` : `χ² = ${f.statistic.toFixed(1)}`,
+      'p-value': Number(f.pValue.toPrecision(3)),
+      'corrected p': Number(f.pAdjusted.toPrecision(3)),
+      drift: f.drifted ? 'DRIFT' : '',
+    }));
+    if (this.predictions)
+      rows.push({
+        feature: '(predicted class)',
+        kind: 'categorical',
+        'mean (reference)': '',
+        PSI: Number(this.predictions.psi.toFixed(4)),
+        test: `χ² = ${this.predictions.statistic.toFixed(1)}`,
+        'p-value': Number(this.predictions.pValue.toPrecision(3)),
+        'corrected p': Number(this.predictions.pValue.toPrecision(3)),
+        drift: this.predictions.drifted ? 'DRIFT' : '',
+      });
     const drifted = this.drifted.map((f) => f.feature);
-    return table(rows, { title: `Drift over ${this.rows} rows: ${drifted.length ? `${drifted.length} of ${this.features.length} features drifted (${drifted.slice(0, 5).join(', ')}${drifted.length > 5 ? ', …' : ''})` : 'no feature drifted'}${this.predictions?.drifted ? '; predictions drifted' : ''}` });
+    return table(rows, {
+      title: `Drift over ${this.rows} rows: ${drifted.length ? `${drifted.length} of ${this.features.length} features drifted (${drifted.slice(0, 5).join(', ')}${drifted.length > 5 ? ', …' : ''})` : 'no feature drifted'}${this.predictions?.drifted ? '; predictions drifted' : ''}`,
+    });
   }
 
   /** PSI per feature: above 0.1 is worth a look, above 0.25 a shift. */
   chart(): Rich {
-    return chart.bar({ PSI: this.features.map((f) => f.psi) }, { title: `PSI per feature over ${this.rows} rows`, x: this.features.map((f) => f.feature), xLabel: 'feature' });
+    return chart.bar(
+      { PSI: this.features.map((f) => f.psi) },
+      { title: `PSI per feature over ${this.rows} rows`, x: this.features.map((f) => f.feature), xLabel: 'feature' },
+    );
   }
 }
 
 /** Drift of `rows` (and the predicted classes, when given) against the reference. */
-export function drift(reference: Reference, rows: ReadonlyArray<ArrayLike<number>>, predictedClasses?: readonly number[], thresholds: DriftThresholds = {}): DriftReport {
+export function drift(
+  reference: Reference,
+  rows: ReadonlyArray<ArrayLike<number>>,
+  predictedClasses?: readonly number[],
+  thresholds: DriftThresholds = {},
+): DriftReport {
   if (!rows.length) throw new Error('monitor.drift: no rows to compare with the reference.');
   const width = reference.features.length;
   rows.forEach((r, i) => {
     if (r.length !== width) throw new Error(`monitor.drift: row ${i} has ${r.length} values; the reference has ${width} features.`);
   });
   const limits = limitsOf(thresholds, width);
-  const features = reference.features.map((f, j) => featureDrift(f, Float64Array.from(rows, (r) => Math.fround(r[j] as number)), limits));
+  const features = reference.features.map((f, j) =>
+    featureDrift(
+      f,
+      Float64Array.from(rows, (r) => Math.fround(r[j] as number)),
+      limits,
+    ),
+  );
   let predictions: PredictionDrift | undefined;
   if (predictedClasses?.length && reference.predictions) {
     const { labels, proportions } = reference.predictions;
@@ -199,7 +257,14 @@ export function drift(reference: Reference, rows: ReadonlyArray<ArrayLike<number
     const shares = counts.map((c) => c / predictedClasses.length);
     const index = psi(proportions, shares);
     // One test, so nothing to correct.
-    predictions = { psi: index, statistic, pValue, drifted: decide(index, pValue, { ...limits, tests: 1 }).drifted, shares: Object.fromEntries(labels.map((l, k) => [l, shares[k] as number])), referenceShares: Object.fromEntries(labels.map((l, k) => [l, proportions[k] as number])) };
+    predictions = {
+      psi: index,
+      statistic,
+      pValue,
+      drifted: decide(index, pValue, { ...limits, tests: 1 }).drifted,
+      shares: Object.fromEntries(labels.map((l, k) => [l, shares[k] as number])),
+      referenceShares: Object.fromEntries(labels.map((l, k) => [l, proportions[k] as number])),
+    };
   }
   return new DriftReport(rows.length, features, predictions);
 }

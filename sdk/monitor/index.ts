@@ -16,7 +16,10 @@ export interface DriftOptions extends DriftThresholds {
 export function referenceOf(file: string): Reference {
   const info = readModel(readFileSync(resolve(file)), file);
   const reference = parseReference(info.metadata.reference);
-  if (!reference) throw new Error(`${file} has no reference statistics in its metadata; export it with onnx.export(model, file, { reference: xTrain }), or pass monitor.reference(xTrain).`);
+  if (!reference)
+    throw new Error(
+      `${file} has no reference statistics in its metadata; export it with onnx.export(model, file, { reference: xTrain }), or pass monitor.reference(xTrain).`,
+    );
   return reference;
 }
 
@@ -48,7 +51,10 @@ export interface LogWindow extends DriftThresholds {
 
 function timeOf(value: Date | string, option: string): number {
   const time = value instanceof Date ? value.getTime() : Date.parse(value);
-  if (Number.isNaN(time)) throw new Error(`monitor.driftFromLog: ${option} ${JSON.stringify(String(value))} is not a date; give a Date or an ISO 8601 time such as '2026-12-01' or '2026-12-01T09:00:00Z'.`);
+  if (Number.isNaN(time))
+    throw new Error(
+      `monitor.driftFromLog: ${option} ${JSON.stringify(String(value))} is not a date; give a Date or an ISO 8601 time such as '2026-12-01' or '2026-12-01T09:00:00Z'.`,
+    );
   return time;
 }
 
@@ -85,16 +91,31 @@ export const monitor = {
     });
     const last = options.last ?? rows.length;
     if (!rows.length) {
-      const period = [options.since !== undefined && `since ${String(options.since)}`, options.until !== undefined && `until ${String(options.until)}`].filter(Boolean).join(' ');
+      const period = [
+        options.since !== undefined && `since ${String(options.since)}`,
+        options.until !== undefined && `until ${String(options.until)}`,
+      ]
+        .filter(Boolean)
+        .join(' ');
       throw new Error(`${logFile} has no logged rows${options.model ? ` for model ${options.model}` : ''}${period ? ` ${period}` : ''}.`);
     }
-    return drift(reference, rows.slice(-last), predictions.length === rows.length ? classIndices(reference, predictions.slice(-last)) : undefined, options);
+    return drift(
+      reference,
+      rows.slice(-last),
+      predictions.length === rows.length ? classIndices(reference, predictions.slice(-last)) : undefined,
+      options,
+    );
   },
   /** A copy of the rows with some features moved: `{ 2: { add: 1.5 } }` or `{ petal_length: { multiply: 2.54 } }` (with `features`). */
-  shift(rows: ReadonlyArray<readonly number[]>, changes: Readonly<Record<string, { add?: number; multiply?: number }>>, features?: readonly string[]): number[][] {
+  shift(
+    rows: ReadonlyArray<readonly number[]>,
+    changes: Readonly<Record<string, { add?: number; multiply?: number }>>,
+    features?: readonly string[],
+  ): number[][] {
     const columns = Object.entries(changes).map(([key, change]) => {
-      const j = /^\d+$/.test(key) ? Number(key) : features?.indexOf(key) ?? -1;
-      if (j < 0 || j >= ((rows[0] as readonly number[] | undefined)?.length ?? 0)) throw new Error(`monitor.shift: no feature ${key}${features ? ` (features: ${features.join(', ')})` : ''}.`);
+      const j = /^\d+$/.test(key) ? Number(key) : (features?.indexOf(key) ?? -1);
+      if (j < 0 || j >= ((rows[0] as readonly number[] | undefined)?.length ?? 0))
+        throw new Error(`monitor.shift: no feature ${key}${features ? ` (features: ${features.join(', ')})` : ''}.`);
       return [j, change] as const;
     });
     return rows.map((row) => {

@@ -40,7 +40,8 @@ export interface ReferenceOptions {
 export function referenceStats(rows: ReadonlyArray<readonly number[]>, options: ReferenceOptions = {}): Reference {
   if (!rows.length) throw new Error('monitor.reference: no rows; pass the training rows (the data the model learned from).');
   const width = (rows[0] as readonly number[]).length;
-  if (options.features && options.features.length !== width) throw new Error(`monitor.reference: ${options.features.length} feature names for rows of ${width} values.`);
+  if (options.features && options.features.length !== width)
+    throw new Error(`monitor.reference: ${options.features.length} feature names for rows of ${width} values.`);
   const quantileCount = width > 64 ? 11 : 101;
   const features = Array.from({ length: width }, (_, j): FeatureReference => {
     // Models take float32: rows that reach a server are float32, so the reference is too (3.1 and
@@ -53,13 +54,37 @@ export function referenceStats(rows: ReadonlyArray<readonly number[]>, options: 
     const name = options.features?.[j] ?? `f${j}`;
     const distinct = [...new Set(column)];
     if (distinct.length <= MAX_CATEGORIES && distinct.every(Number.isInteger)) {
-      return { name, kind: 'categorical', rows: n, categories: distinct, proportions: distinct.map((c) => shortFloat32(countEqual(column, c) / n)), mean, std };
+      return {
+        name,
+        kind: 'categorical',
+        rows: n,
+        categories: distinct,
+        proportions: distinct.map((c) => shortFloat32(countEqual(column, c) / n)),
+        mean,
+        std,
+      };
     }
     const at = (p: number) => column[Math.min(n - 1, Math.round(p * (n - 1)))] as number;
     const edges = [...new Set(Array.from({ length: 9 }, (_, k) => edgeAt(at((k + 1) / 10))))];
-    return { name, kind: 'numeric', rows: n, quantiles: Array.from({ length: quantileCount }, (_, k) => shortFloat32(at(k / (quantileCount - 1)))), edges, proportions: binShares(column, edges).map(shortFloat32), mean, std };
+    return {
+      name,
+      kind: 'numeric',
+      rows: n,
+      quantiles: Array.from({ length: quantileCount }, (_, k) => shortFloat32(at(k / (quantileCount - 1)))),
+      edges,
+      proportions: binShares(column, edges).map(shortFloat32),
+      mean,
+      std,
+    };
   });
-  const predictions = options.predictions ? { labels: [...options.predictions.labels], proportions: options.predictions.labels.map((_, k) => shortFloat32(options.predictions!.classes.filter((c) => c === k).length / options.predictions!.classes.length)) } : undefined;
+  const predictions = options.predictions
+    ? {
+        labels: [...options.predictions.labels],
+        proportions: options.predictions.labels.map((_, k) =>
+          shortFloat32(options.predictions!.classes.filter((c) => c === k).length / options.predictions!.classes.length),
+        ),
+      }
+    : undefined;
   return { rows: rows.length, features, ...(predictions ? { predictions } : {}) };
 }
 

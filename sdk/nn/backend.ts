@@ -31,7 +31,13 @@ export class BackendReport {
   }
 
   [RICH_VIEW](): Rich {
-    return table([{ backend: this.name, status: 'in use', detail: this.device }, ...this.skipped.map((s) => ({ backend: s.name, status: 'not used', detail: s.reason }))], { title: `nn trains on ${this.summary}` });
+    return table(
+      [
+        { backend: this.name, status: 'in use', detail: this.device },
+        ...this.skipped.map((s) => ({ backend: s.name, status: 'not used', detail: s.reason })),
+      ],
+      { title: `nn trains on ${this.summary}` },
+    );
   }
 }
 
@@ -74,12 +80,15 @@ export function backend(): Promise<BackendReport> {
 export async function selectBackend(t: TF, candidates: readonly Candidate[], forced?: string): Promise<BackendReport> {
   const wanted = forced && forced !== 'auto' ? forced : undefined;
   if (wanted && !candidates.some((c) => c.name === wanted)) {
-    throw new Error(`${ENV_VARIABLE}=${wanted} is not a backend. Use one of ${candidates.map((c) => c.name).join(', ')}, or auto (the aielab.nn.backend setting).`);
+    throw new Error(
+      `${ENV_VARIABLE}=${wanted} is not a backend. Use one of ${candidates.map((c) => c.name).join(', ')}, or auto (the aielab.nn.backend setting).`,
+    );
   }
   const skipped: Array<{ name: BackendName; reason: string }> = [];
   for (const candidate of candidates) {
     if (wanted && candidate.name !== wanted) {
-      if (candidates.indexOf(candidate) < candidates.findIndex((c) => c.name === wanted)) skipped.push({ name: candidate.name, reason: `not tried: ${ENV_VARIABLE}=${wanted}` });
+      if (candidates.indexOf(candidate) < candidates.findIndex((c) => c.name === wanted))
+        skipped.push({ name: candidate.name, reason: `not tried: ${ENV_VARIABLE}=${wanted}` });
       continue;
     }
     try {

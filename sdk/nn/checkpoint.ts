@@ -39,5 +39,12 @@ export async function load(folder: string): Promise<LayersModel> {
   const buffers = groups.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
   const joined = Buffer.concat(buffers);
   const weightData = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
-  return tf().loadLayersModel(tf().io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: groups.flatMap((g) => g.weights) as never, weightData, trainingConfig: manifest.trainingConfig }));
+  return tf().loadLayersModel(
+    tf().io.fromMemory({
+      modelTopology: manifest.modelTopology,
+      weightSpecs: groups.flatMap((g) => g.weights) as never,
+      weightData,
+      trainingConfig: manifest.trainingConfig,
+    }),
+  );
 }

@@ -23,7 +23,10 @@ export class EarlyStopping {
   /** Takes an epoch's metrics (0-based epoch); true when training should stop. */
   shouldStop(epoch: number, values: Readonly<Record<string, number>>, model: LayersModel): boolean {
     const current = values[this.monitor];
-    if (current === undefined) throw new Error(`nn.fit: early stopping watches "${this.monitor}", which training does not report (it reports ${Object.keys(values).join(', ')}).`);
+    if (current === undefined)
+      throw new Error(
+        `nn.fit: early stopping watches "${this.monitor}", which training does not report (it reports ${Object.keys(values).join(', ')}).`,
+      );
     // Accuracy improves upwards, losses downwards: compare both as "lower is better".
     const better = this.monitor.endsWith('acc') || this.monitor.endsWith('accuracy') ? -current : current;
     if (better < this.best - this.minDelta) {

@@ -27,7 +27,10 @@ export interface FitOptions {
   /** Seeds shuffling and dropout; default the one given to nn.seed(). */
   seed?: number;
   /** Your own callbacks, called after nn.fit's (logs hold loss, acc, val_loss, val_acc). */
-  callbacks?: { onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>; onBatchEnd?(batch: number, logs: Logs): void | Promise<void> };
+  callbacks?: {
+    onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+    onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  };
   /** Title of the live chart; `false` trains without one. */
   title?: string | false;
   verbose?: 0 | 1;
@@ -47,7 +50,9 @@ export class FitResult {
   ) {}
 
   [RICH_VIEW](): Rich {
-    const last = Object.fromEntries(Object.entries(this.history).map(([name, values]) => [name, values[(this.bestEpoch ?? values.length) - 1]]));
+    const last = Object.fromEntries(
+      Object.entries(this.history).map(([name, values]) => [name, values[(this.bestEpoch ?? values.length) - 1]]),
+    );
     const ended = this.stopped === 'early stopping' ? `early stopping, weights of epoch ${this.bestEpoch}` : (this.stopped ?? 'all epochs');
     return table([{ epochs: this.epochs, ...last, ended, seconds: Number(this.seconds.toFixed(2)) }], { title: 'Training run' });
   }
@@ -60,11 +65,19 @@ export class FitResult {
 export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: FitOptions = {}): Promise<FitResult> {
   await backend();
   const inputs = new InputTensors(tf());
-  if (!model.optimizer) throw new Error('nn.fit: compile the model first: model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] }).');
+  if (!model.optimizer)
+    throw new Error(
+      'nn.fit: compile the model first: model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] }).',
+    );
   const xs = inputs.from(x, 'x');
   const ys = inputs.from(y, 'y');
   if (xs.shape[0] !== ys.shape[0]) throw new RangeError(`nn.fit: x has ${xs.shape[0]} rows and y ${ys.shape[0]}; give one label per row.`);
-  const validationData = options.validationData ? ([inputs.from(options.validationData[0], 'validationData x'), inputs.from(options.validationData[1], 'validationData y')] as [Tensor, Tensor]) : undefined;
+  const validationData = options.validationData
+    ? ([inputs.from(options.validationData[0], 'validationData x'), inputs.from(options.validationData[1], 'validationData y')] as [
+        Tensor,
+        Tensor,
+      ])
+    : undefined;
   const training = new TrainingRun(model, options, xs.shape[0], Boolean(validationData || options.validationSplit));
   onInterrupt(() => training.stop('interrupted'));
 
@@ -75,15 +88,17 @@ export async function fit(model: LayersModel, x: Inputs, y: Inputs, options: Fit
   const started = performance.now();
   try {
     // Training stops itself at the next batch on interrupt; its timers must keep running until then.
-    await selfStoppingWork(() => model.fit(xs, ys, {
-      epochs: training.epochs,
-      batchSize: training.batchSize,
-      validationSplit: options.validationSplit,
-      validationData,
-      shuffle: true,
-      verbose: options.verbose ?? 0,
-      callbacks: training.callbacks(),
-    }));
+    await selfStoppingWork(() =>
+      model.fit(xs, ys, {
+        epochs: training.epochs,
+        batchSize: training.batchSize,
+        validationSplit: options.validationSplit,
+        validationData,
+        shuffle: true,
+        verbose: options.verbose ?? 0,
+        callbacks: training.callbacks(),
+      }),
+    );
   } finally {
     Math.random = random;
     inputs.dispose();

@@ -50,7 +50,11 @@ export const layers: Layers = new Proxy({} as Layers, {
     if (typeof factory !== 'function' || !seeded) return factory;
     return (config: Record<string, unknown> = {}) => {
       const defaults = seeded(t, nextSeed());
-      const given = Object.fromEntries(Object.keys(defaults).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
+      const given = Object.fromEntries(
+        Object.keys(defaults)
+          .filter((k) => config[k] !== undefined)
+          .map((k) => [k, config[k]]),
+      );
       return (factory as (c: unknown) => unknown)({ ...config, ...defaults, ...given });
     };
   },

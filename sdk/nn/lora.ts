@@ -35,7 +35,10 @@ export function lora(model: LayersModel, options: LoraOptions = {}): LayersModel
   const dense = layers.filter((l) => l.getClassName() === 'Dense');
   const chosen = options.layers ?? dense.map((l) => l.name);
   const unknown = chosen.filter((name) => !dense.some((l) => l.name === name));
-  if (unknown.length) throw new Error(`nn.lora: no Dense layer named ${unknown.join(', ')}; the model's Dense layers are ${dense.map((l) => l.name).join(', ') || 'none'}.`);
+  if (unknown.length)
+    throw new Error(
+      `nn.lora: no Dense layer named ${unknown.join(', ')}; the model's Dense layers are ${dense.map((l) => l.name).join(', ') || 'none'}.`,
+    );
   if (model.inputs.length !== 1) throw new Error('nn.lora adapts models with one input.');
   const input = t.input({ shape: (model.inputs[0]?.shape ?? []).slice(1) as number[] });
   let x: SymbolicTensor = input;
@@ -53,19 +56,33 @@ export function lora(model: LayersModel, options: LoraOptions = {}): LayersModel
     }
     const config = layer.getConfig() as { units: number; useBias?: boolean; activation?: string };
     const [kernel, bias] = layer.getWeights();
-    const base = t.layers.dense({ units: config.units, useBias: config.useBias !== false, activation: 'linear', trainable: false, name: `${layer.name}_base`, weights: bias ? [kernel as Tensor, bias] : [kernel as Tensor] });
-    const down = t.layers.dense({ units: rank, useBias: false, name: `${layer.name}_lora_a`, kernelInitializer: t.initializers.randomNormal({ mean: 0, stddev: 1 / rank, seed: seed++ }) });
+    const base = t.layers.dense({
+      units: config.units,
+      useBias: config.useBias !== false,
+      activation: 'linear',
+      trainable: false,
+      name: `${layer.name}_base`,
+      weights: bias ? [kernel as Tensor, bias] : [kernel as Tensor],
+    });
+    const down = t.layers.dense({
+      units: rank,
+      useBias: false,
+      name: `${layer.name}_lora_a`,
+      kernelInitializer: t.initializers.randomNormal({ mean: 0, stddev: 1 / rank, seed: seed++ }),
+    });
     const up = t.layers.dense({ units: config.units, useBias: false, name: `${layer.name}_lora_b`, kernelInitializer: 'zeros' });
-    const scaled = t.layers.rescaling({ scale: alpha / rank, name: `${layer.name}_lora_scale` }).apply(up.apply(down.apply(x)) as SymbolicTensor) as SymbolicTensor;
+    const scaled = t.layers
+      .rescaling({ scale: alpha / rank, name: `${layer.name}_lora_scale` })
+      .apply(up.apply(down.apply(x)) as SymbolicTensor) as SymbolicTensor;
     x = t.layers.add({ name: `${layer.name}_lora_sum` }).apply([base.apply(x) as SymbolicTensor, scaled]) as SymbolicTensor;
-    if (config.activation && config.activation !== 'linear') x = t.layers.activation({ activation: config.activation as never, name: `${layer.name}_activation` }).apply(x) as SymbolicTensor;
+    if (config.activation && config.activation !== 'linear')
+      x = t.layers.activation({ activation: config.activation as never, name: `${layer.name}_activation` }).apply(x) as SymbolicTensor;
     adapters.push({ layer: layer.name, down, up, scale: alpha / rank });
   }
   const result = t.model({ inputs: input, outputs: x, name: `${model.name}_lora` });
   adapted.set(result, { original: model, adapters });
   return result;
 }
-
 
 /** The original model's shape with each adapted layer's weights W + (alpha / rank) · A · B. */
 export async function loraMerge(model: LayersModel): Promise<LayersModel> {

@@ -31,7 +31,11 @@ export function registerWasmKernels(t: TF): void {
   // Started here, not inside a kernel: starting a backend while another runs a kernel hangs tfjs.
   const cpu = t.engine().findBackend('cpu') as unknown as Backend;
   t.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as never });
-  t.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: ((args: never) => conv2dBackpropFilter(t, args)) as never });
+  t.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ((args: never) => conv2dBackpropFilter(t, args)) as never,
+  });
   onWasm.add('UnsortedSegmentSum').add('Conv2DBackpropFilter');
   for (const kernel of t.getKernelsForBackend('cpu')) {
     if (onWasm.has(kernel.kernelName) || NOT_NUMERIC.test(kernel.kernelName)) continue;
@@ -68,7 +72,8 @@ function segmentSum(values: ArrayLike<number>, ids: ArrayLike<number>, inner: nu
   for (let i = 0; i < ids.length; i++) {
     const segment = ids[i] as number;
     if (segment < 0 || segment >= numSegments) continue;
-    for (let j = 0; j < inner; j++) result[segment * inner + j] = (result[segment * inner + j] as number) + (values[i * inner + j] as number);
+    for (let j = 0; j < inner; j++)
+      result[segment * inner + j] = (result[segment * inner + j] as number) + (values[i * inner + j] as number);
   }
   return result;
 }
@@ -83,7 +88,9 @@ function unsortedSegmentSum({ inputs, backend, attrs }: SegmentArgs<Backend>): T
   const { x, segmentIds } = inputs;
   const inner = x.shape.slice(1).reduce((a, b) => a * b, 1);
   const out = backend.makeOutput([attrs.numSegments, ...x.shape.slice(1)], x.dtype);
-  backend.typedArrayFromHeap(out).set(segmentSum(backend.readSync(x.dataId), backend.readSync(segmentIds.dataId), inner, attrs.numSegments));
+  backend
+    .typedArrayFromHeap(out)
+    .set(segmentSum(backend.readSync(x.dataId), backend.readSync(segmentIds.dataId), inner, attrs.numSegments));
   return out;
 }
 
@@ -100,10 +107,18 @@ export function registerCpuKernels(t: TF): void {
   t.registerKernel({
     kernelName: 'UnsortedSegmentSum',
     backendName: 'cpu',
-    kernelFunc: (({ inputs, backend, attrs }: SegmentArgs<Backend & { makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }>) => {
+    kernelFunc: (({
+      inputs,
+      backend,
+      attrs,
+    }: SegmentArgs<Backend & { makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }>) => {
       const { x, segmentIds } = inputs;
       const inner = x.shape.slice(1).reduce((a, b) => a * b, 1);
-      return backend.makeTensorInfo([attrs.numSegments, ...x.shape.slice(1)], x.dtype, segmentSum(backend.readSync(x.dataId), backend.readSync(segmentIds.dataId), inner, attrs.numSegments));
+      return backend.makeTensorInfo(
+        [attrs.numSegments, ...x.shape.slice(1)],
+        x.dtype,
+        segmentSum(backend.readSync(x.dataId), backend.readSync(segmentIds.dataId), inner, attrs.numSegments),
+      );
     }) as never,
   });
 }
@@ -111,20 +126,48 @@ export function registerCpuKernels(t: TF): void {
 interface FilterGradArgs {
   inputs: { x: TensorInfo; dy: TensorInfo };
   backend: Backend;
-  attrs: { strides: number | [number, number]; pad: 'valid' | 'same' | number; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
+  attrs: {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
 }
 
 /** The gradient of a convolution with respect to its filter (NHWC), one pass over the output gradient. */
 function conv2dBackpropFilter(t: TF, { inputs, backend, attrs }: FilterGradArgs): TensorInfo {
   if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports channels-last data only.');
   const { x, dy } = inputs;
-  const info = t.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const info = t.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const xs = backend.readSync(x.dataId);
   const dys = backend.readSync(dy.dataId);
   const out = backend.makeOutput([...attrs.filterShape], x.dtype);
   const dw = backend.typedArrayFromHeap(out);
   dw.fill(0);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+    padInfo,
+  } = info;
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
       for (let ow = 0; ow < outWidth; ow++) {
@@ -149,4 +192,3 @@ function conv2dBackpropFilter(t: TF, { inputs, backend, attrs }: FilterGradArgs)
   }
   return out;
 }
-

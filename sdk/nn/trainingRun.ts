@@ -35,11 +35,17 @@ export class TrainingRun {
   private stopped: FitResult['stopped'];
 
   /** `rows`: how many rows x has; `validated`: whether training reports validation metrics. */
-  constructor(private readonly model: LayersModel, private readonly options: FitOptions, rows: number, validated: boolean) {
+  constructor(
+    private readonly model: LayersModel,
+    private readonly options: FitOptions,
+    rows: number,
+    validated: boolean,
+  ) {
     this.epochs = options.epochs ?? 10;
     this.batchSize = options.batchSize ?? 32;
     this.earlyStopping = options.earlyStopping ? new EarlyStopping(options.earlyStopping, validated) : undefined;
-    this.progress = options.title === false ? undefined : new Progress({ title: options.title ?? 'Training', total: this.epochs, unit: 'epoch' });
+    this.progress =
+      options.title === false ? undefined : new Progress({ title: options.title ?? 'Training', total: this.epochs, unit: 'epoch' });
     this.batches = Math.ceil((rows * (1 - (options.validationSplit ?? 0))) / this.batchSize);
     this.tracked = track.activeRun();
   }
@@ -54,7 +60,14 @@ export class TrainingRun {
   logParams(): void {
     if (!this.tracked) return;
     const optimizer = this.model.optimizer as unknown as Optimizer;
-    autologParams(this.tracked, { epochs: this.epochs, batch_size: this.batchSize, optimizer: optimizer.getClassName?.() ?? 'unknown', learning_rate: optimizer.learningRate ?? 'unknown', ...(this.options.validationSplit ? { validation_split: this.options.validationSplit } : {}), seed: this.options.seed ?? currentSeed() });
+    autologParams(this.tracked, {
+      epochs: this.epochs,
+      batch_size: this.batchSize,
+      optimizer: optimizer.getClassName?.() ?? 'unknown',
+      learning_rate: optimizer.learningRate ?? 'unknown',
+      ...(this.options.validationSplit ? { validation_split: this.options.validationSplit } : {}),
+      seed: this.options.seed ?? currentSeed(),
+    });
   }
 
   /** The callbacks to hand model.fit. */
@@ -82,7 +95,8 @@ export class TrainingRun {
   private beginEpoch(epoch: number): void {
     this.epoch = epoch;
     const optimizer = this.model.optimizer as unknown as Optimizer;
-    if (this.options.learningRate && typeof optimizer.learningRate === 'number') optimizer.learningRate = this.options.learningRate(epoch, optimizer.learningRate);
+    if (this.options.learningRate && typeof optimizer.learningRate === 'number')
+      optimizer.learningRate = this.options.learningRate(epoch, optimizer.learningRate);
   }
 
   private async endBatch(batch: number, logs: Logs | undefined): Promise<void> {

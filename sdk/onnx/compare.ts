@@ -19,16 +19,29 @@ export interface ComparedModel {
 }
 
 export class Comparison {
-  constructor(readonly models: ComparedModel[], readonly rows: number) {}
+  constructor(
+    readonly models: ComparedModel[],
+    readonly rows: number,
+  ) {}
 
   [RICH_VIEW](): Rich {
-    return table(this.models.map((m) => ({ model: m.file, size: `${(m.bytes / 1024).toFixed(1)} KB`, 'ms per row (p50)': Number(m.latencyMs.toFixed(3)), 'max |Δ| vs first': Number(m.maxAbsDiff.toPrecision(3)), ...(m.accuracy === undefined ? {} : { accuracy: Number(m.accuracy.toFixed(4)) }) })), { title: `The same ${this.rows} rows through ${this.models.length} models` });
+    return table(
+      this.models.map((m) => ({
+        model: m.file,
+        size: `${(m.bytes / 1024).toFixed(1)} KB`,
+        'ms per row (p50)': Number(m.latencyMs.toFixed(3)),
+        'max |Δ| vs first': Number(m.maxAbsDiff.toPrecision(3)),
+        ...(m.accuracy === undefined ? {} : { accuracy: Number(m.accuracy.toFixed(4)) }),
+      })),
+      { title: `The same ${this.rows} rows through ${this.models.length} models` },
+    );
   }
 }
 
 export async function compare(files: readonly string[], x: Nested[], labels?: ReadonlyArray<number | string>): Promise<Comparison> {
   if (!files.length) throw new Error('onnx.compare takes at least one .onnx file.');
-  if (labels && labels.length !== x.length) throw new Error(`onnx.compare: ${labels.length} labels for ${x.length} rows; give one per row.`);
+  if (labels && labels.length !== x.length)
+    throw new Error(`onnx.compare: ${labels.length} labels for ${x.length} rows; give one per row.`);
   const models: ComparedModel[] = [];
   let first: number[] | undefined;
   for (const file of files) {
@@ -45,8 +58,16 @@ export async function compare(files: readonly string[], x: Nested[], labels?: Re
     times.sort((p, q) => p - q);
     const names = JSON.parse(session.info.metadata.labels ?? 'null') as string[] | null;
     const predicted = output.map((row) => row.indexOf(Math.max(...row)));
-    const accuracy = labels ? predicted.filter((p, i) => (typeof labels[i] === 'number' ? p === labels[i] : names?.[p] === labels[i])).length / labels.length : undefined;
-    models.push({ file, bytes: statSync(resolve(file)).size, latencyMs: times[100] as number, maxAbsDiff: flat.reduce((m, v, i) => Math.max(m, Math.abs(v - (first![i] as number))), 0), ...(accuracy === undefined ? {} : { accuracy }) });
+    const accuracy = labels
+      ? predicted.filter((p, i) => (typeof labels[i] === 'number' ? p === labels[i] : names?.[p] === labels[i])).length / labels.length
+      : undefined;
+    models.push({
+      file,
+      bytes: statSync(resolve(file)).size,
+      latencyMs: times[100] as number,
+      maxAbsDiff: flat.reduce((m, v, i) => Math.max(m, Math.abs(v - (first![i] as number))), 0),
+      ...(accuracy === undefined ? {} : { accuracy }),
+    });
   }
   return new Comparison(models, x.length);
 }

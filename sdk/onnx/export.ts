@@ -40,7 +40,21 @@ export class ExportReport {
   ) {}
 
   [RICH_VIEW](): Rich {
-    return table([{ file: this.path, size: `${(this.bytes / 1024).toFixed(1)} KB`, opset: OPSET, nodes: this.nodes, parameters: this.parameters, signature: this.signature, 'max |model − onnx|': Number(this.maxAbsDiff.toExponential(2)), 'checked on': `${this.sampleRows} rows` }], { title: 'Exported to ONNX and checked with onnxruntime' });
+    return table(
+      [
+        {
+          file: this.path,
+          size: `${(this.bytes / 1024).toFixed(1)} KB`,
+          opset: OPSET,
+          nodes: this.nodes,
+          parameters: this.parameters,
+          signature: this.signature,
+          'max |model − onnx|': Number(this.maxAbsDiff.toExponential(2)),
+          'checked on': `${this.sampleRows} rows`,
+        },
+      ],
+      { title: 'Exported to ONNX and checked with onnxruntime' },
+    );
   }
 }
 
@@ -50,9 +64,14 @@ export type Exportable = LayersModel | Estimator;
 export async function exportModel(model: Exportable, path: string, options: ExportOptions = {}): Promise<ExportReport> {
   const file = resolve(path);
   const classical = isMlModel(model);
-  if (!classical && !Array.isArray((model as { layers?: unknown }).layers)) throw new TypeError(`onnx.export takes an nn model or an ml classifier, not ${model === null ? 'null' : typeof model === 'object' ? model.constructor.name : typeof model}.`);
+  if (!classical && !Array.isArray((model as { layers?: unknown }).layers))
+    throw new TypeError(
+      `onnx.export takes an nn model or an ml classifier, not ${model === null ? 'null' : typeof model === 'object' ? model.constructor.name : typeof model}.`,
+    );
   const graph = classical ? graphFromMl(model, graphName(file)) : graphFromNn(model as LayersModel, graphName(file));
-  const metadata: Record<string, string> = { framework: classical ? `aielab ml ${model.constructor.name}` : `TensorFlow.js ${tf().version.tfjs} (aielab nn)` };
+  const metadata: Record<string, string> = {
+    framework: classical ? `aielab ml ${model.constructor.name}` : `TensorFlow.js ${tf().version.tfjs} (aielab nn)`,
+  };
   const labels = options.labels ?? (classical ? model.classes.map(String) : undefined);
   if (labels) metadata.labels = JSON.stringify(labels);
   if (options.preprocessing !== undefined) metadata.preprocessing = JSON.stringify(options.preprocessing);
@@ -68,16 +87,21 @@ export async function exportModel(model: Exportable, path: string, options: Expo
   let actual: number[];
   try {
     session = await OnnxSession.load(partial);
-    actual = (flat((await session.run(sample)).output as Nested));
+    actual = flat((await session.run(sample)).output as Nested);
   } catch (error) {
     rmSync(partial, { force: true });
-    throw new Error(`onnx.export: the exported file does not run in onnxruntime (${(error as Error).message}); nothing was written to ${path}. This is a bug in the exporter for this model: please report it with the model's summary.`, { cause: error });
+    throw new Error(
+      `onnx.export: the exported file does not run in onnxruntime (${(error as Error).message}); nothing was written to ${path}. This is a bug in the exporter for this model: please report it with the model's summary.`,
+      { cause: error },
+    );
   }
   const diff = expected.reduce((max, v, i) => Math.max(max, Math.abs(v - (actual[i] ?? Number.NaN))), 0);
   const tolerance = options.tolerance ?? 1e-4;
   if (!(diff <= tolerance) || actual.length !== expected.length) {
     rmSync(partial, { force: true });
-    throw new Error(`onnx.export: the exported model's outputs differ from the model's by up to ${diff} (allowed ${tolerance}); nothing was written to ${path}.`);
+    throw new Error(
+      `onnx.export: the exported model's outputs differ from the model's by up to ${diff} (allowed ${tolerance}); nothing was written to ${path}.`,
+    );
   }
   renameSync(partial, file);
   const parameters = graph.initializers.reduce((n, w) => n + w.values.length, 0);
@@ -86,11 +110,24 @@ export async function exportModel(model: Exportable, path: string, options: Expo
 }
 
 /** The reference rows' statistics, with the model's predicted classes on them when it has labels. */
-function reference(model: Exportable, rows: ReadonlyArray<readonly number[]>, labels: readonly string[] | undefined, preprocessing: unknown): Reference {
+function reference(
+  model: Exportable,
+  rows: ReadonlyArray<readonly number[]>,
+  labels: readonly string[] | undefined,
+  preprocessing: unknown,
+): Reference {
   const features = (preprocessing as { features?: unknown } | undefined)?.features;
-  const names = Array.isArray(features) && features.length === rows[0]?.length && features.every((f) => typeof f === 'string') ? (features as string[]) : undefined;
-  const probabilities = isMlModel(model) ? model.predictProba(rows as number[][]) : chunks(predict(model as LayersModel, rows as Nested[]), rows.length);
-  const predictions = labels && probabilities[0]?.length === labels.length ? { labels, classes: probabilities.map((p) => p.indexOf(Math.max(...p))) } : undefined;
+  const names =
+    Array.isArray(features) && features.length === rows[0]?.length && features.every((f) => typeof f === 'string')
+      ? (features as string[])
+      : undefined;
+  const probabilities = isMlModel(model)
+    ? model.predictProba(rows as number[][])
+    : chunks(predict(model as LayersModel, rows as Nested[]), rows.length);
+  const predictions =
+    labels && probabilities[0]?.length === labels.length
+      ? { labels, classes: probabilities.map((p) => p.indexOf(Math.max(...p))) }
+      : undefined;
   return referenceStats(rows, { ...(names ? { features: names } : {}), ...(predictions ? { predictions } : {}) });
 }
 
@@ -114,7 +151,8 @@ function sampleFor(model: LayersModel): Nested[] {
 function rows(dims: number[], vocabulary = 0): Nested[] {
   const random = seeded(7);
   const value = () => (vocabulary ? Math.floor(random() * vocabulary) : random() * 4 - 2);
-  const make = (shape: number[]): Nested => (shape.length ? Array.from({ length: shape[0] as number }, () => make(shape.slice(1))) : value());
+  const make = (shape: number[]): Nested =>
+    shape.length ? Array.from({ length: shape[0] as number }, () => make(shape.slice(1))) : value();
   return Array.from({ length: 16 }, () => make(dims));
 }
 

@@ -5,10 +5,18 @@ import { saveModel, type EditableModel } from './rewrite';
 import { onnxRuntime, type Nested } from './session';
 
 /** Runs the model with these intermediate tensors added as float32 outputs. */
-export async function runExposed(model: EditableModel, tensors: readonly string[], inputs: Nested | Readonly<Record<string, Nested>>, where = 'onnx.trace'): Promise<Record<string, Float32Array>> {
-  const named = (field: number) => new Set(model.graphFields.filter((f) => f.field === field).map((f) => readValueInfo(f.value as Uint8Array).name));
+export async function runExposed(
+  model: EditableModel,
+  tensors: readonly string[],
+  inputs: Nested | Readonly<Record<string, Nested>>,
+  where = 'onnx.trace',
+): Promise<Record<string, Float32Array>> {
+  const named = (field: number) =>
+    new Set(model.graphFields.filter((f) => f.field === field).map((f) => readValueInfo(f.value as Uint8Array).name));
   const [graphInputs, existing] = [named(11), named(12)];
-  const bytes = saveModel(model, { outputs: tensors.filter((t) => !existing.has(t) && !graphInputs.has(t)).map((name) => ({ name, elemType: 1 })) });
+  const bytes = saveModel(model, {
+    outputs: tensors.filter((t) => !existing.has(t) && !graphInputs.has(t)).map((name) => ({ name, elemType: 1 })),
+  });
   const ort = onnxRuntime();
   const session = await ort.InferenceSession.create(bytes);
   const names = session.inputNames;
@@ -24,6 +32,12 @@ export async function runExposed(model: EditableModel, tensors: readonly string[
   }
   // A graph input asked for (the first layer's input) is what was fed.
   const fed = tensors.filter((t) => t in feeds);
-  const results = await session.run(feeds, tensors.filter((t) => !(t in feeds)));
-  return Object.fromEntries([...fed.map((name) => [name, feeds[name]!.data as Float32Array] as const), ...Object.entries(results).map(([name, t]) => [name, t.data as Float32Array] as const)]);
+  const results = await session.run(
+    feeds,
+    tensors.filter((t) => !(t in feeds)),
+  );
+  return Object.fromEntries([
+    ...fed.map((name) => [name, feeds[name]!.data as Float32Array] as const),
+    ...Object.entries(results).map(([name, t]) => [name, t.data as Float32Array] as const),
+  ]);
 }

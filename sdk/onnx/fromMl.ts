@@ -19,7 +19,8 @@ export function isMlModel(model: unknown): model is Estimator {
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-const SUPPORTED = 'export handles LogisticRegression, DecisionTreeClassifier and RandomForestClassifier, alone or after StandardScaler and MinMaxScaler in a Pipeline';
+const SUPPORTED =
+  'export handles LogisticRegression, DecisionTreeClassifier and RandomForestClassifier, alone or after StandardScaler and MinMaxScaler in a Pipeline';
 
 export function graphFromMl(model: Estimator, name: string): Graph {
   const steps = model instanceof Pipeline ? [...model.transformers, model.model] : [model];
@@ -35,7 +36,12 @@ export function graphFromMl(model: Estimator, name: string): Graph {
     current = output;
   };
   const classifier = steps[steps.length - 1];
-  if (!(classifier instanceof LogisticRegression || classifier instanceof DecisionTreeClassifier || classifier instanceof RandomForestClassifier)) throw new UnsupportedLayer(`onnx.export: ${classifier?.constructor.name} is not supported yet; ${SUPPORTED}.`);
+  if (!(
+    classifier instanceof LogisticRegression ||
+    classifier instanceof DecisionTreeClassifier ||
+    classifier instanceof RandomForestClassifier
+  ))
+    throw new UnsupportedLayer(`onnx.export: ${classifier?.constructor.name} is not supported yet; ${SUPPORTED}.`);
   if (!classifier.classes.length) throw new UnsupportedLayer('onnx.export: the model is not trained yet: call fit(X, y) first.');
   const features = classifier.features;
   const k = classifier.classes.length;
@@ -43,7 +49,14 @@ export function graphFromMl(model: Estimator, name: string): Graph {
   const inputs: Graph['inputs'] = [{ name: 'input', dtype: 'float32', shape: ['batch', features] }];
   if (!(classifier instanceof LogisticRegression)) {
     const trees = classifier instanceof RandomForestClassifier ? classifier.trees : [classifier];
-    nodes.push({ op: 'TreeEnsembleClassifier', domain: ML_DOMAIN, name: 'trees', inputs: ['input'], outputs: ['label', 'output'], attributes: treeEnsemble(trees, k, scaling(steps.slice(0, -1), features)) });
+    nodes.push({
+      op: 'TreeEnsembleClassifier',
+      domain: ML_DOMAIN,
+      name: 'trees',
+      inputs: ['input'],
+      outputs: ['label', 'output'],
+      attributes: treeEnsemble(trees, k, scaling(steps.slice(0, -1), features)),
+    });
     return { name, nodes, initializers, inputs, outputs };
   }
   steps.slice(0, -1).forEach((step, i) => {
@@ -53,7 +66,13 @@ export function graphFromMl(model: Estimator, name: string): Graph {
     } else if (step instanceof MinMaxScaler) {
       apply('Sub', [constant(`scaler_${i}/min`, [features], step.min)]);
       // A constant column scales to 0, as MinMaxScaler.transform gives.
-      apply('Mul', [constant(`scaler_${i}/inverse_range`, [features], step.max.map((max, j) => (max === step.min[j] ? 0 : 1 / (max - (step.min[j] as number)))))]);
+      apply('Mul', [
+        constant(
+          `scaler_${i}/inverse_range`,
+          [features],
+          step.max.map((max, j) => (max === step.min[j] ? 0 : 1 / (max - (step.min[j] as number)))),
+        ),
+      ]);
     } else unsupported(step);
   });
   const transposed = Array.from({ length: features * k }, (_, i) => classifier.weights[i % k]?.[Math.floor(i / k)] as number);
@@ -68,7 +87,12 @@ function scaling(scalers: readonly unknown[], features: number): Array<{ gain: n
   const maps = Array.from({ length: features }, () => ({ gain: 1, offset: 0 }));
   for (const step of scalers) {
     maps.forEach((m, j) => {
-      const [shift, gain] = step instanceof StandardScaler ? [step.mean[j] as number, 1 / (step.scale[j] as number)] : step instanceof MinMaxScaler ? [step.min[j] as number, step.max[j] === step.min[j] ? 0 : 1 / ((step.max[j] as number) - (step.min[j] as number))] : unsupported(step);
+      const [shift, gain] =
+        step instanceof StandardScaler
+          ? [step.mean[j] as number, 1 / (step.scale[j] as number)]
+          : step instanceof MinMaxScaler
+            ? [step.min[j] as number, step.max[j] === step.min[j] ? 0 : 1 / ((step.max[j] as number) - (step.min[j] as number))]
+            : unsupported(step);
       m.gain *= gain;
       m.offset = (m.offset - shift) * gain;
     });
@@ -85,13 +109,25 @@ function unsupported(step: unknown): never {
  * x ≤ threshold → true branch), and every leaf's weight for each class. Labels are the class
  * positions; their names are in the file's `labels` metadata, like the other exports.
  */
-function treeEnsemble(trees: readonly DecisionTreeClassifier[], classes: number, scale: ReadonlyArray<{ gain: number; offset: number }>): Record<string, Attribute> {
+function treeEnsemble(
+  trees: readonly DecisionTreeClassifier[],
+  classes: number,
+  scale: ReadonlyArray<{ gain: number; offset: number }>,
+): Record<string, Attribute> {
   // scaled ≤ t ⇔ x ≤ (t − offset) / gain; a feature the scalers flatten to a constant always goes one way.
   const threshold = (feature: number, t: number) => {
     const { gain, offset } = scale[feature] as { gain: number; offset: number };
     return gain > 0 ? (t - offset) / gain : offset <= t ? FLOAT32_MAX : -FLOAT32_MAX;
   };
-  const a = { treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[], modes: [] as string[], trueIds: [] as number[], falseIds: [] as number[] };
+  const a = {
+    treeIds: [] as number[],
+    nodeIds: [] as number[],
+    featureIds: [] as number[],
+    values: [] as number[],
+    modes: [] as string[],
+    trueIds: [] as number[],
+    falseIds: [] as number[],
+  };
   const leaf = { treeIds: [] as number[], nodeIds: [] as number[], classIds: [] as number[], weights: [] as number[] };
   trees.forEach((tree, t) => {
     tree.nodes.forEach((node, id) => {

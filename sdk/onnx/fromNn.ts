@@ -51,7 +51,13 @@ class Builder {
   }
 
   /** A node with these inputs; its output becomes the current tensor. */
-  node(layer: string, op: string, inputs: string[], attributes?: Node['attributes'], output = `${layer}/${op.toLowerCase()}_${this.counter++}`): string {
+  node(
+    layer: string,
+    op: string,
+    inputs: string[],
+    attributes?: Node['attributes'],
+    output = `${layer}/${op.toLowerCase()}_${this.counter++}`,
+  ): string {
     this.nodes.push({ op, name: output, inputs, outputs: [output], ...(attributes ? { attributes } : {}) });
     this.current = output;
     return output;
@@ -61,7 +67,10 @@ class Builder {
 export class UnsupportedLayer extends Error {}
 
 export function graphFromNn(model: LayersModel, name: string): Graph {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new UnsupportedLayer(`onnx.export: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; export handles models with one of each.`);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    throw new UnsupportedLayer(
+      `onnx.export: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; export handles models with one of each.`,
+    );
   const inputShape = model.inputs[0]?.shape ?? [];
   const outputShape = model.outputs[0]?.shape ?? [];
   const layers = (model.layers as unknown as LayerLike[]).filter((l) => l.getClassName() !== 'InputLayer');
@@ -87,7 +96,10 @@ export function graphFromNn(model: LayersModel, name: string): Graph {
 function checkChain(model: LayersModel): void {
   for (const layer of model.layers) {
     const inbound = (layer as unknown as { inboundNodes: Array<{ inboundLayers: unknown[] }> }).inboundNodes ?? [];
-    if (inbound.some((n) => n.inboundLayers.length > 1)) throw new UnsupportedLayer(`onnx.export: layer ${layer.name} joins several inputs; export handles a chain of layers (a Sequential model, or a functional one without branches).`);
+    if (inbound.some((n) => n.inboundLayers.length > 1))
+      throw new UnsupportedLayer(
+        `onnx.export: layer ${layer.name} joins several inputs; export handles a chain of layers (a Sequential model, or a functional one without branches).`,
+      );
   }
 }
 
@@ -132,18 +144,25 @@ function lower(b: Builder, layer: LayerLike): void {
       const [k] = config.kernelSize as number[];
       const [stride] = config.strides as number[];
       const [dilation] = config.dilationRate as number[];
-      if (padding === 'causal') throw new UnsupportedLayer(`onnx.export: layer ${name} (Conv1D) pads "causal"; export handles "valid" and "same".`);
+      if (padding === 'causal')
+        throw new UnsupportedLayer(`onnx.export: layer ${name} (Conv1D) pads "causal"; export handles "valid" and "same".`);
       const kernel = weights[0] as Tensor;
       const [kk, cin, cout] = kernel.shape as [number, number, number];
       const w = kernel.dataSync() as Float32Array;
       // TensorFlow.js: [k, in, out]; ONNX: [out, in, k].
       const values = new Float32Array(cout * cin * kk);
-      for (let o = 0; o < cout; o++) for (let i = 0; i < cin; i++) for (let t = 0; t < kk; t++) values[(o * cin + i) * kk + t] = w[(t * cin + i) * cout + o] as number;
+      for (let o = 0; o < cout; o++)
+        for (let i = 0; i < cin; i++) for (let t = 0; t < kk; t++) values[(o * cin + i) * kk + t] = w[(t * cin + i) * cout + o] as number;
       const total = padding === 'same' ? (dilation ?? 1) * ((k ?? 1) - 1) : 0;
       b.apply(name, 'Transpose', [], { perm: [0, 2, 1] });
       const inputs = [b.weight(`${name}/kernel`, { shape: [cout, cin, kk], values })];
       if (config.useBias !== false) inputs.push(b.weight(`${name}/bias`, weights[1] as Tensor));
-      b.apply(name, 'Conv', inputs, { kernel_shape: [kk], strides: [stride ?? 1], dilations: [dilation ?? 1], pads: [Math.floor(total / 2), total - Math.floor(total / 2)] });
+      b.apply(name, 'Conv', inputs, {
+        kernel_shape: [kk],
+        strides: [stride ?? 1],
+        dilations: [dilation ?? 1],
+        pads: [Math.floor(total / 2), total - Math.floor(total / 2)],
+      });
       b.apply(name, 'Transpose', [], { perm: [0, 2, 1] });
       activation(b, name, config.activation);
       return;
@@ -151,7 +170,8 @@ function lower(b: Builder, layer: LayerLike): void {
     case 'MaxPooling1D': {
       const [pool] = config.poolSize as number[];
       const [stride] = (config.strides as number[] | null) ?? [pool];
-      if (config.padding !== 'valid') throw new UnsupportedLayer(`onnx.export: layer ${name} (MaxPooling1D) pads "${config.padding}"; export handles "valid".`);
+      if (config.padding !== 'valid')
+        throw new UnsupportedLayer(`onnx.export: layer ${name} (MaxPooling1D) pads "${config.padding}"; export handles "valid".`);
       b.apply(name, 'Transpose', [], { perm: [0, 2, 1] });
       b.apply(name, 'MaxPool', [], { kernel_shape: [pool ?? 2], strides: [stride ?? pool ?? 2] });
       b.apply(name, 'Transpose', [], { perm: [0, 2, 1] });
@@ -161,8 +181,12 @@ function lower(b: Builder, layer: LayerLike): void {
       // Folded into a scale and a shift over the last axis: y = x * gamma / sqrt(var + eps) + (beta - mean * gamma / sqrt(var + eps)).
       const epsilon = Number(config.epsilon ?? 1e-3);
       const [gamma, beta, mean, variance] = config.scale === false || config.center === false ? [] : weights;
-      if (!gamma || !beta || !mean || !variance) throw new UnsupportedLayer(`onnx.export: layer ${name} (BatchNormalization) without scale or center is not supported.`);
-      const g = gamma.dataSync(), bt = beta.dataSync(), m = mean.dataSync(), v = variance.dataSync();
+      if (!gamma || !beta || !mean || !variance)
+        throw new UnsupportedLayer(`onnx.export: layer ${name} (BatchNormalization) without scale or center is not supported.`);
+      const g = gamma.dataSync(),
+        bt = beta.dataSync(),
+        m = mean.dataSync(),
+        v = variance.dataSync();
       const scale = Float32Array.from(g, (gi, i) => gi / Math.sqrt((v[i] as number) + epsilon));
       const shift = Float32Array.from(bt, (bi, i) => bi - (m[i] as number) * (scale[i] as number));
       b.apply(name, 'Mul', [b.weight(`${name}/scale`, { shape: [scale.length], values: scale })]);
@@ -176,12 +200,17 @@ function lower(b: Builder, layer: LayerLike): void {
       return;
     case 'Bidirectional': {
       const wrapper = layer as LayerLike & { forwardLayer: LayerLike; backwardLayer: LayerLike };
-      if ((config.mergeMode ?? 'concat') !== 'concat') throw new UnsupportedLayer(`onnx.export: layer ${name} (Bidirectional) merges with "${String(config.mergeMode)}"; export handles "concat".`);
+      if ((config.mergeMode ?? 'concat') !== 'concat')
+        throw new UnsupportedLayer(
+          `onnx.export: layer ${name} (Bidirectional) merges with "${String(config.mergeMode)}"; export handles "concat".`,
+        );
       recurrent(b, name, [wrapper.forwardLayer, wrapper.backwardLayer], wrapper.forwardLayer.getConfig());
       return;
     }
     default:
-      throw new UnsupportedLayer(`onnx.export: layer ${name} (${layer.getClassName()}) is not supported yet. Supported: Dense, Activation, Dropout, Flatten, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, Conv1D, MaxPooling1D, BatchNormalization, SimpleRNN, GRU, LSTM, Bidirectional.`);
+      throw new UnsupportedLayer(
+        `onnx.export: layer ${name} (${layer.getClassName()}) is not supported yet. Supported: Dense, Activation, Dropout, Flatten, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, Conv1D, MaxPooling1D, BatchNormalization, SimpleRNN, GRU, LSTM, Bidirectional.`,
+      );
   }
 }
 
@@ -220,7 +249,10 @@ function activation(b: Builder, layer: string, name: unknown): void {
       b.apply(layer, 'HardSigmoid', [], { alpha: { float: 0.2 }, beta: { float: 0.5 } });
       return;
     case 'relu6':
-      b.apply(layer, 'Clip', [b.weight(`${layer}/zero`, { shape: [], values: Float32Array.of(0) }), b.weight(`${layer}/six`, { shape: [], values: Float32Array.of(6) })]);
+      b.apply(layer, 'Clip', [
+        b.weight(`${layer}/zero`, { shape: [], values: Float32Array.of(0) }),
+        b.weight(`${layer}/six`, { shape: [], values: Float32Array.of(6) }),
+      ]);
       return;
     case 'swish': {
       const x = b.current;
@@ -248,23 +280,40 @@ function recurrent(b: Builder, name: string, directions: LayerLike[], config: Re
   const kind = directions[0]!.getClassName();
   const gates = GATES[kind] as number[];
   const units = Number(config.units);
-  if (b.masked) throw new UnsupportedLayer(`onnx.export: layer ${name} (${kind}) follows an Embedding with maskZero, so it skips padded steps, which ONNX's ${kind} cannot; export the model without maskZero (pad at the end and it changes little).`);
-  if (config.goBackwards || config.stateful || config.returnState) throw new UnsupportedLayer(`onnx.export: layer ${name} (${kind}) runs backwards, keeps state or returns its state; export handles plain and Bidirectional recurrent layers.`);
-  const names = kind === 'SimpleRNN' ? [config.activation] : kind === 'GRU' ? [config.recurrentActivation, config.activation] : [config.recurrentActivation, config.activation, config.activation];
+  if (b.masked)
+    throw new UnsupportedLayer(
+      `onnx.export: layer ${name} (${kind}) follows an Embedding with maskZero, so it skips padded steps, which ONNX's ${kind} cannot; export the model without maskZero (pad at the end and it changes little).`,
+    );
+  if (config.goBackwards || config.stateful || config.returnState)
+    throw new UnsupportedLayer(
+      `onnx.export: layer ${name} (${kind}) runs backwards, keeps state or returns its state; export handles plain and Bidirectional recurrent layers.`,
+    );
+  const names =
+    kind === 'SimpleRNN'
+      ? [config.activation]
+      : kind === 'GRU'
+        ? [config.recurrentActivation, config.activation]
+        : [config.recurrentActivation, config.activation, config.activation];
   const activations = names.map((a) => {
     const onnxName = RNN_ACTIVATIONS[String(a)];
-    if (!onnxName) throw new UnsupportedLayer(`onnx.export: layer ${name} (${kind}) uses activation "${String(a)}"; ONNX's ${kind} takes tanh, sigmoid, hardSigmoid or relu.`);
+    if (!onnxName)
+      throw new UnsupportedLayer(
+        `onnx.export: layer ${name} (${kind}) uses activation "${String(a)}"; ONNX's ${kind} takes tanh, sigmoid, hardSigmoid or relu.`,
+      );
     return onnxName;
   });
   const dirs = directions.length;
   const size = gates.length * units;
   // ONNX: W [dirs, gates·units, input], R [dirs, gates·units, units], B [dirs, 2·gates·units] (input biases, then recurrent ones: zero here).
-  const blocks = directions.map((layer) => layer.getWeights().map((w) => ({ shape: w.shape as number[], values: w.dataSync() as Float32Array })));
+  const blocks = directions.map((layer) =>
+    layer.getWeights().map((w) => ({ shape: w.shape as number[], values: w.dataSync() as Float32Array })),
+  );
   const inputSize = blocks[0]![0]!.shape[0] as number;
   const transposed = (matrix: { shape: number[]; values: Float32Array }, rows: number) => {
     const out = new Float32Array(size * rows);
     gates.forEach((gate, g) => {
-      for (let u = 0; u < units; u++) for (let r = 0; r < rows; r++) out[(g * units + u) * rows + r] = matrix.values[r * size + gate * units + u] as number;
+      for (let u = 0; u < units; u++)
+        for (let r = 0; r < rows; r++) out[(g * units + u) * rows + r] = matrix.values[r * size + gate * units + u] as number;
     });
     return out;
   };
@@ -278,10 +327,25 @@ function recurrent(b: Builder, name: string, directions: LayerLike[], config: Re
   });
   b.apply(name, 'Transpose', [], { perm: [1, 0, 2] });
   const op = kind === 'SimpleRNN' ? 'RNN' : kind;
-  const inputs = [b.current, b.weight(`${name}/W`, { shape: [dirs, size, inputSize], values: W }), b.weight(`${name}/R`, { shape: [dirs, size, units], values: R }), b.weight(`${name}/B`, { shape: [dirs, 2 * size], values: B })];
+  const inputs = [
+    b.current,
+    b.weight(`${name}/W`, { shape: [dirs, size, inputSize], values: W }),
+    b.weight(`${name}/R`, { shape: [dirs, size, units], values: R }),
+    b.weight(`${name}/B`, { shape: [dirs, 2 * size], values: B }),
+  ];
   const sequence = `${name}/Y`;
   const last = `${name}/Y_h`;
-  b.nodes.push({ op, name: `${name}/${op}`, inputs, outputs: kind === 'LSTM' ? [sequence, last, `${name}/Y_c`] : [sequence, last], attributes: { hidden_size: units, direction: dirs === 2 ? 'bidirectional' : 'forward', activations: { strings: dirs === 2 ? [...activations, ...activations] : activations } } });
+  b.nodes.push({
+    op,
+    name: `${name}/${op}`,
+    inputs,
+    outputs: kind === 'LSTM' ? [sequence, last, `${name}/Y_c`] : [sequence, last],
+    attributes: {
+      hidden_size: units,
+      direction: dirs === 2 ? 'bidirectional' : 'forward',
+      activations: { strings: dirs === 2 ? [...activations, ...activations] : activations },
+    },
+  });
   if (config.returnSequences) {
     b.current = sequence;
     b.apply(name, 'Transpose', [], { perm: [2, 0, 1, 3] });

@@ -110,7 +110,8 @@ export function encodeTensor(tensor: Initializer): ProtoWriter {
 // ValueInfoProto: name 1, type 2 → TypeProto.tensor_type 1 → elem_type 1, shape 2 → dim 1 → dim_value 1 | dim_param 2.
 export function encodeValueInfo(info: ValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
-  for (const dim of info.shape) shape.message(1, typeof dim === 'number' ? new ProtoWriter().int(1, dim) : new ProtoWriter().string(2, dim));
+  for (const dim of info.shape)
+    shape.message(1, typeof dim === 'number' ? new ProtoWriter().int(1, dim) : new ProtoWriter().string(2, dim));
   const tensorType = new ProtoWriter().int(1, DTYPE[info.dtype]).message(2, shape);
   return new ProtoWriter().string(1, info.name).message(2, new ProtoWriter().message(1, tensorType));
 }

@@ -39,7 +39,13 @@ function dequantized(weights: readonly WeightInfo[]): Array<WeightInfo & { key: 
 export function inspect(info: ModelInfo, file: string, bytes: number): Inspection {
   const operators: Record<string, number> = {};
   for (const node of info.nodes) operators[node.op] = (operators[node.op] ?? 0) + 1;
-  const tensors = dequantized(info.weights).map((w): TensorStats => ({ name: w.name, dtype: w.dtype, dims: w.dims, size: w.size, ...(w.values && w.values.length > 1 ? stats(w.values) : {}) }));
+  const tensors = dequantized(info.weights).map((w): TensorStats => ({
+    name: w.name,
+    dtype: w.dtype,
+    dims: w.dims,
+    size: w.size,
+    ...(w.values && w.values.length > 1 ? stats(w.values) : {}),
+  }));
   const head = classifierHead(info);
   return {
     file,
@@ -59,7 +65,10 @@ export function inspect(info: ModelInfo, file: string, bytes: number): Inspectio
 
 export function diffFiles(a: string, b: string): ModelDiff {
   // Quantised tensors compare as the float tensors they stand for; their scales are not weights.
-  const weights = (file: string) => dequantized(readModel(readFileSync(resolve(file)), file).weights).filter((w, _, all) => !all.some((q) => q.key !== q.name && (w.name === `${q.key}_scale` || w.name === `${q.key}_zero`)));
+  const weights = (file: string) =>
+    dequantized(readModel(readFileSync(resolve(file)), file).weights).filter(
+      (w, _, all) => !all.some((q) => q.key !== q.name && (w.name === `${q.key}_scale` || w.name === `${q.key}_zero`)),
+    );
   const left = weights(a);
   const right = weights(b);
   // Same name first; then, in order, tensors of the same shape and type: exporters number their
@@ -93,7 +102,15 @@ export function diffFiles(a: string, b: string): ModelDiff {
       diffNorm += d * d;
       norm += (x.values[i] as number) ** 2;
     }
-    return [{ name: x.name === y.name ? x.name : `${x.name} ↔ ${y.name}`, dims: x.dims, maxAbs: max, meanAbs: sum / x.values.length, relative: norm ? Math.sqrt(diffNorm / norm) : Math.sqrt(diffNorm) }];
+    return [
+      {
+        name: x.name === y.name ? x.name : `${x.name} ↔ ${y.name}`,
+        dims: x.dims,
+        maxAbs: max,
+        meanAbs: sum / x.values.length,
+        relative: norm ? Math.sqrt(diffNorm / norm) : Math.sqrt(diffNorm),
+      },
+    ];
   });
   return { a, b, tensors, onlyInA, onlyInB: unmatchedRight.map((w) => w.name), changedShape };
 }
@@ -115,7 +132,14 @@ function stats(values: Float32Array): Pick<TensorStats, 'min' | 'max' | 'mean' |
   const counts = new Array<number>(BINS).fill(0);
   const width = (max - min) / BINS || 1;
   for (const v of values) counts[Math.min(BINS - 1, Math.floor((v - min) / width))]!++;
-  return { min, max, mean, std: Math.sqrt(squares / values.length), sparsity: zeros / values.length, histogram: { from: min, to: max, counts } };
+  return {
+    min,
+    max,
+    mean,
+    std: Math.sqrt(squares / values.length),
+    sparsity: zeros / values.length,
+    histogram: { from: min, to: max, counts },
+  };
 }
 
 /**
@@ -131,7 +155,7 @@ function classifierHead(info: ModelInfo): ClassifierHead | undefined {
   const producers = new Map(info.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
   const weightOf = (name: string) => {
     const producer = producers.get(name);
-    return weights.get(producer?.op === 'DequantizeLinear' ? producer.inputs[0] ?? '' : name);
+    return weights.get(producer?.op === 'DequantizeLinear' ? (producer.inputs[0] ?? '') : name);
   };
   for (let i = info.nodes.length - 1; i >= 0; i--) {
     const node = info.nodes[i]!;
@@ -139,7 +163,7 @@ function classifierHead(info: ModelInfo): ClassifierHead | undefined {
     const w = weightOf(node.inputs[1] ?? '');
     if (!w?.values || w.dims.length !== 2 || w.dims[1] !== classes) continue;
     // A quantised product's result keeps the float product's name at the end of its chain.
-    const product = node.op === 'MatMulInteger' ? (node.outputs[0] ?? '').replace(/\/int32$/, '') : node.outputs[0] ?? '';
+    const product = node.op === 'MatMulInteger' ? (node.outputs[0] ?? '').replace(/\/int32$/, '') : (node.outputs[0] ?? '');
     const add = node.op === 'Gemm' ? undefined : info.nodes.find((n) => n.op === 'Add' && n.inputs.includes(product));
     const biasName = node.op === 'Gemm' ? node.inputs[2] : add?.inputs.find((x) => x !== product);
     const bias = biasName ? weights.get(biasName) : undefined;
@@ -151,8 +175,17 @@ function classifierHead(info: ModelInfo): ClassifierHead | undefined {
         const column = Array.from({ length: inputs }, (_, r) => w.values![r * classes + c] as number);
         const ranked = column.map((weight, input) => ({ input, weight })).sort((a, b) => b.weight - a.weight);
         const top = ranked.slice(0, TOP_FEATURES).filter((t) => t.weight > 0);
-        const against = ranked.slice(-TOP_FEATURES).reverse().filter((t) => t.weight < 0);
-        return { label: labels?.[c] ?? `class ${c}`, norm: Math.sqrt(column.reduce((s, v) => s + v * v, 0)), bias: (bias?.values?.[c] as number | undefined) ?? 0, top, against };
+        const against = ranked
+          .slice(-TOP_FEATURES)
+          .reverse()
+          .filter((t) => t.weight < 0);
+        return {
+          label: labels?.[c] ?? `class ${c}`,
+          norm: Math.sqrt(column.reduce((s, v) => s + v * v, 0)),
+          bias: (bias?.values?.[c] as number | undefined) ?? 0,
+          top,
+          against,
+        };
       }),
     };
   }
@@ -175,16 +208,40 @@ export class InspectionView {
   [RICH_VIEW](): Rich {
     const i = this.inspection;
     const round = (v: number | undefined) => (v === undefined ? '—' : Number(v.toPrecision(4)));
-    return table(i.tensors.map((t) => ({ tensor: t.name, shape: `[${t.dims.join(', ')}]`, dtype: t.dtype, values: t.size, min: round(t.min), max: round(t.max), mean: round(t.mean), std: round(t.std), zeros: t.sparsity === undefined ? '—' : `${(t.sparsity * 100).toFixed(1)}%` })), {
-      title: `${i.file}: ${i.parameters.toLocaleString('en-US')} parameters, ${Object.entries(i.operators).map(([op, n]) => `${n} ${op}`).join(', ')}`,
-    });
+    return table(
+      i.tensors.map((t) => ({
+        tensor: t.name,
+        shape: `[${t.dims.join(', ')}]`,
+        dtype: t.dtype,
+        values: t.size,
+        min: round(t.min),
+        max: round(t.max),
+        mean: round(t.mean),
+        std: round(t.std),
+        zeros: t.sparsity === undefined ? '—' : `${(t.sparsity * 100).toFixed(1)}%`,
+      })),
+      {
+        title: `${i.file}: ${i.parameters.toLocaleString('en-US')} parameters, ${Object.entries(i.operators)
+          .map(([op, n]) => `${n} ${op}`)
+          .join(', ')}`,
+      },
+    );
   }
 
   /** Per class: the norm of its weight vector, its bias and its strongest inputs. */
   head(): Rich {
     const head = this.inspection.head;
     if (!head) return table([{ head: 'no classifier head found (no final MatMul/Gemm with one column per class)' }]);
-    return table(head.classes.map((c) => ({ class: c.label, 'weight norm': Number(c.norm.toPrecision(4)), bias: Number(c.bias.toPrecision(4)), 'strongest for': c.top.map((t) => `#${t.input} (${t.weight.toFixed(3)})`).join(', '), 'strongest against': c.against.map((t) => `#${t.input} (${t.weight.toFixed(3)})`).join(', ') })), { title: `Classifier head: ${head.weights}${head.bias ? ` + ${head.bias}` : ''}` });
+    return table(
+      head.classes.map((c) => ({
+        class: c.label,
+        'weight norm': Number(c.norm.toPrecision(4)),
+        bias: Number(c.bias.toPrecision(4)),
+        'strongest for': c.top.map((t) => `#${t.input} (${t.weight.toFixed(3)})`).join(', '),
+        'strongest against': c.against.map((t) => `#${t.input} (${t.weight.toFixed(3)})`).join(', '),
+      })),
+      { title: `Classifier head: ${head.weights}${head.bias ? ` + ${head.bias}` : ''}` },
+    );
   }
 }
 
@@ -193,8 +250,20 @@ export class DiffView {
 
   [RICH_VIEW](): Rich {
     const d = this.diff;
-    const rows = d.tensors.map((t) => ({ tensor: t.name, shape: `[${t.dims.join(', ')}]`, 'max |a − b|': Number(t.maxAbs.toPrecision(3)), 'mean |a − b|': Number(t.meanAbs.toPrecision(3)), 'relative change': Number(t.relative.toPrecision(3)) }));
-    const notes = [d.onlyInA.length ? `only in ${d.a}: ${d.onlyInA.join(', ')}` : '', d.onlyInB.length ? `only in ${d.b}: ${d.onlyInB.join(', ')}` : '', d.changedShape.length ? `other shape or type: ${d.changedShape.join(', ')}` : ''].filter(Boolean).join('; ');
+    const rows = d.tensors.map((t) => ({
+      tensor: t.name,
+      shape: `[${t.dims.join(', ')}]`,
+      'max |a − b|': Number(t.maxAbs.toPrecision(3)),
+      'mean |a − b|': Number(t.meanAbs.toPrecision(3)),
+      'relative change': Number(t.relative.toPrecision(3)),
+    }));
+    const notes = [
+      d.onlyInA.length ? `only in ${d.a}: ${d.onlyInA.join(', ')}` : '',
+      d.onlyInB.length ? `only in ${d.b}: ${d.onlyInB.join(', ')}` : '',
+      d.changedShape.length ? `other shape or type: ${d.changedShape.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     return table(rows.length ? rows : [{ tensor: 'no tensor in common' }], { title: `${d.a} → ${d.b}${notes ? ` (${notes})` : ''}` });
   }
 }

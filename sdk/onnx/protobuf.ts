@@ -130,7 +130,10 @@ export function readFields(bytes: Uint8Array, where = 'message'): ProtoField[] {
       at += 8;
     } else if (wire === 2) {
       const length = Number(varint());
-      if (at + length > bytes.length) throw new ProtoError(`${where}: a field of ${length} bytes at byte ${at} runs past the end (${bytes.length} bytes): the file is truncated or not protobuf`);
+      if (at + length > bytes.length)
+        throw new ProtoError(
+          `${where}: a field of ${length} bytes at byte ${at} runs past the end (${bytes.length} bytes): the file is truncated or not protobuf`,
+        );
       value = bytes.subarray(at, at + length);
       at += length;
     } else if (wire === 5) {

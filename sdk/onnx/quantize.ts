@@ -83,11 +83,26 @@ export class QuantizeReport {
 
   [RICH_VIEW](): Rich {
     const products = this.quantized.length - this.embeddings.length;
-    const weights = [products ? `uint8 + zero point (${products} MatMul)` : '', this.embeddings.length ? `int8 (${this.embeddings.length} Gather)` : ''].filter(Boolean).join(', ');
-    return table([
-      { model: this.input, size: `${(this.bytesBefore / 1024).toFixed(1)} KB`, weights: 'float32', 'max |fp32 − int8|': '' },
-      { model: this.output, size: `${(this.bytesAfter / 1024).toFixed(1)} KB`, weights, 'max |fp32 − int8|': Number(this.maxAbsDiff.toPrecision(3)) },
-    ], { title: `${this.mode === 'static' ? `Static int8 quantisation (activation ranges from ${this.calibrationRows} calibration rows)` : 'Dynamic int8 quantisation'}: ${(this.bytesBefore / this.bytesAfter).toFixed(1)}× smaller, ${this.format} format (the same results on every CPU), checked on ${this.sampleRows} rows (pass { sample } to check on your data; onnx.compare measures accuracy)` });
+    const weights = [
+      products ? `uint8 + zero point (${products} MatMul)` : '',
+      this.embeddings.length ? `int8 (${this.embeddings.length} Gather)` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return table(
+      [
+        { model: this.input, size: `${(this.bytesBefore / 1024).toFixed(1)} KB`, weights: 'float32', 'max |fp32 − int8|': '' },
+        {
+          model: this.output,
+          size: `${(this.bytesAfter / 1024).toFixed(1)} KB`,
+          weights,
+          'max |fp32 − int8|': Number(this.maxAbsDiff.toPrecision(3)),
+        },
+      ],
+      {
+        title: `${this.mode === 'static' ? `Static int8 quantisation (activation ranges from ${this.calibrationRows} calibration rows)` : 'Dynamic int8 quantisation'}: ${(this.bytesBefore / this.bytesAfter).toFixed(1)}× smaller, ${this.format} format (the same results on every CPU), checked on ${this.sampleRows} rows (pass { sample } to check on your data; onnx.compare measures accuracy)`,
+      },
+    );
   }
 }
 
@@ -128,8 +143,14 @@ export async function quantize(input: string, output: string, options: QuantizeO
   const bytes = readFileSync(resolve(input));
   const model = openModel(bytes, input);
   const mode = options.calibration ? 'static' : 'dynamic';
-  if (options.calibration && !options.calibration.length) throw new Error('onnx.quantize: calibration has no rows; pass rows like the data the model will see (a few hundred from the training set), or leave it out for dynamic quantisation.');
-  if (model.opset < 11) throw new Error(`onnx.quantize: ${input} uses opset ${model.opset}; int8 quantisation needs opset 11 or later. Export it again with onnx.export (opset 13).`);
+  if (options.calibration && !options.calibration.length)
+    throw new Error(
+      'onnx.quantize: calibration has no rows; pass rows like the data the model will see (a few hundred from the training set), or leave it out for dynamic quantisation.',
+    );
+  if (model.opset < 11)
+    throw new Error(
+      `onnx.quantize: ${input} uses opset ${model.opset}; int8 quantisation needs opset 11 or later. Export it again with onnx.export (opset 13).`,
+    );
   const activations = options.calibration ? await calibrate(model, options.calibration) : undefined;
   const replace = new Map<RawNode, Node[]>();
   const add: Initializer[] = [];
@@ -142,22 +163,54 @@ export async function quantize(input: string, output: string, options: QuantizeO
       const w = model.weights.get(node.inputs[1] ?? '');
       if (!w?.values || w.dims.length !== 2 || model.weights.has(node.inputs[0] ?? '') || uses(w.name) !== 1) continue;
       const { q, scale, zero } = uint8(w.values);
-      add.push({ name: `${w.name}_uint8`, dims: w.dims, dtype: 'uint8', values: q }, { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) }, { name: `${w.name}_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(zero) });
+      add.push(
+        { name: `${w.name}_uint8`, dims: w.dims, dtype: 'uint8', values: q },
+        { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) },
+        { name: `${w.name}_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(zero) },
+      );
       quantized.push(w.name);
       const range = activations?.get(node.inputs[0] as string);
       if (range) {
-        add.push({ name: `${out}/a_scale`, dims: [], dtype: 'float32', values: Float32Array.of(range.scale) }, { name: `${out}/a_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(range.zero) });
+        add.push(
+          { name: `${out}/a_scale`, dims: [], dtype: 'float32', values: Float32Array.of(range.scale) },
+          { name: `${out}/a_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(range.zero) },
+        );
         replace.set(node, [
-          { op: 'QuantizeLinear', name: `${out}/quantize`, inputs: [node.inputs[0] as string, `${out}/a_scale`, `${out}/a_zero`], outputs: [`${out}/a`] },
-          { op: 'DequantizeLinear', name: `${out}/a_dequantize`, inputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`], outputs: [`${out}/a_dequantized`] },
-          { op: 'DequantizeLinear', name: `${out}/w_dequantize`, inputs: [`${w.name}_uint8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [`${out}/w_dequantized`] },
+          {
+            op: 'QuantizeLinear',
+            name: `${out}/quantize`,
+            inputs: [node.inputs[0] as string, `${out}/a_scale`, `${out}/a_zero`],
+            outputs: [`${out}/a`],
+          },
+          {
+            op: 'DequantizeLinear',
+            name: `${out}/a_dequantize`,
+            inputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`],
+            outputs: [`${out}/a_dequantized`],
+          },
+          {
+            op: 'DequantizeLinear',
+            name: `${out}/w_dequantize`,
+            inputs: [`${w.name}_uint8`, `${w.name}_scale`, `${w.name}_zero`],
+            outputs: [`${out}/w_dequantized`],
+          },
           { op: 'MatMul', name: out, inputs: [`${out}/a_dequantized`, `${out}/w_dequantized`], outputs: [out] },
         ]);
         continue;
       }
       replace.set(node, [
-        { op: 'DynamicQuantizeLinear', name: `${out}/quantize`, inputs: [node.inputs[0] as string], outputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`] },
-        { op: 'MatMulInteger', name: `${out}/matmul_integer`, inputs: [`${out}/a`, `${w.name}_uint8`, `${out}/a_zero`, `${w.name}_zero`], outputs: [`${out}/int32`] },
+        {
+          op: 'DynamicQuantizeLinear',
+          name: `${out}/quantize`,
+          inputs: [node.inputs[0] as string],
+          outputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`],
+        },
+        {
+          op: 'MatMulInteger',
+          name: `${out}/matmul_integer`,
+          inputs: [`${out}/a`, `${w.name}_uint8`, `${out}/a_zero`, `${w.name}_zero`],
+          outputs: [`${out}/int32`],
+        },
         { op: 'Cast', name: `${out}/cast`, inputs: [`${out}/int32`], outputs: [`${out}/float`], attributes: { to: 1 } },
         { op: 'Mul', name: `${out}/scale`, inputs: [`${out}/a_scale`, `${w.name}_scale`], outputs: [`${out}/scale`] },
         { op: 'Mul', name: out, inputs: [`${out}/float`, `${out}/scale`], outputs: [out] },
@@ -166,9 +219,19 @@ export async function quantize(input: string, output: string, options: QuantizeO
       const w = model.weights.get(node.inputs[0] ?? '');
       if (!w?.values || uses(w.name) !== 1) continue;
       const { q, scale } = int8(w.values);
-      add.push({ name: `${w.name}_int8`, dims: w.dims, dtype: 'int8', values: q }, { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) }, { name: `${w.name}_zero`, dims: [], dtype: 'int8', values: Int8Array.of(0) });
+      add.push(
+        { name: `${w.name}_int8`, dims: w.dims, dtype: 'int8', values: q },
+        { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) },
+        { name: `${w.name}_zero`, dims: [], dtype: 'int8', values: Int8Array.of(0) },
+      );
       replace.set(node, [
-        { op: 'Gather', name: `${out}/gather_int8`, inputs: [`${w.name}_int8`, node.inputs[1] as string], outputs: [`${out}/int8`], attributes: { axis: node.ints.axis ?? 0 } },
+        {
+          op: 'Gather',
+          name: `${out}/gather_int8`,
+          inputs: [`${w.name}_int8`, node.inputs[1] as string],
+          outputs: [`${out}/int8`],
+          attributes: { axis: node.ints.axis ?? 0 },
+        },
         { op: 'DequantizeLinear', name: out, inputs: [`${out}/int8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [out] },
       ]);
       quantized.push(w.name);
@@ -176,7 +239,12 @@ export async function quantize(input: string, output: string, options: QuantizeO
     }
   }
   if (!quantized.length) throw new Error(`onnx.quantize: ${input} has no MatMul or Gather with float32 weights to quantise.`);
-  const result = saveModel(model, { replace, add, drop: new Set(quantized), metadata: { quantization: `${mode} int8 per tensor, ${FORMAT} format (aielab onnx.quantize)` } });
+  const result = saveModel(model, {
+    replace,
+    add,
+    drop: new Set(quantized),
+    metadata: { quantization: `${mode} int8 per tensor, ${FORMAT} format (aielab onnx.quantize)` },
+  });
   writeFileSync(resolve(output), result);
   const [fp32, q8] = await Promise.all([OnnxSession.load(input), OnnxSession.load(output)]);
   // Random rows can fall far outside the calibrated ranges (and be clipped): check static on real rows.
@@ -186,12 +254,30 @@ export async function quantize(input: string, output: string, options: QuantizeO
   const left = Object.values(a).flatMap(flat);
   const right = Object.values(b).flatMap(flat);
   const diff = left.reduce((max, v, i) => Math.max(max, Math.abs(v - (right[i] as number))), 0);
-  return new QuantizeReport({ input, output, bytesBefore: bytes.length, bytesAfter: statSync(resolve(output)).size, quantized, embeddings, maxAbsDiff: diff, sampleRows: sample.length, mode, calibrationRows: options.calibration?.length ?? 0, format: FORMAT });
+  return new QuantizeReport({
+    input,
+    output,
+    bytesBefore: bytes.length,
+    bytesAfter: statSync(resolve(output)).size,
+    quantized,
+    embeddings,
+    maxAbsDiff: diff,
+    sampleRows: sample.length,
+    mode,
+    calibrationRows: options.calibration?.length ?? 0,
+    format: FORMAT,
+  });
 }
 
 /** Each float MatMul input's range over the calibration rows. */
 async function calibrate(model: EditableModel, rows: Nested[]): Promise<Map<string, { scale: number; zero: number }>> {
-  const tensors = [...new Set(model.nodes.filter((n) => n.op === 'MatMul' && model.weights.has(n.inputs[1] ?? '') && !model.weights.has(n.inputs[0] ?? '')).map((n) => n.inputs[0] as string))];
+  const tensors = [
+    ...new Set(
+      model.nodes
+        .filter((n) => n.op === 'MatMul' && model.weights.has(n.inputs[1] ?? '') && !model.weights.has(n.inputs[0] ?? ''))
+        .map((n) => n.inputs[0] as string),
+    ),
+  ];
   const values = await runExposed(model, tensors, rows, 'onnx.quantize calibration');
   return new Map(tensors.map((t) => [t, uint8Range(values[t] as Float32Array)]));
 }

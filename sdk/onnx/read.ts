@@ -22,7 +22,22 @@ export interface ModelInfo extends ModelHeader {
   weights: WeightInfo[];
 }
 
-const DTYPES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16' };
+const DTYPES: Record<number, string> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  16: 'bfloat16',
+};
 
 export class OnnxFormatError extends Error {}
 
@@ -32,18 +47,22 @@ export function readModel(bytes: Uint8Array, file: string): ModelInfo {
     const graphBytes = model.get(7)?.[0];
     if (!(graphBytes instanceof Uint8Array) || !model.has(1)) throw new ProtoError('it has no graph or no IR version');
     const graph = readMessage(graphBytes, `${file}: graph`);
-    const opsets = Object.fromEntries(list(model, 8).map((b) => {
-      const o = readMessage(b as Uint8Array);
-      return [text(o, 1) || 'ai.onnx', num(o, 2)];
-    }));
+    const opsets = Object.fromEntries(
+      list(model, 8).map((b) => {
+        const o = readMessage(b as Uint8Array);
+        return [text(o, 1) || 'ai.onnx', num(o, 2)];
+      }),
+    );
     return {
       irVersion: num(model, 1),
       opsets,
       producer: [text(model, 2), text(model, 3)].filter(Boolean).join(' '),
-      metadata: Object.fromEntries(list(model, 14).map((b) => {
-        const kv = readMessage(b as Uint8Array);
-        return [text(kv, 1), text(kv, 2)];
-      })),
+      metadata: Object.fromEntries(
+        list(model, 14).map((b) => {
+          const kv = readMessage(b as Uint8Array);
+          return [text(kv, 1), text(kv, 2)];
+        }),
+      ),
       inputs: list(graph, 11).map((b) => readValueInfo(b as Uint8Array)),
       outputs: list(graph, 12).map((b) => readValueInfo(b as Uint8Array)),
       nodes: list(graph, 1).map((b) => {
@@ -54,7 +73,9 @@ export function readModel(bytes: Uint8Array, file: string): ModelInfo {
     };
   } catch (error) {
     if (!(error instanceof ProtoError)) throw error;
-    throw new OnnxFormatError(`${file} is not a readable ONNX model: ${error.message}. Export it again (onnx.export), or check that the whole file was copied.`);
+    throw new OnnxFormatError(
+      `${file} is not a readable ONNX model: ${error.message}. Export it again (onnx.export), or check that the whole file was copied.`,
+    );
   }
 }
 
@@ -65,10 +86,13 @@ export function readValueInfo(bytes: Uint8Array): TensorInfo {
   const tensor = type instanceof Uint8Array ? readMessage(type).get(1)?.[0] : undefined;
   const fields = tensor instanceof Uint8Array ? readMessage(tensor) : new Map<number, ProtoValue[]>();
   const shape = fields.get(2)?.[0];
-  const dims = shape instanceof Uint8Array ? list(readMessage(shape), 1).map((d) => {
-    const dim = readMessage(d as Uint8Array);
-    return dim.has(1) ? num(dim, 1) : text(dim, 2) || '?';
-  }) : [];
+  const dims =
+    shape instanceof Uint8Array
+      ? list(readMessage(shape), 1).map((d) => {
+          const dim = readMessage(d as Uint8Array);
+          return dim.has(1) ? num(dim, 1) : text(dim, 2) || '?';
+        })
+      : [];
   return { name: text(info, 1), dtype: DTYPES[num(fields, 1)] ?? 'unknown', shape: dims };
 }
 
@@ -80,9 +104,11 @@ export function readWeight(bytes: Uint8Array): WeightInfo {
   const size = dims.reduce((a, b) => a * b, 1);
   const raw = t.get(9)?.[0];
   let values: Float32Array | undefined;
-  if (dtype === 'float32' && raw instanceof Uint8Array && raw.length === size * 4) values = new Float32Array(Uint8Array.from(raw).buffer); // a copy: a Buffer's slice shares its pool
+  if (dtype === 'float32' && raw instanceof Uint8Array && raw.length === size * 4)
+    values = new Float32Array(Uint8Array.from(raw).buffer); // a copy: a Buffer's slice shares its pool
   else if (dtype === 'float32' && t.has(4)) values = floats(t.get(4) as ProtoValue[]);
-  else if (dtype === 'int8' && raw instanceof Uint8Array && raw.length === size) values = Float32Array.from(new Int8Array(Uint8Array.from(raw).buffer));
+  else if (dtype === 'int8' && raw instanceof Uint8Array && raw.length === size)
+    values = Float32Array.from(new Int8Array(Uint8Array.from(raw).buffer));
   else if (dtype === 'uint8' && raw instanceof Uint8Array && raw.length === size) values = Float32Array.from(raw);
   return { name: text(t, 8), dtype, dims, size, ...(values ? { values } : {}) };
 }

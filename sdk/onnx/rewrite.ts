@@ -29,20 +29,47 @@ export function openModel(bytes: Uint8Array, file: string): EditableModel {
     if (!graph) throw new ProtoError('it has no graph');
     const graphFields = readFields(graph.value as Uint8Array, `${file}: graph`);
     const text = (v: unknown) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : '');
-    const nodes = graphFields.filter((f) => f.field === 1).map((field) => {
-      const n = readMessage(field.value as Uint8Array);
-      const ints = Object.fromEntries((n.get(5) ?? []).map((a) => readMessage(a as Uint8Array)).filter((a) => a.has(3)).map((a) => [text(a.get(1)?.[0]), Number(BigInt.asIntN(64, a.get(3)?.[0] as bigint))]));
-      return { field, op: text(n.get(4)?.[0]), name: text(n.get(3)?.[0]), inputs: (n.get(1) ?? []).map(text), outputs: (n.get(2) ?? []).map(text), ints };
-    });
-    const weights = new Map(graphFields.filter((f) => f.field === 5).map((field) => {
-      const w = readWeight(field.value as Uint8Array);
-      return [w.name, { ...w, field }];
-    }));
-    const opset = Math.max(0, ...modelFields.filter((f) => f.field === 8).map((f) => readMessage(f.value as Uint8Array)).filter((o) => !o.get(1)?.length || text(o.get(1)?.[0]) === '' || text(o.get(1)?.[0]) === 'ai.onnx').map((o) => Number(o.get(2)?.[0] ?? 0)));
+    const nodes = graphFields
+      .filter((f) => f.field === 1)
+      .map((field) => {
+        const n = readMessage(field.value as Uint8Array);
+        const ints = Object.fromEntries(
+          (n.get(5) ?? [])
+            .map((a) => readMessage(a as Uint8Array))
+            .filter((a) => a.has(3))
+            .map((a) => [text(a.get(1)?.[0]), Number(BigInt.asIntN(64, a.get(3)?.[0] as bigint))]),
+        );
+        return {
+          field,
+          op: text(n.get(4)?.[0]),
+          name: text(n.get(3)?.[0]),
+          inputs: (n.get(1) ?? []).map(text),
+          outputs: (n.get(2) ?? []).map(text),
+          ints,
+        };
+      });
+    const weights = new Map(
+      graphFields
+        .filter((f) => f.field === 5)
+        .map((field) => {
+          const w = readWeight(field.value as Uint8Array);
+          return [w.name, { ...w, field }];
+        }),
+    );
+    const opset = Math.max(
+      0,
+      ...modelFields
+        .filter((f) => f.field === 8)
+        .map((f) => readMessage(f.value as Uint8Array))
+        .filter((o) => !o.get(1)?.length || text(o.get(1)?.[0]) === '' || text(o.get(1)?.[0]) === 'ai.onnx')
+        .map((o) => Number(o.get(2)?.[0] ?? 0)),
+    );
     return { modelFields, graphFields, nodes, weights, opset };
   } catch (error) {
     if (!(error instanceof ProtoError)) throw error;
-    throw new OnnxFormatError(`${file} is not a readable ONNX model: ${error.message}. Export it again (onnx.export), or check that the whole file was copied.`);
+    throw new OnnxFormatError(
+      `${file} is not a readable ONNX model: ${error.message}. Export it again (onnx.export), or check that the whole file was copied.`,
+    );
   }
 }
 
@@ -78,7 +105,12 @@ export function saveModel(model: EditableModel, edit: Edit): Uint8Array {
   const out = new ProtoWriter();
   for (const f of model.modelFields) {
     if (f.field === 7) out.message(7, graph);
-    else if (f.field === 14 && edit.metadata && Object.hasOwn(edit.metadata, new TextDecoder().decode(readMessage(f.value as Uint8Array).get(1)?.[0] as Uint8Array))) continue;
+    else if (
+      f.field === 14 &&
+      edit.metadata &&
+      Object.hasOwn(edit.metadata, new TextDecoder().decode(readMessage(f.value as Uint8Array).get(1)?.[0] as Uint8Array))
+    )
+      continue;
     else out.field(f);
   }
   for (const [key, value] of Object.entries(edit.metadata ?? {})) out.message(14, new ProtoWriter().string(1, key).string(2, value));

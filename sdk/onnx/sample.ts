@@ -14,10 +14,14 @@ export function sampleInputs(model: EditableModel): Nested[] {
   const gather = model.nodes.find((n) => n.op === 'Gather' && n.inputs[1] === (cast?.outputs[0] ?? input.name));
   const vocabulary = gather ? (model.weights.get(gather.inputs[0] ?? '')?.dims[0] ?? 0) : 0;
   const value = () => (vocabulary ? Math.floor(random() * vocabulary) : random() * 4 - 2);
-  const make = (shape: number[]): Nested => (shape.length ? Array.from({ length: shape[0] as number }, () => make(shape.slice(1))) : value());
+  const make = (shape: number[]): Nested =>
+    shape.length ? Array.from({ length: shape[0] as number }, () => make(shape.slice(1))) : value();
   return Array.from({ length: 16 }, () => make(input.shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : 8))));
 }
 
 function readInputs(model: EditableModel) {
-  return model.graphFields.filter((f) => f.field === 11).map((f) => readValueInfo(f.value as Uint8Array)).filter((i) => !model.weights.has(i.name));
+  return model.graphFields
+    .filter((f) => f.field === 11)
+    .map((f) => readValueInfo(f.value as Uint8Array))
+    .filter((i) => !model.weights.has(i.name));
 }

@@ -21,7 +21,10 @@ export function onnxRuntime(): Ort {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     ort = require('onnxruntime-node') as Ort;
   } catch (error) {
-    throw new Error(`onnx needs onnxruntime-node, which did not load (${(error as Error).message.split('\n')[0]}). Reinstall the extension, or run npm install in your project.`, { cause: error });
+    throw new Error(
+      `onnx needs onnxruntime-node, which did not load (${(error as Error).message.split('\n')[0]}). Reinstall the extension, or run npm install in your project.`,
+      { cause: error },
+    );
   }
   return ort;
 }
@@ -47,14 +50,21 @@ export function cudaProviderInstalled(): boolean {
   }
 }
 
-const NO_CUDA = "the CUDA provider of onnxruntime-node is not installed (its install script fetches it: run `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` on a machine with CUDA 12 and network access), so use device: 'cpu' or 'auto'";
+const NO_CUDA =
+  "the CUDA provider of onnxruntime-node is not installed (its install script fetches it: run `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` on a machine with CUDA 12 and network access), so use device: 'cpu' or 'auto'";
 
 export class OnnxSession {
-  private constructor(readonly path: string, readonly info: ModelInfo, private readonly session: OrtSession, readonly device: 'cpu' | 'cuda') {}
+  private constructor(
+    readonly path: string,
+    readonly info: ModelInfo,
+    private readonly session: OrtSession,
+    readonly device: 'cpu' | 'cuda',
+  ) {}
 
   static async load(path: string, options: LoadOptions = {}): Promise<OnnxSession> {
     const want = options.device ?? 'auto';
-    if (!['auto', 'cpu', 'cuda'].includes(want)) throw new Error(`onnx.load: device ${JSON.stringify(want)} is not one of 'auto', 'cpu', 'cuda'.`);
+    if (!['auto', 'cpu', 'cuda'].includes(want))
+      throw new Error(`onnx.load: device ${JSON.stringify(want)} is not one of 'auto', 'cpu', 'cuda'.`);
     const file = resolve(path);
     let bytes: Buffer;
     try {
@@ -68,9 +78,15 @@ export class OnnxSession {
     let session: OrtSession;
     try {
       // Fatal only: a refused file's reason is in the error we throw, not printed to the cell's stderr.
-      session = await onnxRuntime().InferenceSession.create(bytes, { executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'], logSeverityLevel: 4 });
+      session = await onnxRuntime().InferenceSession.create(bytes, {
+        executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+        logSeverityLevel: 4,
+      });
     } catch (error) {
-      throw new Error(`onnx.load: onnxruntime cannot run ${path}${device === 'cuda' ? ' with the CUDA provider' : ''}: ${(error as Error).message.split('\n')[0]}${device === 'cuda' && want === 'auto' ? " (pass { device: 'cpu' } to run it on the CPU)" : ''}`, { cause: error });
+      throw new Error(
+        `onnx.load: onnxruntime cannot run ${path}${device === 'cuda' ? ' with the CUDA provider' : ''}: ${(error as Error).message.split('\n')[0]}${device === 'cuda' && want === 'auto' ? " (pass { device: 'cpu' } to run it on the CPU)" : ''}`,
+        { cause: error },
+      );
     }
     return new OnnxSession(file, info, session, device);
   }
@@ -93,17 +109,30 @@ export class OnnxSession {
     const expected = this.inputs.map((i) => i.name);
     const unknown = Object.keys(named).filter((n) => !expected.includes(n));
     const missing = expected.filter((n) => !(n in named));
-    if (unknown.length || missing.length) throw new Error(`onnx run: ${[unknown.length ? `no input named ${unknown.join(', ')}` : '', missing.length ? `missing input ${missing.join(', ')}` : ''].filter(Boolean).join('; ')}. The model takes ${this.signature(this.inputs)}.`);
+    if (unknown.length || missing.length)
+      throw new Error(
+        `onnx run: ${[unknown.length ? `no input named ${unknown.join(', ')}` : '', missing.length ? `missing input ${missing.join(', ')}` : ''].filter(Boolean).join('; ')}. The model takes ${this.signature(this.inputs)}.`,
+      );
     const feeds: Record<string, InstanceType<Ort['Tensor']>> = {};
     for (const spec of this.inputs) {
       const { shape, values } = flatten(named[spec.name] as Nested, spec.name);
       checkShape(spec, shape);
-      if (spec.dtype === 'int64') feeds[spec.name] = new runtime.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(Math.round(v))), shape);
+      if (spec.dtype === 'int64')
+        feeds[spec.name] = new runtime.Tensor(
+          'int64',
+          BigInt64Array.from(values, (v) => BigInt(Math.round(v))),
+          shape,
+        );
       else if (spec.dtype === 'float32') feeds[spec.name] = new runtime.Tensor('float32', values, shape);
       else throw new Error(`onnx run: input ${spec.name} is ${spec.dtype}; run takes float32 and int64 inputs.`);
     }
     const results = await this.session.run(feeds);
-    return Object.fromEntries(Object.entries(results).map(([name, tensor]) => [name, nest(Array.from(tensor.data as ArrayLike<number | bigint>, Number), tensor.dims as number[])]));
+    return Object.fromEntries(
+      Object.entries(results).map(([name, tensor]) => [
+        name,
+        nest(Array.from(tensor.data as ArrayLike<number | bigint>, Number), tensor.dims as number[]),
+      ]),
+    );
   }
 
   private signature(list: TensorInfo[]): string {
@@ -112,8 +141,12 @@ export class OnnxSession {
 
   [RICH_VIEW](): Rich {
     const rows = [...this.inputs.map((t) => ({ kind: 'input', ...row(t) })), ...this.outputs.map((t) => ({ kind: 'output', ...row(t) }))];
-    const opset = Object.entries(this.info.opsets).map(([d, v]) => `${d} ${v}`).join(', ');
-    return table(rows, { title: `${this.path} · ${this.info.nodes.length} nodes · opset ${opset} · ${this.device === 'cuda' ? 'GPU (CUDA)' : 'CPU'}${this.info.producer ? ` · from ${this.info.producer}` : ''}` });
+    const opset = Object.entries(this.info.opsets)
+      .map(([d, v]) => `${d} ${v}`)
+      .join(', ');
+    return table(rows, {
+      title: `${this.path} · ${this.info.nodes.length} nodes · opset ${opset} · ${this.device === 'cuda' ? 'GPU (CUDA)' : 'CPU'}${this.info.producer ? ` · from ${this.info.producer}` : ''}`,
+    });
   }
 }
 
@@ -133,11 +166,15 @@ function flatten(value: Nested, name: string): { shape: number[]; values: Float3
       values[at++] = v;
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[depth]) throw new Error(`onnx run: input ${name}${path()} has ${Array.isArray(v) ? v.length : 'no'} values where its first row has ${shape[depth]}: every row must be the same length.`);
+    if (!Array.isArray(v) || v.length !== shape[depth])
+      throw new Error(
+        `onnx run: input ${name}${path()} has ${Array.isArray(v) ? v.length : 'no'} values where its first row has ${shape[depth]}: every row must be the same length.`,
+      );
     if (depth === shape.length - 1) {
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
-        if (typeof x !== 'number' || Number.isNaN(x)) throw new Error(`onnx run: input ${name}${path()}[${i}] is ${show(x)}, not a number.`);
+        if (typeof x !== 'number' || Number.isNaN(x))
+          throw new Error(`onnx run: input ${name}${path()}[${i}] is ${show(x)}, not a number.`);
         values[at++] = x;
       }
       return;
@@ -150,12 +187,15 @@ function flatten(value: Nested, name: string): { shape: number[]; values: Float3
 
 /** A bad value as the user would write it: NaN stays NaN (JSON would say null). */
 function show(value: unknown): string {
-  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }
 
 function checkShape(spec: TensorInfo, shape: number[]): void {
   const fits = shape.length === spec.shape.length && spec.shape.every((d, i) => typeof d !== 'number' || d === shape[i]);
-  if (!fits) throw new Error(`onnx run: input ${spec.name} has shape [${shape.join(', ')}]; the model expects [${spec.shape.join(', ')}] (names are sizes you choose, such as the batch).${shape.length === spec.shape.length - 1 ? ' One row? Wrap it in a list: [row].' : ''}`);
+  if (!fits)
+    throw new Error(
+      `onnx run: input ${spec.name} has shape [${shape.join(', ')}]; the model expects [${spec.shape.join(', ')}] (names are sizes you choose, such as the batch).${shape.length === spec.shape.length - 1 ? ' One row? Wrap it in a list: [row].' : ''}`,
+    );
 }
 
 function nest(values: number[], dims: number[]): Nested {

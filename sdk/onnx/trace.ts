@@ -14,7 +14,17 @@ import { openModel, type EditableModel } from './rewrite';
 import type { Nested } from './session';
 
 /** Operators whose outputs are not float32 (ids, shapes, quantised values) are not compared. */
-const NOT_FLOAT = new Set(['Shape', 'ArgMax', 'ArgMin', 'DynamicQuantizeLinear', 'QuantizeLinear', 'MatMulInteger', 'ConvInteger', 'NonZero', 'TopK']);
+const NOT_FLOAT = new Set([
+  'Shape',
+  'ArgMax',
+  'ArgMin',
+  'DynamicQuantizeLinear',
+  'QuantizeLinear',
+  'MatMulInteger',
+  'ConvInteger',
+  'NonZero',
+  'TopK',
+]);
 
 export interface TraceStep {
   tensor: string;
@@ -24,7 +34,12 @@ export interface TraceStep {
 }
 
 export class TraceReport {
-  constructor(readonly a: string, readonly b: string, readonly tolerance: number, readonly steps: TraceStep[]) {}
+  constructor(
+    readonly a: string,
+    readonly b: string,
+    readonly tolerance: number,
+    readonly steps: TraceStep[],
+  ) {}
 
   /** The first tensor off by more than the tolerance, if any. */
   get divergence(): TraceStep | undefined {
@@ -33,27 +48,68 @@ export class TraceReport {
 
   [RICH_VIEW](): Rich {
     const first = this.divergence;
-    const title = first ? `${this.a} vs ${this.b}: they part at ${first.tensor} (${first.op}), off by up to ${first.maxAbs.toPrecision(3)} (tolerance ${this.tolerance})` : `${this.a} vs ${this.b}: every shared tensor within ${this.tolerance}`;
-    return table(this.steps.map((s) => ({ step: s.tensor, op: s.op, 'max |a − b|': Number(s.maxAbs.toPrecision(3)), 'mean |a − b|': Number(s.meanAbs.toPrecision(3)), 'over tolerance': s === first ? '← first' : s.maxAbs > this.tolerance ? 'yes' : '' })), { title });
+    const title = first
+      ? `${this.a} vs ${this.b}: they part at ${first.tensor} (${first.op}), off by up to ${first.maxAbs.toPrecision(3)} (tolerance ${this.tolerance})`
+      : `${this.a} vs ${this.b}: every shared tensor within ${this.tolerance}`;
+    return table(
+      this.steps.map((s) => ({
+        step: s.tensor,
+        op: s.op,
+        'max |a − b|': Number(s.maxAbs.toPrecision(3)),
+        'mean |a − b|': Number(s.meanAbs.toPrecision(3)),
+        'over tolerance': s === first ? '← first' : s.maxAbs > this.tolerance ? 'yes' : '',
+      })),
+      { title },
+    );
   }
 
   /** The largest difference at each shared tensor, in graph order. */
   chart(): Rich {
-    return chart.line({ 'max |a − b|': this.steps.map((s) => s.maxAbs) }, { title: `Difference per step, ${this.a} vs ${this.b}`, xLabel: 'step (graph order)' });
+    return chart.line(
+      { 'max |a − b|': this.steps.map((s) => s.maxAbs) },
+      { title: `Difference per step, ${this.a} vs ${this.b}`, xLabel: 'step (graph order)' },
+    );
   }
 }
 
 /** `a` is an .onnx file, or an nn model to set beside its export `b`, layer by layer. */
-export async function trace(a: string | LayersModel, b: string, inputs: Nested | Readonly<Record<string, Nested>>, options: { tolerance?: number } = {}): Promise<TraceReport> {
+export async function trace(
+  a: string | LayersModel,
+  b: string,
+  inputs: Nested | Readonly<Record<string, Nested>>,
+  options: { tolerance?: number } = {},
+): Promise<TraceReport> {
   const tolerance = options.tolerance ?? 1e-3;
   if (typeof a !== 'string') return traceLayers(a, b, inputs, tolerance);
   const [left, right] = [a, b].map((file) => openModel(readFileSync(resolve(file)), file)) as [EditableModel, EditableModel];
-  const floats = (m: EditableModel) => m.nodes.filter((n) => !NOT_FLOAT.has(n.op) && !(n.op === 'Cast' && n.ints.to !== 1)).flatMap((n) => n.outputs.filter(Boolean).map((o) => ({ tensor: o, op: n.op })));
+  const floats = (m: EditableModel) =>
+    m.nodes
+      .filter((n) => !NOT_FLOAT.has(n.op) && !(n.op === 'Cast' && n.ints.to !== 1))
+      .flatMap((n) => n.outputs.filter(Boolean).map((o) => ({ tensor: o, op: n.op })));
   const shared = new Set(floats(right).map((t) => t.tensor));
   const steps = floats(left).filter((t) => shared.has(t.tensor));
-  if (!steps.length) throw new Error(`onnx.trace: ${a} and ${b} share no intermediate tensor names; trace compares a model with an edited copy of it (onnx.quantize keeps the names).`);
-  const [x, y] = await Promise.all([runExposed(left, steps.map((s) => s.tensor), inputs), runExposed(right, steps.map((s) => s.tensor), inputs)]);
-  return new TraceReport(a, b, tolerance, steps.map(({ tensor, op }) => difference(tensor, op, x[tensor] as Float32Array, y[tensor] as Float32Array)));
+  if (!steps.length)
+    throw new Error(
+      `onnx.trace: ${a} and ${b} share no intermediate tensor names; trace compares a model with an edited copy of it (onnx.quantize keeps the names).`,
+    );
+  const [x, y] = await Promise.all([
+    runExposed(
+      left,
+      steps.map((s) => s.tensor),
+      inputs,
+    ),
+    runExposed(
+      right,
+      steps.map((s) => s.tensor),
+      inputs,
+    ),
+  ]);
+  return new TraceReport(
+    a,
+    b,
+    tolerance,
+    steps.map(({ tensor, op }) => difference(tensor, op, x[tensor] as Float32Array, y[tensor] as Float32Array)),
+  );
 }
 
 function difference(tensor: string, op: string, p: ArrayLike<number>, q: ArrayLike<number>): TraceStep {
@@ -68,12 +124,21 @@ function difference(tensor: string, op: string, p: ArrayLike<number>, q: ArrayLi
 }
 
 /** Every layer's output in TensorFlow.js beside the tensor of the same name in the exported file. */
-async function traceLayers(model: LayersModel, file: string, inputs: Nested | Readonly<Record<string, Nested>>, tolerance: number): Promise<TraceReport> {
-  if (!Array.isArray((model as { layers?: unknown }).layers)) throw new TypeError('onnx.trace takes two .onnx paths, or an nn model and the path of its export.');
+async function traceLayers(
+  model: LayersModel,
+  file: string,
+  inputs: Nested | Readonly<Record<string, Nested>>,
+  tolerance: number,
+): Promise<TraceReport> {
+  if (!Array.isArray((model as { layers?: unknown }).layers))
+    throw new TypeError('onnx.trace takes two .onnx paths, or an nn model and the path of its export.');
   const exported = openModel(readFileSync(resolve(file)), file);
   const produced = new Set(exported.nodes.flatMap((n) => n.outputs));
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer' && produced.has(l.name));
-  if (!layers.length) throw new Error(`onnx.trace: no layer of the model has a tensor of its name in ${file}; export the model with onnx.export (which names each layer's output) and trace it against that file.`);
+  if (!layers.length)
+    throw new Error(
+      `onnx.trace: no layer of the model has a tensor of its name in ${file}; export the model with onnx.export (which names each layer's output) and trace it against that file.`,
+    );
   const rows = typeof inputs === 'object' && !Array.isArray(inputs) ? Object.values(inputs)[0] : inputs;
   if (!Array.isArray(rows)) throw new Error('onnx.trace: inputs must be rows (an array), as the model takes them.');
   const t = tf();
@@ -81,6 +146,15 @@ async function traceLayers(model: LayersModel, file: string, inputs: Nested | Re
   const outputs = t.tidy(() => [probe.predict(t.tensor(rows as number[][])) as Tensor | Tensor[]].flat().map((o) => t.keep(o)));
   const expected = outputs.map((o) => o.dataSync() as Float32Array);
   t.dispose(outputs);
-  const actual = await runExposed(exported, layers.map((l) => l.name), rows);
-  return new TraceReport(model.name || 'nn model', file, tolerance, layers.map((l, i) => difference(l.name, l.getClassName(), expected[i] as Float32Array, actual[l.name] as Float32Array)));
+  const actual = await runExposed(
+    exported,
+    layers.map((l) => l.name),
+    rows,
+  );
+  return new TraceReport(
+    model.name || 'nn model',
+    file,
+    tolerance,
+    layers.map((l, i) => difference(l.name, l.getClassName(), expected[i] as Float32Array, actual[l.name] as Float32Array)),
+  );
 }

@@ -21,7 +21,8 @@ export class TfIdf {
 
   /** A fitted vectoriser from its saved vocabulary and idf (a model's preprocessing metadata). */
   static restore(vocabulary: readonly string[], idf: readonly number[], options: TokenizeOptions = {}): TfIdf {
-    if (vocabulary.length !== idf.length) throw new Error(`TfIdf.restore: ${vocabulary.length} terms but ${idf.length} idf values; they must pair up.`);
+    if (vocabulary.length !== idf.length)
+      throw new Error(`TfIdf.restore: ${vocabulary.length} terms but ${idf.length} idf values; they must pair up.`);
     const restored = new TfIdf(options);
     restored.vocabulary = [...vocabulary];
     restored.idf = [...idf];
@@ -38,7 +39,8 @@ export class TfIdf {
       for (const term of new Set(doc)) df.set(term, (df.get(term) ?? 0) + 1);
     }
     let terms = [...df.keys()].filter((t) => (df.get(t) ?? 0) >= (this.options.minDf ?? 1));
-    if (this.options.maxFeatures !== undefined) terms = terms.sort((a, b) => (tf.get(b) ?? 0) - (tf.get(a) ?? 0) || (a < b ? -1 : 1)).slice(0, this.options.maxFeatures);
+    if (this.options.maxFeatures !== undefined)
+      terms = terms.sort((a, b) => (tf.get(b) ?? 0) - (tf.get(a) ?? 0) || (a < b ? -1 : 1)).slice(0, this.options.maxFeatures);
     this.vocabulary = terms.sort();
     this.index = new Map(this.vocabulary.map((t, i) => [t, i]));
     this.idf = this.vocabulary.map((t) => Math.log((1 + docs.length) / (1 + (df.get(t) ?? 0))) + 1);

@@ -26,7 +26,10 @@ export class Vocabulary {
     for (const doc of documents) for (const token of doc) this.counts.set(token, (this.counts.get(token) ?? 0) + 1);
     const maxSize = this.options.maxSize ?? 10_000;
     if (maxSize < 3) throw new RangeError(`Vocabulary: maxSize counts padding and OOV too, so it must be 3 or more; got ${maxSize}.`);
-    const kept = [...this.counts].filter(([, c]) => c >= (this.options.minCount ?? 1)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxSize - 2);
+    const kept = [...this.counts]
+      .filter(([, c]) => c >= (this.options.minCount ?? 1))
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, maxSize - 2);
     for (const [token] of kept) {
       this.ids.set(token, this.tokens.length);
       this.tokens.push(token);
@@ -49,7 +52,10 @@ export class Vocabulary {
   }
 
   [RICH_VIEW](): Rich {
-    return table(this.tokens.slice(2, 22).map((token, i) => ({ id: i + 2, token, count: this.counts.get(token) ?? 0 })), { title: `${this.size} ids (0 padding, 1 OOV), most frequent first` });
+    return table(
+      this.tokens.slice(2, 22).map((token, i) => ({ id: i + 2, token, count: this.counts.get(token) ?? 0 })),
+      { title: `${this.size} ids (0 padding, 1 OOV), most frequent first` },
+    );
   }
 }
 

@@ -40,7 +40,8 @@ export interface StartRunOptions {
 function startRun(options: StartRunOptions = {}): Run {
   const { store } = current();
   const parent = active[active.length - 1];
-  if (parent && !options.nested) throw new Error(`track: run "${parent.name}" is still active. End it (run.end()) first, or pass { nested: true } for a child run.`);
+  if (parent && !options.nested)
+    throw new Error(`track: run "${parent.name}" is still active. End it (run.end()) first, or pass { nested: true } for a child run.`);
   const experiment = store.experiment(experimentName);
   const user = safeUser();
   const notebook = currentNotebook();
@@ -92,7 +93,8 @@ export const track = {
    * Tries hyperparameters, each configuration a child run of one sweep run, and returns the best:
    * `await track.sweep({ lr: [0.001, 0.01], units: [8, 16] }, async (p) => ({ accuracy }), { metric: 'accuracy' })`.
    */
-  sweep: (space: Space, train: Parameters<typeof sweep>[2], options: SweepOptions) => sweep((name, nested) => startRun({ name, nested: nested || active.length > 0 }), space, train, options),
+  sweep: (space: Space, train: Parameters<typeof sweep>[2], options: SweepOptions) =>
+    sweep((name, nested) => startRun({ name, nested: nested || active.length > 0 }), space, train, options),
 
   /**
    * A new version of a named model from a run's model artifact (run.logModel), optionally given
@@ -127,14 +129,28 @@ export const track = {
   /** Loads a registered nn model: `await track.loadModel('models:/spam@champion')`. */
   async loadModel(uri: string): Promise<LayersModel> {
     const path = track.modelPath(uri);
-    if (!existsSync(join(path, 'model.json'))) throw new Error(`track.loadModel: ${uri} (${path}) is not an nn model (no model.json); use track.modelPath("${uri}") to reach its files.`);
+    if (!existsSync(join(path, 'model.json')))
+      throw new Error(
+        `track.loadModel: ${uri} (${path}) is not an nn model (no model.json); use track.modelPath("${uri}") to reach its files.`,
+      );
     return load(path);
   },
 
   /** A registered model's versions with their runs and aliases, as a table. */
   models(name: string): Rich {
     const versions = current().registry.versions(name);
-    return table(versions.length ? versions.map((v) => ({ version: v.version, aliases: v.aliases.join(', '), run: v.runId.slice(0, 8), description: v.description, source: v.source })) : [{ version: 'none registered' }], { title: `Model ${name}` });
+    return table(
+      versions.length
+        ? versions.map((v) => ({
+            version: v.version,
+            aliases: v.aliases.join(', '),
+            run: v.runId.slice(0, 8),
+            description: v.description,
+            source: v.source,
+          }))
+        : [{ version: 'none registered' }],
+      { title: `Model ${name}` },
+    );
   },
 
   /** The run logging now (the innermost, if nested), if any. */
@@ -147,9 +163,18 @@ export const track = {
     const s = current().store;
     const experiment = s.experiments().find((e) => e.name === name);
     const runs = experiment ? s.runs(experiment) : [];
-    const rows = runs.map((r) => ({ run: r.runName, status: r.status.toLowerCase(), ...Object.fromEntries(Object.entries(r.params).map(([k, v]) => [`param ${k}`, v])), ...r.metrics }));
-    const skipped = s.problems.length ? ` (${s.problems.length} unreadable meta.yaml skipped: ${s.problems.map((p) => p.path).join(', ')})` : '';
-    return table(rows.length ? rows : [{ run: 'no runs yet' }], { title: `${name}: ${runs.length} run${runs.length === 1 ? '' : 's'} in ${s.root}${skipped}` });
+    const rows = runs.map((r) => ({
+      run: r.runName,
+      status: r.status.toLowerCase(),
+      ...Object.fromEntries(Object.entries(r.params).map(([k, v]) => [`param ${k}`, v])),
+      ...r.metrics,
+    }));
+    const skipped = s.problems.length
+      ? ` (${s.problems.length} unreadable meta.yaml skipped: ${s.problems.map((p) => p.path).join(', ')})`
+      : '';
+    return table(rows.length ? rows : [{ run: 'no runs yet' }], {
+      title: `${name}: ${runs.length} run${runs.length === 1 ? '' : 's'} in ${s.root}${skipped}`,
+    });
   },
 };
 
@@ -160,7 +185,9 @@ function storedRun(id: string): RunInfo {
     const run = store.runs(experiment).find((r) => r.runId === id);
     if (run) return run;
   }
-  throw new Error(`track.registerModel: no run ${id} in ${store.root}. Pass the Run, or the id of a run logged there (track.runs() lists them).`);
+  throw new Error(
+    `track.registerModel: no run ${id} in ${store.root}. Pass the Run, or the id of a run logged there (track.runs() lists them).`,
+  );
 }
 
 function safeUser(): string {
@@ -176,7 +203,8 @@ function gitState(cwd: string): { commit: string; dirty: boolean } | undefined {
   if (!insideRepository(cwd)) return undefined;
   try {
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
     return { commit, dirty };
   } catch {
     return undefined;

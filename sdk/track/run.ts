@@ -113,6 +113,8 @@ export class Run {
       ...Object.entries(run?.params ?? {}).map(([name, value]) => ({ kind: 'param', name, value })),
       ...Object.entries(run?.metrics ?? {}).map(([name, value]) => ({ kind: 'metric (latest)', name, value })),
     ];
-    return table(rows.length ? rows : [{ kind: '', name: 'nothing logged yet', value: '' }], { title: `Run ${this.name} (${this.id.slice(0, 8)}) · ${this.status.toLowerCase()}` });
+    return table(rows.length ? rows : [{ kind: '', name: 'nothing logged yet', value: '' }], {
+      title: `Run ${this.name} (${this.id.slice(0, 8)}) · ${this.status.toLowerCase()}`,
+    });
   }
 }

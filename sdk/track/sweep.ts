@@ -35,11 +35,18 @@ export interface Trial {
 }
 
 export class SweepResult {
-  constructor(readonly metric: string, readonly trials: Trial[], readonly best: Trial, readonly runId: string) {}
+  constructor(
+    readonly metric: string,
+    readonly trials: Trial[],
+    readonly best: Trial,
+    readonly runId: string,
+  ) {}
 
   [RICH_VIEW](): Rich {
     const rows = this.trials.map((t, i) => ({ trial: i + 1, ...t.params, ...t.metrics, best: t === this.best ? '★' : '' }));
-    return table(rows, { title: `Sweep: ${this.trials.length} trials, best ${this.metric} ${this.best.metrics[this.metric]} with ${JSON.stringify(this.best.params)}` });
+    return table(rows, {
+      title: `Sweep: ${this.trials.length} trials, best ${this.metric} ${this.best.metrics[this.metric]} with ${JSON.stringify(this.best.params)}`,
+    });
   }
 }
 
@@ -48,18 +55,23 @@ export function configurations(space: Space, options: Pick<SweepOptions, 'trials
   if (!names.length) throw new Error('track.sweep: the space is empty; give each hyperparameter its values, e.g. { lr: [0.001, 0.01] }.');
   const ranged = names.filter((n) => !Array.isArray(space[n]));
   if (options.trials === undefined) {
-    if (ranged.length) throw new Error(`track.sweep: ${ranged.join(', ')} ${ranged.length === 1 ? 'is a range' : 'are ranges'}; a range needs a random search: pass { trials: 10 }.`);
+    if (ranged.length)
+      throw new Error(
+        `track.sweep: ${ranged.join(', ')} ${ranged.length === 1 ? 'is a range' : 'are ranges'}; a range needs a random search: pass { trials: 10 }.`,
+      );
     return names.reduce<Params[]>((combos, name) => combos.flatMap((c) => (space[name] as Choice).map((v) => ({ ...c, [name]: v }))), [{}]);
   }
   const random = seeded(options.seed ?? 0);
   return Array.from({ length: options.trials }, () =>
-    Object.fromEntries(names.map((name) => {
-      const dimension = space[name] as Choice | Range;
-      if (Array.isArray(dimension)) return [name, dimension[Math.floor(random() * dimension.length)] as string | number | boolean];
-      const { min, max, log, int } = dimension as Range;
-      const value = log ? Math.exp(Math.log(min) + random() * (Math.log(max) - Math.log(min))) : min + random() * (max - min);
-      return [name, int ? Math.round(value) : value];
-    })),
+    Object.fromEntries(
+      names.map((name) => {
+        const dimension = space[name] as Choice | Range;
+        if (Array.isArray(dimension)) return [name, dimension[Math.floor(random() * dimension.length)] as string | number | boolean];
+        const { min, max, log, int } = dimension as Range;
+        const value = log ? Math.exp(Math.log(min) + random() * (Math.log(max) - Math.log(min))) : min + random() * (max - min);
+        return [name, int ? Math.round(value) : value];
+      }),
+    ),
   );
 }
 
@@ -71,7 +83,12 @@ export async function sweep(
 ): Promise<SweepResult> {
   const configs = configurations(space, options);
   const parent = start(options.name ?? 'sweep', false);
-  parent.logParams({ space: JSON.stringify(space), metric: options.metric, goal: options.goal ?? 'max', ...(options.trials ? { trials: options.trials, seed: options.seed ?? 0 } : {}) });
+  parent.logParams({
+    space: JSON.stringify(space),
+    metric: options.metric,
+    goal: options.goal ?? 'max',
+    ...(options.trials ? { trials: options.trials, seed: options.seed ?? 0 } : {}),
+  });
   const trials: Trial[] = [];
   try {
     for (const [index, params] of configs.entries()) {
@@ -80,7 +97,10 @@ export async function sweep(
       try {
         run.logParams({ ...params, seed });
         const metrics = await train(params, { run, seed, index });
-        if (typeof metrics?.[options.metric] !== 'number') throw new Error(`track.sweep: the training function must return { ${options.metric}: number, … }; trial ${index + 1} returned ${JSON.stringify(metrics)}.`);
+        if (typeof metrics?.[options.metric] !== 'number')
+          throw new Error(
+            `track.sweep: the training function must return { ${options.metric}: number, … }; trial ${index + 1} returned ${JSON.stringify(metrics)}.`,
+          );
         run.logMetrics(metrics);
         run.end('FINISHED');
         trials.push({ params, metrics, runId: run.id, seed });
@@ -94,7 +114,9 @@ export async function sweep(
     throw error;
   }
   const sign = options.goal === 'min' ? -1 : 1;
-  const best = trials.reduce((a, b) => (sign * (b.metrics[options.metric] as number) > sign * (a.metrics[options.metric] as number) ? b : a));
+  const best = trials.reduce((a, b) =>
+    sign * (b.metrics[options.metric] as number) > sign * (a.metrics[options.metric] as number) ? b : a,
+  );
   parent.logMetric(`best ${options.metric}`, best.metrics[options.metric] as number).setTag('aielab.sweep.bestRunId', best.runId);
   parent.end('FINISHED');
   return new SweepResult(options.metric, trials, best, parent.id);

@@ -4,6 +4,9 @@
 // instance they are registered on: the symbols fastify-plugin sets, without the dependency.
 import type { FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
 
-export function appWide<Options extends FastifyPluginOptions>(name: string, plugin: FastifyPluginAsync<Options>): FastifyPluginAsync<Options> {
+export function appWide<Options extends FastifyPluginOptions>(
+  name: string,
+  plugin: FastifyPluginAsync<Options>,
+): FastifyPluginAsync<Options> {
   return Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: name });
 }

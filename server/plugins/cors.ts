@@ -15,6 +15,10 @@ export const cors = appWide('aielab-cors', async (app, { origins }: CorsOptions)
     if (!origin || !origins.includes(origin)) return done();
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     if (request.method !== 'OPTIONS') return done();
-    void reply.header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'content-type, authorization, x-api-key').code(204).send();
+    void reply
+      .header('access-control-allow-methods', 'GET, POST')
+      .header('access-control-allow-headers', 'content-type, authorization, x-api-key')
+      .code(204)
+      .send();
   });
 });

@@ -13,5 +13,7 @@ export interface DocsOptions {
 
 export const docs: FastifyPluginAsync<DocsOptions> = async (app, { repository, keys }) => {
   app.get('/openapi.json', async () => openApi(repository, keys));
-  app.get('/docs', async (request, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(docsPage(repository, `${request.protocol}://${request.host}`, keys)));
+  app.get('/docs', async (request, reply) =>
+    reply.header('content-type', 'text/html; charset=utf-8').send(docsPage(repository, `${request.protocol}://${request.host}`, keys)),
+  );
 };

@@ -15,9 +15,20 @@ export const drift: FastifyPluginAsync<DriftOptions> = async (app, { repository,
   const report = async (request: FastifyRequest) => {
     const model = findModel(repository, request.params as ModelRoute);
     const window = watch.windowOf(model);
-    if (!window) throw new RequestError(`model ${model.name} has no reference statistics to compare with: export it with onnx.export(model, file, { reference: xTrain })`, 404);
+    if (!window)
+      throw new RequestError(
+        `model ${model.name} has no reference statistics to compare with: export it with onnx.export(model, file, { reference: xTrain })`,
+        404,
+      );
     const found = window.report();
-    return { model_name: model.name, model_version: model.version, rows: window.size, ...(found ? { features: found.features, drifted: found.drifted.map((f) => f.feature), predictions: found.predictions ?? null } : { waiting: `drift is computed from ${MIN_DRIFT_ROWS} rows on; ${window.size} so far` }) };
+    return {
+      model_name: model.name,
+      model_version: model.version,
+      rows: window.size,
+      ...(found
+        ? { features: found.features, drifted: found.drifted.map((f) => f.feature), predictions: found.predictions ?? null }
+        : { waiting: `drift is computed from ${MIN_DRIFT_ROWS} rows on; ${window.size} so far` }),
+    };
   };
   app.get('/v2/models/:name/drift', report);
   app.get('/v2/models/:name/versions/:version/drift', report);

@@ -35,7 +35,12 @@ export interface Exchange<Parsed extends { feeds: Feeds; rows: number }> {
   respond(outputs: Feeds, parsed: Parsed): unknown;
 }
 
-export async function answer<Parsed extends { feeds: Feeds; rows: number }>(context: InferenceContext, model: ServedModel, reply: FastifyReply, exchange: Exchange<Parsed>): Promise<FastifyReply> {
+export async function answer<Parsed extends { feeds: Feeds; rows: number }>(
+  context: InferenceContext,
+  model: ServedModel,
+  reply: FastifyReply,
+  exchange: Exchange<Parsed>,
+): Promise<FastifyReply> {
   const { metrics, drift } = context;
   const started = performance.now();
   metrics.inFlight.inc();

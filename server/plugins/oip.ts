@@ -25,7 +25,11 @@ export const oip: FastifyPluginAsync<InferenceContext> = async (app, context) =>
 
   const infer = async (request: FastifyRequest, reply: FastifyReply) => {
     const model = findModel(repository, request.params as ModelRoute);
-    return answer(context, model, reply, { endpoint: 'infer', parse: () => parseInfer(request.body, model, limits), respond: (outputs, parsed) => inferResponse(model, outputs, parsed.wanted, parsed.id) });
+    return answer(context, model, reply, {
+      endpoint: 'infer',
+      parse: () => parseInfer(request.body, model, limits),
+      respond: (outputs, parsed) => inferResponse(model, outputs, parsed.wanted, parsed.id),
+    });
   };
   const route = { config: { endpoint: 'infer' as const } };
   app.post('/v2/models/:name/infer', route, infer);

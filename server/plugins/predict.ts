@@ -9,7 +9,11 @@ export const predict: FastifyPluginAsync<InferenceContext> = async (app, context
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     // /predict names no model: it serves the server's only one.
     const model = modelOf(context.repository, request.params as Partial<ModelRoute>);
-    return answer(context, model, reply, { endpoint: 'predict', parse: () => parsePredict(request.body, model, context.limits), respond: (outputs) => predictResponse(model, outputs) });
+    return answer(context, model, reply, {
+      endpoint: 'predict',
+      parse: () => parsePredict(request.body, model, context.limits),
+      respond: (outputs) => predictResponse(model, outputs),
+    });
   };
   const route = { config: { endpoint: 'predict' as const } };
   app.post('/predict', route, handler);

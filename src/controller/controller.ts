@@ -72,7 +72,8 @@ export class KernelController implements vscode.Disposable, SessionHost {
 
   /** Ours is the kernel for .aielab notebooks: VS Code selects it without asking. */
   private prefer(notebook: vscode.NotebookDocument): void {
-    if (notebook.notebookType === NOTEBOOK_TYPE) this.controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
+    if (notebook.notebookType === NOTEBOOK_TYPE)
+      this.controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
   }
 
   private close(notebook: vscode.NotebookDocument): void {

@@ -13,7 +13,10 @@ import { LateOutputRouter, type Finished } from './lateOutput';
 export type SessionState = 'not started' | 'starting' | 'idle' | 'busy' | 'dead';
 
 /** What a session uses of a kernel process. */
-export type SessionKernel = Pick<KernelProcess, 'info' | 'execute' | 'interrupt' | 'shutdown' | 'kill' | 'onLateOutput' | 'onDidExit' | 'onCompute' | 'onRawOutput'>;
+export type SessionKernel = Pick<
+  KernelProcess,
+  'info' | 'execute' | 'interrupt' | 'shutdown' | 'kill' | 'onLateOutput' | 'onDidExit' | 'onCompute' | 'onRawOutput'
+>;
 
 export interface KernelExecutionHost<Cell, Run, Target> {
   startKernel(): Promise<SessionKernel>;
@@ -61,7 +64,10 @@ export class KernelExecution<Cell extends object, Run extends CellRun<Cell>, Tar
   private readonly queue: CellQueue<Cell, Run>;
   private readonly router: LateOutputRouter<Cell, Run, Target>;
 
-  constructor(private readonly host: KernelExecutionHost<Cell, Run, Target>, private readonly options: KernelExecutionOptions) {
+  constructor(
+    private readonly host: KernelExecutionHost<Cell, Run, Target>,
+    private readonly options: KernelExecutionOptions,
+  ) {
     this.queue = new CellQueue<Cell, Run>({
       run: (run) => this.runCell(run),
       interrupt: () => void this.interrupt(),
@@ -89,7 +95,10 @@ export class KernelExecution<Cell extends object, Run extends CellRun<Cell>, Tar
   }
 
   async info(): Promise<SessionKernel['info'] | undefined> {
-    return this.scope?.kernel.then((k) => k.info, () => undefined);
+    return this.scope?.kernel.then(
+      (k) => k.info,
+      () => undefined,
+    );
   }
 
   run(cells: readonly Cell[]): void {
@@ -128,7 +137,10 @@ export class KernelExecution<Cell extends object, Run extends CellRun<Cell>, Tar
     this.queue.cancelWaiting();
     const scope = this.scope;
     this.endScope();
-    void scope?.kernel.then((k) => k.kill(), () => undefined);
+    void scope?.kernel.then(
+      (k) => k.kill(),
+      () => undefined,
+    );
   }
 
   private async runCell(run: Run): Promise<boolean> {
@@ -173,16 +185,19 @@ export class KernelExecution<Cell extends object, Run extends CellRun<Cell>, Tar
     this.setState('starting');
     const scope: KernelScope = { kernel: this.host.startKernel(), listeners: [] };
     this.scope = scope;
-    scope.kernel.then((kernel) => {
-      // Restarted or disposed while it started: nothing of it is heard.
-      if (this.scope !== scope) return;
-      this.setState('idle');
-      this.listen(kernel, scope);
-    }, () => {
-      if (this.scope !== scope) return;
-      this.scope = undefined;
-      this.setState('dead');
-    });
+    scope.kernel.then(
+      (kernel) => {
+        // Restarted or disposed while it started: nothing of it is heard.
+        if (this.scope !== scope) return;
+        this.setState('idle');
+        this.listen(kernel, scope);
+      },
+      () => {
+        if (this.scope !== scope) return;
+        this.scope = undefined;
+        this.setState('dead');
+      },
+    );
     return scope;
   }
 

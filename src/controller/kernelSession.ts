@@ -25,19 +25,25 @@ export class KernelSession implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<SessionState>();
   readonly onDidChangeState = this.stateEmitter.event;
 
-  constructor(readonly notebook: vscode.NotebookDocument, private readonly host: SessionHost) {
-    this.execution = new KernelExecution({
-      startKernel: (): Promise<SessionKernel> => host.startKernel(notebook),
-      createRun: (cell) => host.controller.createNotebookCellExecution(cell),
-      writer: (run, displays, elsewhere) => new CellOutputWriter(run, host.log, displays, elsewhere),
-      request: (cell) => ({ cellId: cellKey(cell), label: `Cell ${cell.index + 1}`, code: cell.document.getText() }),
-      cell: (cellId) => notebook.getCells().find((c) => cellKey(c) === cellId),
-      shows: (cell, displayId) => cell.outputs.some((o) => (o.metadata as { displayId?: string } | undefined)?.displayId === displayId),
-      log: (message) => host.log.info(message),
-      changed: () => this.stateEmitter.fire(this.execution.state),
-      diedIdle: (error) => this.reportDied(error),
-      stuck: (run) => void this.offerRestart(run),
-    }, { interruptGraceMs: INTERRUPT_GRACE_MS });
+  constructor(
+    readonly notebook: vscode.NotebookDocument,
+    private readonly host: SessionHost,
+  ) {
+    this.execution = new KernelExecution(
+      {
+        startKernel: (): Promise<SessionKernel> => host.startKernel(notebook),
+        createRun: (cell) => host.controller.createNotebookCellExecution(cell),
+        writer: (run, displays, elsewhere) => new CellOutputWriter(run, host.log, displays, elsewhere),
+        request: (cell) => ({ cellId: cellKey(cell), label: `Cell ${cell.index + 1}`, code: cell.document.getText() }),
+        cell: (cellId) => notebook.getCells().find((c) => cellKey(c) === cellId),
+        shows: (cell, displayId) => cell.outputs.some((o) => (o.metadata as { displayId?: string } | undefined)?.displayId === displayId),
+        log: (message) => host.log.info(message),
+        changed: () => this.stateEmitter.fire(this.execution.state),
+        diedIdle: (error) => this.reportDied(error),
+        stuck: (run) => void this.offerRestart(run),
+      },
+      { interruptGraceMs: INTERRUPT_GRACE_MS },
+    );
   }
 
   get state(): SessionState {

@@ -54,11 +54,16 @@ export class LateOutputRouter<Cell extends object, Run extends CellRun<Cell>, Ta
   /** The cell's run is writing its last outputs; `ended` resolves with how it ended, once it has. */
   ended(cell: Cell, ended: Promise<Finished>): void {
     // Never rejects: output waiting on it is written whatever became of the run.
-    const done: Promise<void> = ended.then((finished) => {
-      this.finished.set(cell, finished);
-    }, () => undefined).then(() => {
-      if (this.ending.get(cell) === done) this.ending.delete(cell);
-    });
+    const done: Promise<void> = ended
+      .then(
+        (finished) => {
+          this.finished.set(cell, finished);
+        },
+        () => undefined,
+      )
+      .then(() => {
+        if (this.ending.get(cell) === done) this.ending.delete(cell);
+      });
     this.ending.set(cell, done);
   }
 

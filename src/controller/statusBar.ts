@@ -44,7 +44,9 @@ export class KernelStatusBar implements vscode.Disposable {
     const compute = session?.compute;
     this.item.text = `${look.icon} AI Lab: ${look.text}${compute ? ` · ${compute.backend}` : ''}`;
     const info = await session?.info();
-    const trains = compute ? ` nn trains on ${compute.backend}: ${compute.device}.${compute.skipped.map((s) => ` Not ${s.name}: ${s.reason}.`).join('')}` : '';
+    const trains = compute
+      ? ` nn trains on ${compute.backend}: ${compute.device}.${compute.skipped.map((s) => ` Not ${s.name}: ${s.reason}.`).join('')}`
+      : '';
     this.item.tooltip = info
       ? `AI Lab (TypeScript) kernel ${info.kernelVersion} on ${info.runtime}, pid ${info.pid}.${trains} Click for the kernel log.`
       : 'AI Lab (TypeScript) kernel: starts when a cell runs. Click for the kernel log.';

@@ -9,7 +9,8 @@ const STDERR = 'application/vnd.code.notebook.stderr';
 const ERROR = 'application/vnd.code.notebook.error';
 
 export function toCellOutput(output: Output): vscode.NotebookCellOutput {
-  const metadata = output.kind === 'display' && output.displayId ? { kind: output.kind, displayId: output.displayId } : { kind: output.kind };
+  const metadata =
+    output.kind === 'display' && output.displayId ? { kind: output.kind, displayId: output.displayId } : { kind: output.kind };
   switch (output.kind) {
     case 'stream':
       return new vscode.NotebookCellOutput([streamItem(output.name, output.text)], metadata);
@@ -48,9 +49,11 @@ export function fromCellOutput(output: vscode.NotebookCellOutput): Output {
   }
   const data: Record<string, unknown> = {};
   for (const item of output.items) {
-    data[item.mime] = isTextMime(item.mime) ? text(item)
-      : isJsonMime(item.mime) ? JSON.parse(text(item))
-      : Buffer.from(item.data).toString('base64');
+    data[item.mime] = isTextMime(item.mime)
+      ? text(item)
+      : isJsonMime(item.mime)
+        ? JSON.parse(text(item))
+        : Buffer.from(item.data).toString('base64');
   }
   data['text/plain'] ??= `[${output.items.map((item) => item.mime).join(', ')}]`;
   return { kind: output.metadata?.kind === 'display' ? 'display' : 'result', data: data as MimeBundle };

@@ -20,7 +20,10 @@ export class AielabSerializer implements vscode.NotebookSerializer {
       notebook = parseNotebook(new TextDecoder().decode(content));
     } catch (err) {
       if (!(err instanceof NotebookFormatError)) throw err;
-      throw new Error(`This .aielab notebook cannot be opened: ${err.where}: ${err.problem}. The file has not been changed; open it in the text editor to fix it.`, { cause: err });
+      throw new Error(
+        `This .aielab notebook cannot be opened: ${err.where}: ${err.problem}. The file has not been changed; open it in the text editor to fix it.`,
+        { cause: err },
+      );
     }
     const data = new vscode.NotebookData(notebook.cells.map(toCellData));
     data.metadata = notebook.metadata;

@@ -19,7 +19,12 @@ export class ChartsPanel {
       ChartsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(CHARTS_VIEW_TYPE, 'Charts & Metrics', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      CHARTS_VIEW_TYPE,
+      'Charts & Metrics',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(extensionUri),
+    );
     ChartsPanel.current = new ChartsPanel(panel, extensionUri, pins);
   }
 
@@ -28,7 +33,11 @@ export class ChartsPanel {
     ChartsPanel.current = new ChartsPanel(panel, extensionUri, pins);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly pins: PinStore) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly pins: PinStore,
+  ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     const page = loadUntilReady(panel, webviewHtml(panel.webview, extensionUri, 'charts-panel.js', 'Charts & Metrics'));
     this.disposables.push(

@@ -38,7 +38,14 @@ export class PinStore implements vscode.Disposable {
     const existing = this.pins.find((p) => p.notebook === notebook.uri.toString() && p.cellId === cellId && p.mime === mime);
     if (!existing) {
       const title = `${notebook.uri.path.split('/').pop()} · Cell ${cell.index + 1}`;
-      this.pins.push({ id: `${Date.now().toString(36)}-${this.pins.length}`, title, mime, notebook: notebook.uri.toString(), cellId, runs: [{ label: runLabel(1), payload: payload.value, outputId }] });
+      this.pins.push({
+        id: `${Date.now().toString(36)}-${this.pins.length}`,
+        title,
+        mime,
+        notebook: notebook.uri.toString(),
+        cellId,
+        runs: [{ label: runLabel(1), payload: payload.value, outputId }],
+      });
     }
     this.save();
     return true;
@@ -65,7 +72,10 @@ export class PinStore implements vscode.Disposable {
         if (!payload) continue;
         const last = pin.runs[pin.runs.length - 1];
         if (last && last.outputId === payload.outputId) last.payload = payload.value;
-        else pin.runs = [...pin.runs, { label: runLabel(pin.runs.length + 1), payload: payload.value, outputId: payload.outputId }].slice(-MAX_RUNS);
+        else
+          pin.runs = [...pin.runs, { label: runLabel(pin.runs.length + 1), payload: payload.value, outputId: payload.outputId }].slice(
+            -MAX_RUNS,
+          );
         touched = true;
       }
     }

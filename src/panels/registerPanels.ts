@@ -20,13 +20,21 @@ export function registerPanels(context: vscode.ExtensionContext): vscode.Disposa
     // From the explorer: one .onnx to inspect, or two selected to compare.
     vscode.commands.registerCommand('aielab.openInWeightInspector', (file?: vscode.Uri, selected?: vscode.Uri[]) => {
       // The right-clicked model first: it is the one the other is compared with.
-      const files = [...(file ? [file] : []), ...(selected ?? []).filter((f) => f.toString() !== file?.toString())].filter((f) => f.path.toLowerCase().endsWith('.onnx'));
+      const files = [...(file ? [file] : []), ...(selected ?? []).filter((f) => f.toString() !== file?.toString())].filter((f) =>
+        f.path.toLowerCase().endsWith('.onnx'),
+      );
       WeightsPanel.show(uri, files[0], files[1]);
     }),
     vscode.commands.registerCommand('aielab.showRuns', () => RunsPanel.show(uri)),
-    vscode.window.registerWebviewPanelSerializer(CHARTS_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => ChartsPanel.revive(panel, uri, pins) }),
-    vscode.window.registerWebviewPanelSerializer(WEIGHTS_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => WeightsPanel.revive(panel, uri) }),
-    vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => RunsPanel.revive(panel, uri) }),
+    vscode.window.registerWebviewPanelSerializer(CHARTS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => ChartsPanel.revive(panel, uri, pins),
+    }),
+    vscode.window.registerWebviewPanelSerializer(WEIGHTS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => WeightsPanel.revive(panel, uri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => RunsPanel.revive(panel, uri),
+    }),
     messaging.onDidReceiveMessage(({ editor, message }) => {
       const request = message as PinRequest;
       if (request?.type !== 'pin') return;

@@ -33,8 +33,18 @@ export function readStores(roots: readonly string[]): RunsData {
       }));
       const registry = new Registry(store);
       const names = existsSync(join(root, 'models')) ? readdirSync(join(root, 'models')) : [];
-      const models = names.map((name) => ({ name, versions: registry.versions(name).map((v) => ({ version: v.version, aliases: v.aliases, runId: v.runId, description: v.description })) }));
-      return { root: folder ? relative(folder, root) || '.' : root, experiments, models, problems: store.problems.map((p) => `${p.path}: ${p.problem}`) };
+      const models = names.map((name) => ({
+        name,
+        versions: registry
+          .versions(name)
+          .map((v) => ({ version: v.version, aliases: v.aliases, runId: v.runId, description: v.description })),
+      }));
+      return {
+        root: folder ? relative(folder, root) || '.' : root,
+        experiments,
+        models,
+        problems: store.problems.map((p) => `${p.path}: ${p.problem}`),
+      };
     }),
   };
 }

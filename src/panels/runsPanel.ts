@@ -19,7 +19,12 @@ export class RunsPanel {
       RunsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(RUNS_VIEW_TYPE, 'Runs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      RUNS_VIEW_TYPE,
+      'Runs',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(extensionUri),
+    );
     RunsPanel.current = new RunsPanel(panel, extensionUri);
   }
 
@@ -28,7 +33,10 @@ export class RunsPanel {
     RunsPanel.current = new RunsPanel(panel, extensionUri);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+  ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     const page = loadUntilReady(panel, webviewHtml(panel.webview, extensionUri, 'runs-panel.js', 'Runs'));
     const watcher = vscode.workspace.createFileSystemWatcher('**/mlruns/**');

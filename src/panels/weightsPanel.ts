@@ -14,7 +14,12 @@ export class WeightsPanel {
   /** Shows the panel; with a file (and a second one to compare with), inspects it there. */
   static show(extensionUri: vscode.Uri, file?: vscode.Uri, compareWith?: vscode.Uri): void {
     if (!WeightsPanel.current) {
-      const panel = vscode.window.createWebviewPanel(WEIGHTS_VIEW_TYPE, 'Weight Inspector', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+      const panel = vscode.window.createWebviewPanel(
+        WEIGHTS_VIEW_TYPE,
+        'Weight Inspector',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        webviewOptions(extensionUri),
+      );
       WeightsPanel.current = new WeightsPanel(panel, extensionUri);
     } else WeightsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
     if (file) void WeightsPanel.current.open(file, compareWith);
@@ -25,7 +30,10 @@ export class WeightsPanel {
     WeightsPanel.current = new WeightsPanel(panel, extensionUri);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+  ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     const page = loadUntilReady(panel, webviewHtml(panel.webview, extensionUri, 'weights-panel.js', 'Weight Inspector'));
     this.disposables.push(
@@ -34,7 +42,11 @@ export class WeightsPanel {
       panel.webview.onDidReceiveMessage(async (message: FromWeightsPanel) => {
         if (message.type === 'ready') page.ready();
         else {
-          const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, openLabel: 'Inspect' });
+          const picked = await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            filters: { 'ONNX models': ['onnx'] },
+            openLabel: 'Inspect',
+          });
           if (picked?.[0]) await this.open(picked[0]);
         }
       }),
@@ -45,7 +57,11 @@ export class WeightsPanel {
     this.send({ type: 'loading', file: vscode.workspace.asRelativePath(file) });
     try {
       const { inspection, diff } = await inspectModel(this.extensionUri, file, compareWith);
-      this.send({ type: 'model', inspection: { ...inspection, file: vscode.workspace.asRelativePath(file) }, ...(diff ? { diff: { ...diff, a: vscode.workspace.asRelativePath(diff.a), b: vscode.workspace.asRelativePath(diff.b) } } : {}) });
+      this.send({
+        type: 'model',
+        inspection: { ...inspection, file: vscode.workspace.asRelativePath(file) },
+        ...(diff ? { diff: { ...diff, a: vscode.workspace.asRelativePath(diff.a), b: vscode.workspace.asRelativePath(diff.b) } } : {}),
+      });
     } catch (error) {
       this.send({ type: 'error', file: vscode.workspace.asRelativePath(file), message: (error as Error).message });
     }

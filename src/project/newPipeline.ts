@@ -15,7 +15,11 @@ export function registerNewPipeline(context: vscode.ExtensionContext): vscode.Di
       void vscode.window.showErrorMessage(`Cannot create the pipeline project: ${err.message}`);
       return;
     }
-    const open = await vscode.window.showInformationMessage(`Created an ML pipeline project in ${folder.fsPath}. Next: npm install, then npm run train.`, 'Open Folder', 'Open in New Window');
+    const open = await vscode.window.showInformationMessage(
+      `Created an ML pipeline project in ${folder.fsPath}. Next: npm install, then npm run train.`,
+      'Open Folder',
+      'Open in New Window',
+    );
     if (open) await vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: open === 'Open in New Window' });
     else await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(folder, 'README.md'));
   });

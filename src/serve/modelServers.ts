@@ -37,7 +37,17 @@ export class ModelServers implements vscode.Disposable {
   }
 
   private async serve(target?: vscode.Uri): Promise<void> {
-    const picked = target ? [target] : await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, title: 'A model to serve: an .onnx file, or a model repository folder', openLabel: 'Serve', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+    const picked = target
+      ? [target]
+      : await vscode.window.showOpenDialog({
+          canSelectFiles: true,
+          canSelectFolders: true,
+          canSelectMany: false,
+          filters: { 'ONNX models': ['onnx'] },
+          title: 'A model to serve: an .onnx file, or a model repository folder',
+          openLabel: 'Serve',
+          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+        });
     const uri = picked?.[0];
     if (!uri) return;
     const running = [...this.servers].find((s) => s.target.fsPath === uri.fsPath);
@@ -48,13 +58,22 @@ export class ModelServers implements vscode.Disposable {
     const settings = vscode.workspace.getConfiguration('aielab.serve');
     const port = settings.get<number>('port') ?? 8000;
     const delay = settings.get<number | null>('maxQueueDelayMs');
-    const args = ['serve', uri.fsPath, '--port', String(port), ...(typeof delay === 'number' && delay >= 0 ? ['--max-queue-delay-ms', String(delay)] : ['--no-batching'])];
+    const args = [
+      'serve',
+      uri.fsPath,
+      '--port',
+      String(port),
+      ...(typeof delay === 'number' && delay >= 0 ? ['--max-queue-delay-ms', String(delay)] : ['--no-batching']),
+    ];
     let server = await this.start(uri, args);
     // The port is taken (another server, another window): any free port will do.
-    if (!server.url && server.busyPort && port !== 0) server = await this.start(uri, ['serve', uri.fsPath, '--port', '0', ...args.slice(4)]);
+    if (!server.url && server.busyPort && port !== 0)
+      server = await this.start(uri, ['serve', uri.fsPath, '--port', '0', ...args.slice(4)]);
     if (!server.url) {
       this.output.show(true);
-      void vscode.window.showErrorMessage(`Cannot serve ${basename(uri.fsPath)}: ${server.error ?? 'the server stopped'}. Its output is in "AI Lab: Model Server".`);
+      void vscode.window.showErrorMessage(
+        `Cannot serve ${basename(uri.fsPath)}: ${server.error ?? 'the server stopped'}. Its output is in "AI Lab: Model Server".`,
+      );
       return;
     }
     void this.offer(server.entry, `Serving ${basename(uri.fsPath)} at ${server.url}`);
@@ -65,7 +84,11 @@ export class ModelServers implements vscode.Disposable {
     const cli = vscode.Uri.joinPath(this.extensionUri, 'dist', 'cli.js').fsPath;
     const cwd = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath;
     this.output.appendLine(`$ aielab ${args.join(' ')}`);
-    const child = spawn(runtime, [cli, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+    const child = spawn(runtime, [cli, ...args], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
+    });
     const entry: Server = { target, child };
     this.servers.add(entry);
     return new Promise((resolve) => {
@@ -87,7 +110,15 @@ export class ModelServers implements vscode.Disposable {
         this.servers.delete(entry);
         this.output.appendLine(`[the server for ${basename(target.fsPath)} exited${code === null ? '' : ` with code ${code}`}]`);
         this.update();
-        resolve({ entry, busyPort: /EADDRINUSE/.test(said), error: said.trim().split('\n').pop()?.replace(/^aielab: /, '') });
+        resolve({
+          entry,
+          busyPort: /EADDRINUSE/.test(said),
+          error: said
+            .trim()
+            .split('\n')
+            .pop()
+            ?.replace(/^aielab: /, ''),
+        });
       });
     });
   }
@@ -99,8 +130,14 @@ export class ModelServers implements vscode.Disposable {
       return;
     }
     const port = (s: Server) => new URL(s.url as string).port;
-    this.item.text = live.length === 1 ? `$(server-process) Serving ${basename(live[0]!.target.fsPath)} :${port(live[0]!)}` : `$(server-process) ${live.length} model servers`;
-    this.item.tooltip = new vscode.MarkdownString(live.map((s) => `**${basename(s.target.fsPath)}** at ${s.url}`).join('\n\n') + '\n\nClick for its API page, address, output, or to stop it.');
+    this.item.text =
+      live.length === 1
+        ? `$(server-process) Serving ${basename(live[0]!.target.fsPath)} :${port(live[0]!)}`
+        : `$(server-process) ${live.length} model servers`;
+    this.item.tooltip = new vscode.MarkdownString(
+      live.map((s) => `**${basename(s.target.fsPath)}** at ${s.url}`).join('\n\n') +
+        '\n\nClick for its API page, address, output, or to stop it.',
+    );
     this.item.show();
   }
 
@@ -119,8 +156,25 @@ export class ModelServers implements vscode.Disposable {
 
   private async manage(): Promise<void> {
     const live = [...this.servers].filter((s) => s.url);
-    const picks = live.flatMap((server) => ['Open API Docs', 'Copy URL', 'Show Output', 'Stop'].map((action) => ({ label: action === 'Stop' ? `$(debug-stop) Stop` : action === 'Open API Docs' ? '$(book) Open API Docs' : action === 'Copy URL' ? '$(copy) Copy URL' : '$(output) Show Output', description: `${basename(server.target.fsPath)} · ${server.url}`, action, server })));
-    const picked = await vscode.window.showQuickPick(picks, { title: 'AI Lab: Model Server', placeHolder: live.length ? 'What to do with the server' : 'No model is being served' });
+    const picks = live.flatMap((server) =>
+      ['Open API Docs', 'Copy URL', 'Show Output', 'Stop'].map((action) => ({
+        label:
+          action === 'Stop'
+            ? `$(debug-stop) Stop`
+            : action === 'Open API Docs'
+              ? '$(book) Open API Docs'
+              : action === 'Copy URL'
+                ? '$(copy) Copy URL'
+                : '$(output) Show Output',
+        description: `${basename(server.target.fsPath)} · ${server.url}`,
+        action,
+        server,
+      })),
+    );
+    const picked = await vscode.window.showQuickPick(picks, {
+      title: 'AI Lab: Model Server',
+      placeHolder: live.length ? 'What to do with the server' : 'No model is being served',
+    });
     if (picked) await this.act(picked.server, picked.action);
   }
 

@@ -39,23 +39,40 @@ describe('panels in Chromium', function () {
 
   it('Charts & Metrics draws saved pins at once, runs overlaid and compared', async () => {
     const pins: Pin[] = [
-      { id: 'loss', title: 'lab.aielab · Cell 4', mime: MIME.chart, runs: [1, 2].map((n) => run(n, chart.line({ loss: [1, 0.5, 0.25].map((v) => v / n) }).data[MIME.chart])) },
-      { id: 'scores', title: 'lab.aielab · Cell 7', mime: MIME.metrics, runs: [0.9, 0.95].map((accuracy, i) => run(i + 1, metrics({ accuracy }).data[MIME.metrics])) },
+      {
+        id: 'loss',
+        title: 'lab.aielab · Cell 4',
+        mime: MIME.chart,
+        runs: [1, 2].map((n) => run(n, chart.line({ loss: [1, 0.5, 0.25].map((v) => v / n) }).data[MIME.chart])),
+      },
+      {
+        id: 'scores',
+        title: 'lab.aielab · Cell 7',
+        mime: MIME.metrics,
+        runs: [0.9, 0.95].map((accuracy, i) => run(i + 1, metrics({ accuracy }).data[MIME.metrics])),
+      },
     ];
     await page.setContent(panelPage('charts-panel.js', { pins }));
     await page.waitForSelector('h2:has-text("Charts & Metrics")');
     assert.deepEqual(await page.$$eval('h3', (hs) => hs.map((h) => h.textContent)), ['lab.aielab · Cell 4', 'lab.aielab · Cell 7']);
     assert.equal(await page.getAttribute('canvas', 'aria-label'), 'line chart: loss (run 1 · 10:01:00) (3 points), loss (3 points)');
-    assert.deepEqual(await page.$$eval('section:nth-of-type(2) table:first-of-type tbody tr', (rows) => rows.map((r) => r.textContent)), ['accuracy0.90.95']);
+    assert.deepEqual(await page.$$eval('section:nth-of-type(2) table:first-of-type tbody tr', (rows) => rows.map((r) => r.textContent)), [
+      'accuracy0.90.95',
+    ]);
     assert.deepEqual(await page.evaluate(() => (window as unknown as { posted: unknown[] }).posted), [{ type: 'ready' }]);
     await page.click('section:nth-of-type(1) button:has-text("Remove")');
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { posted: unknown[] }).posted).then((p) => p[1]), { type: 'unpin', id: 'loss' });
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { posted: unknown[] }).posted).then((p) => p[1]), {
+      type: 'unpin',
+      id: 'loss',
+    });
   });
 
   it('Charts & Metrics redraws when the extension sends new pins, and saves them', async () => {
     await page.setContent(panelPage('charts-panel.js', undefined));
     await page.waitForSelector('text=Nothing pinned yet');
-    const pins: Pin[] = [{ id: 'p', title: 'x.aielab · Cell 1', mime: MIME.chart, runs: [run(1, chart.bar({ a: 1, b: 2 }).data[MIME.chart])] }];
+    const pins: Pin[] = [
+      { id: 'p', title: 'x.aielab · Cell 1', mime: MIME.chart, runs: [run(1, chart.bar({ a: 1, b: 2 }).data[MIME.chart])] },
+    ];
     await page.evaluate((p) => window.postMessage({ type: 'pins', pins: p }, '*'), pins);
     await page.waitForSelector('h3:has-text("x.aielab · Cell 1")');
     assert.deepEqual(await page.evaluate(() => (window as unknown as { saved: unknown }).saved), { pins });
@@ -64,6 +81,6 @@ describe('panels in Chromium', function () {
   it('Weight Inspector shows its empty state', async () => {
     await page.setContent(panelPage('weights-panel.js', undefined));
     await page.waitForSelector('h2:has-text("Weight Inspector")');
-    assert.match(await page.textContent('body') ?? '', /No model is open\./);
+    assert.match((await page.textContent('body')) ?? '', /No model is open\./);
   });
 });

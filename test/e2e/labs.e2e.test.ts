@@ -53,13 +53,22 @@ describe('lab packs in VS Code', function () {
     await wb.revealCell(2);
     await wb.clickCellStatus('Reset');
     await wb.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Reset' }).first().click();
-    await wb.page.waitForFunction(() => document.querySelectorAll('.notebook-editor .view-lines')[2]?.textContent?.includes('replace this line'), undefined, { timeout: 10_000 }).catch(() => undefined);
+    await wb.page
+      .waitForFunction(
+        () => document.querySelectorAll('.notebook-editor .view-lines')[2]?.textContent?.includes('replace this line'),
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     assert.match(await wb.cellText(2), /return 0; \/\/ replace this line/);
 
     await wb.runCommand('AI Lab: New Lab Note');
     const today = new Date().toISOString().slice(0, 10);
     await wb.waitForLab(`${today}-m1-l1.md`);
-    assert.match(readFileSync(join(vscode.folder, 'notes', `${today}-m1-l1.md`), 'utf8'), /^---\ndate: \d{4}-\d\d-\d\d\nlab: m1-l1\nnotebook: \.\.\/module-1\/lab-01-mean\.aielab\n/);
+    assert.match(
+      readFileSync(join(vscode.folder, 'notes', `${today}-m1-l1.md`), 'utf8'),
+      /^---\ndate: \d{4}-\d\d-\d\d\nlab: m1-l1\nnotebook: \.\.\/module-1\/lab-01-mean\.aielab\n/,
+    );
     await wb.page.keyboard.press('Control+S');
 
     await wb.reload();
@@ -82,7 +91,10 @@ describe('lab packs in VS Code', function () {
     const manifest = JSON.parse(readFileSync(join(vscode.folder, 'labpack.json'), 'utf8'));
     manifest.requires.aielab = '^9.0.0';
     writeFileSync(join(vscode.folder, 'labpack.json'), JSON.stringify(manifest, null, 2));
-    await wb.page.getByText(/"AI Engineering & Data Science" needs AI Engineering Lab \^9\.0\.0; this is 0\.1\.0/).first().waitFor({ timeout: 30_000 });
+    await wb.page
+      .getByText(/"AI Engineering & Data Science" needs AI Engineering Lab \^9\.0\.0; this is 0\.1\.0/)
+      .first()
+      .waitFor({ timeout: 30_000 });
   });
 
   it('runs the evaluation lab (M2-L5) with its charts, tables and checks', async () => {
@@ -127,14 +139,22 @@ describe('lab packs in VS Code', function () {
     writeFileSync(join(vscode.folder, 'labpack.json'), JSON.stringify(manifest, null, 2));
     const wb = await vscode.openWorkspace({ width: 1400, height: 1000 });
     await wb.showLabExplorer();
-    assert.equal(await wb.waitForLab(/is not a labpack.json field/), 'labpack.json: modules[0].labs[0].minute: is not a labpack.json field (check its spelling)');
+    assert.equal(
+      await wb.waitForLab(/is not a labpack.json field/),
+      'labpack.json: modules[0].labs[0].minute: is not a labpack.json field (check its spelling)',
+    );
     await wb.clickLab('is missing');
     // The JSON language service validates with the schema the extension contributes.
     const problems = wb.page.locator('[id="status.problems"]');
-    await wb.page.waitForFunction(() => /[1-9]/.test(document.querySelector('[id="status.problems"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await wb.page.waitForFunction(() => /[1-9]/.test(document.querySelector('[id="status.problems"]')?.textContent ?? ''), undefined, {
+      timeout: 30_000,
+    });
     assert.match(await problems.innerText(), /[1-9]/);
     await wb.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
-    await wb.page.locator('.markers-panel .monaco-list-row', { hasText: /minute/ }).first().waitFor({ timeout: 30_000 });
+    await wb.page
+      .locator('.markers-panel .monaco-list-row', { hasText: /minute/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await wb.screenshot('lab explorer - a broken labpack.json');
   });
 });

@@ -7,7 +7,7 @@ import { useVsCode } from './vscode/suite';
 const TRAINING = notebook(
   "import { nn } from 'aielab';\nconst x = Array.from({ length: 512 }, (_, i) => [Math.sin(i), Math.cos(i * 1.7)]);\nconst y = x.map(([a, b]) => (a * b > 0 ? 1 : 0));\nnn.seed(0);\nconst model = nn.sequential([nn.layers.dense({ units: 16, activation: 'relu', inputShape: [2] }), nn.layers.dense({ units: 2, activation: 'softmax' })]);\nmodel.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });",
   "await nn.fit(model, x, y, { epochs: 2000, batchSize: 8, title: 'Quadrants' })",
-  "const [p] = nn.predict(model, [[0.5, 0.5]]);\n`${p.length} probabilities summing to ${(p[0] + p[1]).toFixed(3)}`",
+  'const [p] = nn.predict(model, [[0.5, 0.5]]);\n`${p.length} probabilities summing to ${(p[0] + p[1]).toFixed(3)}`',
   'await nn.backend()',
 );
 

@@ -13,12 +13,15 @@ describe('AI Lab notebooks in VS Code', function () {
   const vscode = useVsCode();
   const open = (file: string, content: string) => vscode.open(file, content);
 
-  it('selects the AI Lab kernel, runs all cells and shows their outputs, errors at the cell\'s own line', async () => {
-    const wb = await open('basics.aielab', notebook(
-      '# Basics',
-      "const greeting: string = 'hello from the kernel';\nconsole.log(greeting.toUpperCase());\ngreeting.length",
-      "function fail(): never {\n  throw new TypeError('bad input');\n}\nfail();",
-    ));
+  it("selects the AI Lab kernel, runs all cells and shows their outputs, errors at the cell's own line", async () => {
+    const wb = await open(
+      'basics.aielab',
+      notebook(
+        '# Basics',
+        "const greeting: string = 'hello from the kernel';\nconsole.log(greeting.toUpperCase());\ngreeting.length",
+        "function fail(): never {\n  throw new TypeError('bad input');\n}\nfail();",
+      ),
+    );
     await wb.waitForKernel();
     assert.equal(await wb.statusBar(), 'AI Lab: not started');
     await wb.runAll();
@@ -49,7 +52,10 @@ describe('AI Lab notebooks in VS Code', function () {
   it('offers a restart when an interrupted cell does not stop', async () => {
     cpSync(join(ROOT, 'test', 'fixtures', 'notebooks', 'node_modules'), join(vscode.folder, 'node_modules'), { recursive: true });
     // After an await, a package's busy loop is out of the interrupt's reach.
-    const wb = await open('stuck.aielab', notebook("const counter = require('cjs-counter');\nawait null;\ncounter.spin();", "'fresh start'"));
+    const wb = await open(
+      'stuck.aielab',
+      notebook("const counter = require('cjs-counter');\nawait null;\ncounter.spin();", "'fresh start'"),
+    );
     await wb.waitForKernel();
     await wb.runCell(0);
     await wb.waitForStatus('AI Lab: busy');
@@ -80,7 +86,10 @@ describe('AI Lab notebooks in VS Code', function () {
     const outputs = await wb.waitForOutput('KernelDied');
     assert.match(outputs[0] ?? '', /bye/);
     assert.match(outputs[0] ?? '', /process\.exit\(3\) was called at Cell 1:2:9/);
-    assert.match(outputs[0] ?? '', /KernelDied: The kernel exited with code 3\. It happened while running Cell 1\.\nIts variables are gone; the next run starts a new kernel\./);
+    assert.match(
+      outputs[0] ?? '',
+      /KernelDied: The kernel exited with code 3\. It happened while running Cell 1\.\nIts variables are gone; the next run starts a new kernel\./,
+    );
     await wb.waitForStatus('AI Lab: stopped');
     await wb.runCell(1);
     await wb.waitForOutput("'alive again'");
@@ -131,7 +140,11 @@ describe('AI Lab notebooks in VS Code', function () {
 
   it('npm start serves the lab pack in VS Code on loopback and stops cleanly on Ctrl-C', async () => {
     const port = await freePort();
-    const start = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'test', 'e2e', 'vscode', 'start.ts')], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const start = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'test', 'e2e', 'vscode', 'start.ts')],
+      { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let printed = '';
     start.stdout?.on('data', (d: Buffer) => (printed += d.toString()));
     const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));

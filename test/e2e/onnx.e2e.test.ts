@@ -12,7 +12,9 @@ const EXPORT = notebook(
   "import { nn, onnx } from 'aielab';\nconst make = (seed: number) => { nn.seed(seed); return nn.sequential([nn.layers.dense({ units: 12, activation: 'relu', inputShape: [6] }), nn.layers.dense({ units: 3, activation: 'softmax' })]); };\nawait onnx.export(make(1), 'before.onnx', { labels: ['ham', 'spam', 'phishing'] });\nawait onnx.export(make(2), 'after.onnx', { labels: ['ham', 'spam', 'phishing'] })",
 );
 
-const SAVE = notebook("import { nn } from 'aielab';\nnn.seed(1);\nawait nn.save(nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nn.layers.dense({ units: 3, activation: 'softmax' })]), 'saved-model')");
+const SAVE = notebook(
+  "import { nn } from 'aielab';\nnn.seed(1);\nawait nn.save(nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nn.layers.dense({ units: 3, activation: 'softmax' })]), 'saved-model')",
+);
 
 describe('the Weight Inspector in VS Code', function () {
   this.timeout(180_000);

@@ -47,7 +47,10 @@ describe('rich outputs in VS Code', function () {
     const frame = await wb.frameWith('.aielab-progress-fill');
     assert.equal(await frame.$eval('.aielab-progress-fill', (e) => (e as HTMLElement).style.width), '100%');
     const canvases = await frame.$$eval('canvas', (list) => list.map((c) => c.getAttribute('aria-label')));
-    assert.ok(canvases.some((label) => /loss: loss \(20 points\)/.test(label ?? '')), canvases.join('; '));
+    assert.ok(
+      canvases.some((label) => /loss: loss \(20 points\)/.test(label ?? '')),
+      canvases.join('; '),
+    );
     await wb.revealCell(3);
     await wb.screenshot('rich outputs - histogram and finished training');
     await wb.revealCell(0);
@@ -60,7 +63,12 @@ describe('rich outputs in VS Code', function () {
   });
 
   it('pins a chart to the Charts & Metrics panel, keeps each run, and restores the panel after a reload', async () => {
-    const wb = await open('pin.aielab', notebook("import { chart } from 'aielab';\nlet run = (globalThis as any).run = ((globalThis as any).run ?? 0) + 1;\nchart.line({ loss: [1, 0.6, 0.4].map((v) => v / run) }, { title: 'Loss', xLabel: 'epoch' })"));
+    const wb = await open(
+      'pin.aielab',
+      notebook(
+        "import { chart } from 'aielab';\nlet run = (globalThis as any).run = ((globalThis as any).run ?? 0) + 1;\nchart.line({ loss: [1, 0.6, 0.4].map((v) => v / run) }, { title: 'Loss', xLabel: 'epoch' })",
+      ),
+    );
     await wb.runCell(0);
     await wb.waitForOutput('Pin to panel');
     const output = await wb.frameWith('button.aielab-pin');
@@ -83,7 +91,7 @@ describe('rich outputs in VS Code', function () {
     const wb = await open('weights.aielab', notebook('1'));
     await wb.runCommand('AI Lab: Open Weight Inspector');
     const panel = await wb.frameWith('h2:has-text("Weight Inspector")');
-    assert.match(await panel.textContent('body') ?? '', /No model is open\./);
+    assert.match((await panel.textContent('body')) ?? '', /No model is open\./);
   });
 });
 

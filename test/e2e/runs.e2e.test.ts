@@ -35,7 +35,7 @@ describe('runs in VS Code', function () {
     assert.match(label ?? '', /lr · trial 1 \(6 points\)/);
     assert.match(label ?? '', /lr · trial 5 \(6 points\)/);
     await panel.waitForSelector('td:has-text("best of the lr search")');
-    assert.match(await panel.textContent('body') ?? '', /quadrants\s*1\s*champion/);
+    assert.match((await panel.textContent('body')) ?? '', /quadrants\s*1\s*champion/);
     await wb.screenshot('runs panel - sweep compared');
   });
 });
@@ -52,7 +52,10 @@ describe('a pipeline project in VS Code', function () {
     await wb.answerOpenDialog(`${project}/`, 'Create Project Here');
     assert.match(await wb.notification(/Created an ML pipeline project/), /penguins\. Next: npm install, then npm run train\./);
     assert.ok(existsSync(join(project, 'src', 'pipeline.ts')), 'the project was written');
-    for (const [command, ...args] of [['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund'], ['npm', 'run', 'train']] as const) {
+    for (const [command, ...args] of [
+      ['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund'],
+      ['npm', 'run', 'train'],
+    ] as const) {
       const ran = spawnSync(command, args, { cwd: project, encoding: 'utf8', timeout: 300_000, env: learnerEnv() });
       assert.equal(ran.status, 0, `${command} ${args.join(' ')}: ${ran.stdout}\n${ran.stderr}`);
     }
@@ -69,7 +72,7 @@ describe('a pipeline project in VS Code', function () {
     // A score logged once per run is a bar per run.
     const accuracy = await panel.$eval('canvas[aria-label^="accuracy"]', (c) => c.getAttribute('aria-label'));
     assert.equal(accuracy, 'accuracy: accuracy (2 points)');
-    assert.match(await panel.textContent('body') ?? '', /penguins\s*1\s*champion/);
+    assert.match((await panel.textContent('body')) ?? '', /penguins\s*1\s*champion/);
     await opened.screenshot('runs panel - pipeline project sweep compared');
   });
 });

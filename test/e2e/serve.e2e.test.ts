@@ -34,7 +34,10 @@ describe('serving a model from VS Code', function () {
     await wb.setCellText(1, `import { serve } from 'aielab';\nawait serve.client('${url}').predict([[5.1, 3.5, 1.4, 0.2]])`);
     await wb.runCell(1);
     // An array of records shows as a table: the predicted class, then a column per class probability.
-    await wb.waitForOutput(/label\s+probabilities\.setosa\s+probabilities\.versicolor\s+probabilities\.virginica\s+(setosa|versicolor|virginica)(\s+0\.\d+){3}/, 60_000);
+    await wb.waitForOutput(
+      /label\s+probabilities\.setosa\s+probabilities\.versicolor\s+probabilities\.virginica\s+(setosa|versicolor|virginica)(\s+0\.\d+){3}/,
+      60_000,
+    );
     await wb.cellsSettled();
     await wb.screenshot('model server - serving from the explorer');
 

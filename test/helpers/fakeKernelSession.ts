@@ -65,7 +65,10 @@ export class FakeRun implements CellRun<FakeCell> {
   success: boolean | undefined;
   readonly token = new FakeToken();
 
-  constructor(readonly cell: FakeCell, private readonly journal: string[]) {}
+  constructor(
+    readonly cell: FakeCell,
+    private readonly journal: string[],
+  ) {}
 
   start(startTime?: number): void {
     if (this.state !== 'pending') throw new Error('Cannot call start again');
@@ -138,7 +141,10 @@ class FakeWriter implements OutputSink {
       return;
     }
     if (event.kind === 'display' && event.displayId) this.displays.set(event.displayId, { cell: this.run.cell });
-    const output: FakeOutput = { text: textOf(event), ...(event.kind === 'display' && event.displayId ? { displayId: event.displayId } : {}) };
+    const output: FakeOutput = {
+      text: textOf(event),
+      ...(event.kind === 'display' && event.displayId ? { displayId: event.displayId } : {}),
+    };
     this.enqueue(() => this.run.append(output));
   }
 
@@ -147,9 +153,12 @@ class FakeWriter implements OutputSink {
   }
 
   private enqueue(step: () => void): void {
-    this.chain = this.chain.then(() => this.gate()).then(step).then(undefined, (err: unknown) => {
-      this.errors.push(err);
-    });
+    this.chain = this.chain
+      .then(() => this.gate())
+      .then(step)
+      .then(undefined, (err: unknown) => {
+        this.errors.push(err);
+      });
   }
 }
 

@@ -21,7 +21,11 @@ export const LAB_CELLS: Cell[] = [
   code('sol', 'const answer: number = input * 2;', { role: 'solution' }),
   md('h1', 'Multiply by two.', 'hint'),
   code('h2', 'input * 2', { role: 'hint' }),
-  code('check', "// Check: doubling\nimport { checks, expect } from 'aielab';\nawait checks({\n  'the answer is 42': () => expect(answer, 'answer').toBe(42),\n  'the answer is even': () => expect(answer % 2, 'answer % 2').toBe(0),\n});", { role: 'check', points: 4 }),
+  code(
+    'check',
+    "// Check: doubling\nimport { checks, expect } from 'aielab';\nawait checks({\n  'the answer is 42': () => expect(answer, 'answer').toBe(42),\n  'the answer is even': () => expect(answer % 2, 'answer % 2').toBe(0),\n});",
+    { role: 'check', points: 4 },
+  ),
 ];
 
 export function manifest(overrides: Partial<LabPack> = {}): LabPack {

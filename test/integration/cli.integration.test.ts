@@ -30,9 +30,15 @@ function codeCells(nb: Notebook): CodeCell[] {
 function validateWithNbformat(path: string): string | undefined {
   const python = '/usr/bin/python3';
   const check = existsSync(python)
-    ? spawnSync(python, ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")', path], { encoding: 'utf8' })
+    ? spawnSync(python, ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")', path], {
+        encoding: 'utf8',
+      })
     : undefined;
-  const missing = !check ? 'no /usr/bin/python3' : check.stderr.includes("No module named 'nbformat'") ? 'python3-nbformat is not installed' : undefined;
+  const missing = !check
+    ? 'no /usr/bin/python3'
+    : check.stderr.includes("No module named 'nbformat'")
+      ? 'python3-nbformat is not installed'
+      : undefined;
   if (missing) {
     assert.ok(!process.env.CI, `CI must validate with nbformat: ${missing}`);
     return missing;
@@ -54,8 +60,12 @@ describe('aielab CLI', () => {
     assert.equal(ran.status, 0, ran.stdout + ran.stderr);
     const nb = JSON.parse(readFileSync(out, 'utf8'));
     const byId = Object.fromEntries(nb.cells.map((c: { id: string }) => [c.id, c]));
-    const result = (id: string) => byId[id].outputs.find((o: { output_type: string }) => o.output_type === 'execute_result')?.data['text/plain'].join('');
-    const streams = (id: string) => byId[id].outputs.filter((o: { output_type: string }) => o.output_type === 'stream').map((o: { name: string; text: string[] }) => `${o.name}:${o.text.join('')}`);
+    const result = (id: string) =>
+      byId[id].outputs.find((o: { output_type: string }) => o.output_type === 'execute_result')?.data['text/plain'].join('');
+    const streams = (id: string) =>
+      byId[id].outputs
+        .filter((o: { output_type: string }) => o.output_type === 'stream')
+        .map((o: { name: string; text: string[] }) => `${o.name}:${o.text.join('')}`);
     const error = (id: string) => byId[id].outputs.find((o: { output_type: string }) => o.output_type === 'error');
 
     assert.equal(result('state'), "'hello'");
@@ -68,7 +78,11 @@ describe('aielab CLI', () => {
     assert.equal(result('dynamic-esm'), 'true');
     assert.equal(result('paths'), '[ true, true ]');
     assert.equal(error('error').ename, 'RangeError');
-    assert.deepEqual(error('error').traceback.slice(0, 3), ['RangeError: cannot divide by zero', '    at divide (Cell 10:2:22)', '    at Cell 10:5:1']);
+    assert.deepEqual(error('error').traceback.slice(0, 3), [
+      'RangeError: cannot divide by zero',
+      '    at divide (Cell 10:2:22)',
+      '    at Cell 10:5:1',
+    ]);
     assert.equal(error('loop').ename, 'Timeout');
     assert.equal(error('loop').evalue, 'Cell 11 ran longer than the 2 s cell timeout and was stopped.');
     assert.equal(error('loop').traceback[1], '    at Cell 11:2:14');
@@ -76,14 +90,20 @@ describe('aielab CLI', () => {
     assert.deepEqual(streams('crash'), ['stdout:bye\n', 'stderr:process.exit(3) was called at Cell 13:2:9\n']);
     assert.match(error('crash').evalue, /exited with code 3/);
     assert.equal(result('fresh'), "'undefined'", 'the next cell runs on a new kernel');
-    assert.deepEqual(nb.cells.map((c: { execution_count?: number }) => c.execution_count ?? null), [null, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1]);
+    assert.deepEqual(
+      nb.cells.map((c: { execution_count?: number }) => c.execution_count ?? null),
+      [null, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1],
+    );
     const skipped = validateWithNbformat(out);
     if (skipped) console.log(`      (nbformat validation not run: ${skipped})`);
   });
 
   it('stops at the first failing cell with exit code 1, showing it, and writes what ran', () => {
     const path = join(dir, 'fails.aielab');
-    writeFileSync(path, notebook("console.log('first')", "const data = [1, 2];\ndata.map((d) => d.missing.value);", "console.log('never')"));
+    writeFileSync(
+      path,
+      notebook("console.log('first')", 'const data = [1, 2];\ndata.map((d) => d.missing.value);', "console.log('never')"),
+    );
     const ran = aielab(['run', path]);
     assert.equal(ran.status, 1);
     assert.match(ran.stdout, /TypeError: Cannot read properties of undefined \(reading 'value'\)\n.*at Cell 2:2:27\n/);
@@ -107,7 +127,13 @@ describe('aielab CLI', () => {
 
   it('saves background output into the cell that was running when it was printed, as Jupyter does', () => {
     const path = join(dir, 'background.aielab');
-    writeFileSync(path, notebook("console.log('now');\nsetTimeout(() => console.log('later'), 50);", "await new Promise((r) => setTimeout(r, 300));\nconsole.log('done')"));
+    writeFileSync(
+      path,
+      notebook(
+        "console.log('now');\nsetTimeout(() => console.log('later'), 50);",
+        "await new Promise((r) => setTimeout(r, 300));\nconsole.log('done')",
+      ),
+    );
     assert.equal(aielab(['run', path, '--quiet']).status, 0);
     const saved = codeCells(parseNotebook(readFileSync(path, 'utf8')));
     assert.deepEqual(saved[0]?.outputs, [{ kind: 'stream', name: 'stdout', text: 'now\n' }], 'a timer handle is not shown as a result');
@@ -132,13 +158,16 @@ describe('aielab CLI', () => {
     cpSync(join(NOTEBOOKS, 'node_modules'), join(dir, 'node_modules'), { recursive: true });
     const path = join(dir, 'stuck.aielab');
     // After an await the cell's synchronous part is over: nothing can break the package's loop.
-    writeFileSync(path, notebook("const counter = require('cjs-counter');\nawait null;\ncounter.spin();", "typeof counter"));
+    writeFileSync(path, notebook("const counter = require('cjs-counter');\nawait null;\ncounter.spin();", 'typeof counter'));
     const ran = aielab(['run', path, '--cell-timeout', '1', '--allow-errors']);
     assert.equal(ran.status, 0, ran.stdout + ran.stderr);
     const saved = codeCells(parseNotebook(readFileSync(path, 'utf8')));
-    assert.deepEqual(saved[0]?.outputs.map((o) => o.kind === 'error' && o.stack), [
-      'Timeout: Cell 1 ran longer than the 1 s cell timeout and was stopped.\nIt did not stop when interrupted, so its kernel was stopped; the next cell runs on a new kernel.',
-    ]);
+    assert.deepEqual(
+      saved[0]?.outputs.map((o) => o.kind === 'error' && o.stack),
+      [
+        'Timeout: Cell 1 ran longer than the 1 s cell timeout and was stopped.\nIt did not stop when interrupted, so its kernel was stopped; the next cell runs on a new kernel.',
+      ],
+    );
     assert.deepEqual(saved[1]?.outputs, [{ kind: 'result', data: { 'text/plain': "'undefined'" } }]);
   });
 
@@ -148,7 +177,12 @@ describe('aielab CLI', () => {
     writeFileSync(path, bytes);
     const ran = aielab(['run', path]);
     assert.equal(ran.status, 2);
-    assert.match(ran.stderr, new RegExp(`cannot read notebook ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 5, column 5: not valid JSON: expected ','\\nThe file was not changed\\.`));
+    assert.match(
+      ran.stderr,
+      new RegExp(
+        `cannot read notebook ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 5, column 5: not valid JSON: expected ','\\nThe file was not changed\\.`,
+      ),
+    );
     assert.equal(readFileSync(path, 'utf8'), bytes);
     writeFileSync(path, '{"aielab": 1, "cells": [{"id": "a", "kind": "sql"}]}');
     const shape = aielab(['run', path]);
@@ -173,19 +207,35 @@ describe('aielab CLI', () => {
 
   it('converts .ipynb to .aielab and back, keeping sources, outputs and ids', () => {
     const ipynb = join(dir, 'lab.ipynb');
-    writeFileSync(ipynb, JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'aielab-typescript', language: 'typescript' } },
-      cells: [
-        { cell_type: 'markdown', id: 'intro', metadata: {}, source: ['# Hello\n', 'world'] },
-        { cell_type: 'code', id: 'sum', metadata: { tags: ['exercise'] }, execution_count: 1, source: ['1 + 1'], outputs: [{ output_type: 'execute_result', execution_count: 1, data: { 'text/plain': ['2'] }, metadata: {} }] },
-      ],
-    }));
+    writeFileSync(
+      ipynb,
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { name: 'aielab-typescript', language: 'typescript' } },
+        cells: [
+          { cell_type: 'markdown', id: 'intro', metadata: {}, source: ['# Hello\n', 'world'] },
+          {
+            cell_type: 'code',
+            id: 'sum',
+            metadata: { tags: ['exercise'] },
+            execution_count: 1,
+            source: ['1 + 1'],
+            outputs: [{ output_type: 'execute_result', execution_count: 1, data: { 'text/plain': ['2'] }, metadata: {} }],
+          },
+        ],
+      }),
+    );
     const aielabPath = join(dir, 'lab.aielab');
     assert.equal(aielab(['convert', ipynb, aielabPath]).status, 0);
     const converted = parseNotebook(readFileSync(aielabPath, 'utf8'));
-    assert.deepEqual(converted.cells.map((c) => [c.id, c.kind, c.source]), [['intro', 'markdown', '# Hello\nworld'], ['sum', 'code', '1 + 1']]);
+    assert.deepEqual(
+      converted.cells.map((c) => [c.id, c.kind, c.source]),
+      [
+        ['intro', 'markdown', '# Hello\nworld'],
+        ['sum', 'code', '1 + 1'],
+      ],
+    );
     assert.deepEqual(converted.cells[1]?.metadata, { tags: ['exercise'] });
     const back = join(dir, 'back.ipynb');
     assert.equal(aielab(['convert', aielabPath, back]).status, 0);
@@ -202,11 +252,19 @@ describe('aielab CLI', () => {
   it('exports a saved nn model to ONNX from the terminal, checked, inspects it, and says what is wrong with the arguments', function () {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'aielab-export-'));
-    writeFileSync(join(dir, 'save.aielab'), notebook("import { nn } from 'aielab';\nnn.seed(1);\nconst model = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nn.layers.dense({ units: 3, activation: 'softmax' })]);\nawait nn.save(model, 'iris-model')"));
+    writeFileSync(
+      join(dir, 'save.aielab'),
+      notebook(
+        "import { nn } from 'aielab';\nnn.seed(1);\nconst model = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), nn.layers.dense({ units: 3, activation: 'softmax' })]);\nawait nn.save(model, 'iris-model')",
+      ),
+    );
     assert.equal(aielab(['run', join(dir, 'save.aielab')]).status, 0);
     const ran = aielab(['export', join(dir, 'iris-model'), join(dir, 'iris.onnx'), '--labels', 'setosa, versicolor, virginica']);
     assert.equal(ran.status, 0, ran.stderr);
-    assert.match(ran.stdout, /Wrote .*iris\.onnx \([\d.]+ KB, 7 nodes, 67 parameters\): input \[batch, 4\] → output \[batch, 3\]\.\nChecked with onnxruntime on 16 rows: outputs within \d\.\d\de-\d+ of the model's\./);
+    assert.match(
+      ran.stdout,
+      /Wrote .*iris\.onnx \([\d.]+ KB, 7 nodes, 67 parameters\): input \[batch, 4\] → output \[batch, 3\]\.\nChecked with onnxruntime on 16 rows: outputs within \d\.\d\de-\d+ of the model's\./,
+    );
     const meta = onnx.read(join(dir, 'iris.onnx')).metadata;
     assert.deepEqual(JSON.parse(meta.labels ?? ''), ['setosa', 'versicolor', 'virginica']);
     const inspected = aielab(['inspect', join(dir, 'iris.onnx'), '--diff', join(dir, 'iris.onnx')]);
@@ -221,8 +279,14 @@ describe('aielab CLI', () => {
     assert.match(broken.stderr, /broken\.onnx is not a readable ONNX model/);
     const missing = aielab(['export', dir, join(dir, 'x.onnx')]);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /is not a saved nn model: there is no model\.json in .*Save one with nn\.save\(model, folder\) or run\.logModel\(model\)\./);
-    assert.match(aielab(['export', join(dir, 'iris-model'), join(dir, 'iris.txt')]).stderr, /the output should be an \.onnx file, not .*iris\.txt\./);
+    assert.match(
+      missing.stderr,
+      /is not a saved nn model: there is no model\.json in .*Save one with nn\.save\(model, folder\) or run\.logModel\(model\)\./,
+    );
+    assert.match(
+      aielab(['export', join(dir, 'iris-model'), join(dir, 'iris.txt')]).stderr,
+      /the output should be an \.onnx file, not .*iris\.txt\./,
+    );
   });
 
   it('says with doctor which nn backend this machine trains on and why not a faster one, and takes a forced one', function () {
@@ -244,9 +308,12 @@ describe('aielab CLI', () => {
   it('tracks runs from a notebook into mlruns/ beside it, and lists, shows and compares them', function () {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'aielab-runs-'));
-    writeFileSync(join(dir, 'sweep.aielab'), notebook(
-      "import { track } from 'aielab';\ntrack.experiment('lr search');\nconst result = await track.sweep({ lr: [0.3, 0.1, 0.03, 0.01, 0.003] }, async (p) => ({ accuracy: 1 - Number(p.lr) }), { metric: 'accuracy', name: 'lr' });\nresult.best.params.lr",
-    ));
+    writeFileSync(
+      join(dir, 'sweep.aielab'),
+      notebook(
+        "import { track } from 'aielab';\ntrack.experiment('lr search');\nconst result = await track.sweep({ lr: [0.3, 0.1, 0.03, 0.01, 0.003] }, async (p) => ({ accuracy: 1 - Number(p.lr) }), { metric: 'accuracy', name: 'lr' });\nresult.best.params.lr",
+      ),
+    );
     const ran = aielab(['run', 'sweep.aielab'], dir);
     assert.equal(ran.status, 0, ran.stdout + ran.stderr);
     assert.match(ran.stdout, /│ 0\.003/);
@@ -269,10 +336,14 @@ describe('aielab CLI', () => {
   it('documents its commands in --help and rejects unknown ones', () => {
     const help = aielab(['--help']);
     assert.equal(help.status, 0);
-    for (const text of ['aielab run', '--out', '--allow-errors', '--cell-timeout', 'aielab convert', 'Exit codes']) assert.ok(help.stdout.includes(text), text);
+    for (const text of ['aielab run', '--out', '--allow-errors', '--cell-timeout', 'aielab convert', 'Exit codes'])
+      assert.ok(help.stdout.includes(text), text);
     const bad = aielab(['frobnicate']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown command 'frobnicate'\.\nRun aielab --help for usage\./);
-    assert.match(aielab(['run', 'x.aielab', '--cell-timeout', 'soon']).stderr, /--cell-timeout takes a number of seconds above 0, not soon/);
+    assert.match(
+      aielab(['run', 'x.aielab', '--cell-timeout', 'soon']).stderr,
+      /--cell-timeout takes a number of seconds above 0, not soon/,
+    );
   });
 });

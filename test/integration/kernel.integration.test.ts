@@ -24,7 +24,10 @@ describe('kernel over JSON-RPC', function () {
 
   describe('state', () => {
     it('keeps top-level const, let, function, class and enum across cells', async () => {
-      await run(kernel, 'const a: number = 2;\nlet b = 3;\nfunction mul(x: number, y: number) { return x * y; }\nclass Box { constructor(public v: number) {} }\nenum Level { Low, High }');
+      await run(
+        kernel,
+        'const a: number = 2;\nlet b = 3;\nfunction mul(x: number, y: number) { return x * y; }\nclass Box { constructor(public v: number) {} }\nenum Level { Low, High }',
+      );
       assert.equal((await run(kernel, 'new Box(mul(a, b)).v + Level.High')).result, '7');
     });
 
@@ -55,7 +58,10 @@ describe('kernel over JSON-RPC', function () {
 
   describe('streams', () => {
     it('keeps stdout, stderr and the result in the order they happened', async () => {
-      const cell = await run(kernel, "console.log('a');\nconsole.error('b');\nprocess.stdout.write('c\\n');\nawait null;\nconsole.warn('d');\n'e'");
+      const cell = await run(
+        kernel,
+        "console.log('a');\nconsole.error('b');\nprocess.stdout.write('c\\n');\nawait null;\nconsole.warn('d');\n'e'",
+      );
       const order = cell.outputs.map((o) => (o.kind === 'stream' ? `${o.name}:${o.text}` : o.kind));
       assert.deepEqual(order, ['stdout:a\n', 'stderr:b\n', 'stdout:c\n', 'stderr:d\n', 'result']);
     });
@@ -65,9 +71,13 @@ describe('kernel over JSON-RPC', function () {
       const go = join(dir, 'go');
       try {
         // The cell waits for a file that the test writes only after it has seen the first line.
-        const cell = run(kernel, `console.log('waiting');\nconst fs = await import('node:fs');\nwhile (!fs.existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 10));\nconsole.log('done');`, (o) => {
-          if (o.kind === 'stream' && o.text.includes('waiting')) writeFileSync(go, '');
-        });
+        const cell = run(
+          kernel,
+          `console.log('waiting');\nconst fs = await import('node:fs');\nwhile (!fs.existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 10));\nconsole.log('done');`,
+          (o) => {
+            if (o.kind === 'stream' && o.text.includes('waiting')) writeFileSync(go, '');
+          },
+        );
         assert.equal((await cell).text, 'waiting\ndone\n');
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -87,7 +97,10 @@ describe('kernel over JSON-RPC', function () {
   describe('errors', () => {
     it("points frames at the cell's own lines and columns, without kernel frames", async () => {
       const defining = nextLabel();
-      await run(kernel, "type P = { x: number };\n\nfunction check(p: P): number {\n  if (p.x < 0) throw new RangeError('negative');\n  return p.x;\n}");
+      await run(
+        kernel,
+        "type P = { x: number };\n\nfunction check(p: P): number {\n  if (p.x < 0) throw new RangeError('negative');\n  return p.x;\n}",
+      );
       const calling = nextLabel();
       const cell = await run(kernel, 'const points: P[] = [{ x: 1 }];\ncheck({ x: -1 });');
       assert.equal(cell.status, 'error');
@@ -98,7 +111,10 @@ describe('kernel over JSON-RPC', function () {
       assert.equal(lines[1], `    at check (${defining}:4:22)`);
       assert.equal(lines[2], `    at ${calling}:2:1`);
       assert.doesNotMatch(cell.error?.stack ?? '', /kernel(-protocol)?\.js|node:internal|aielab-cell/);
-      assert.match(cell.error?.stack ?? '', new RegExp(`${defining}, line 4:\\n.*\\n.*\\n> 4 \\|   if \\(p\\.x < 0\\) throw new RangeError`));
+      assert.match(
+        cell.error?.stack ?? '',
+        new RegExp(`${defining}, line 4:\\n.*\\n.*\\n> 4 \\|   if \\(p\\.x < 0\\) throw new RangeError`),
+      );
     });
 
     it('reports a syntax error at its line and column without running anything', async () => {
@@ -131,12 +147,18 @@ describe('kernel over JSON-RPC', function () {
 
   describe('modules', () => {
     it('imports Node built-ins, CommonJS and ESM-only packages from the notebook folder', async () => {
-      const cell = await run(kernel, "import { basename } from 'node:path';\nimport greet, { shout, moduleUrl } from 'esm-only';\nconst counter = require('cjs-counter');\n[basename('/a/b.txt'), greet('x'), shout('y'), counter.next(), moduleUrl.endsWith('/esm-only/lib/index.js')]");
+      const cell = await run(
+        kernel,
+        "import { basename } from 'node:path';\nimport greet, { shout, moduleUrl } from 'esm-only';\nconst counter = require('cjs-counter');\n[basename('/a/b.txt'), greet('x'), shout('y'), counter.next(), moduleUrl.endsWith('/esm-only/lib/index.js')]",
+      );
       assert.equal(cell.result, "[ 'b.txt', 'hello, x', 'Y!', 1, true ]");
     });
 
     it('loads ESM-only packages with await import(), relative files, and import.meta', async () => {
-      const cell = await run(kernel, "const esm = await import('esm-only');\nconst { double } = await import('./helper.mjs');\n[esm.shout('a'), double(4), import.meta.dirname === process.cwd(), __dirname === process.cwd()]");
+      const cell = await run(
+        kernel,
+        "const esm = await import('esm-only');\nconst { double } = await import('./helper.mjs');\n[esm.shout('a'), double(4), import.meta.dirname === process.cwd(), __dirname === process.cwd()]",
+      );
       assert.equal(cell.result, "[ 'A!', 8, true, true ]");
       assert.equal((await run(kernel, 'process.cwd()')).result, `'${NOTEBOOKS}'`);
     });
@@ -144,7 +166,10 @@ describe('kernel over JSON-RPC', function () {
     it('says how to install a missing package', async () => {
       const cell = await run(kernel, "import thing from 'not-installed-anywhere';");
       assert.equal(cell.status, 'error');
-      assert.match(cell.error?.message ?? '', /Cannot find package 'not-installed-anywhere' from .*notebooks\. Install it next to the notebook \(npm install not-installed-anywhere\)/);
+      assert.match(
+        cell.error?.message ?? '',
+        /Cannot find package 'not-installed-anywhere' from .*notebooks\. Install it next to the notebook \(npm install not-installed-anywhere\)/,
+      );
     });
 
     it('says which export is missing', async () => {
@@ -175,14 +200,19 @@ describe('kernel over JSON-RPC', function () {
       await run(kernel, 'function spin() { for (;;) {} }');
       assert.equal((await interruptDuring('await null;\nwhile (true) {}')).status, 'interrupted');
       assert.equal((await interruptDuring('spin();')).status, 'interrupted');
-      assert.equal((await interruptDuring('setTimeout(() => { while (true) {} }, 10);\nawait new Promise(() => {});')).status, 'interrupted');
+      assert.equal(
+        (await interruptDuring('setTimeout(() => { while (true) {} }, 10);\nawait new Promise(() => {});')).status,
+        'interrupted',
+      );
       assert.equal((await run(kernel, "'alive'")).result, "'alive'");
     });
 
     it('stops a cell that is waiting, and its timers and pending awaits stay stopped', async () => {
       const lates: LateOutput[] = [];
       kernel.onLateOutput((late) => lates.push(late));
-      const cell = await interruptDuring("setInterval(() => console.log('tick'), 20);\nfor (let i = 0; ; i++) {\n  await new Promise((r) => setTimeout(r, 50));\n  console.log('step', i);\n}");
+      const cell = await interruptDuring(
+        "setInterval(() => console.log('tick'), 20);\nfor (let i = 0; ; i++) {\n  await new Promise((r) => setTimeout(r, 50));\n  console.log('step', i);\n}",
+      );
       assert.equal(cell.status, 'interrupted');
       await sleep(200);
       assert.deepEqual(lates, [], 'nothing of the interrupted cell runs on');
@@ -200,7 +230,10 @@ describe('kernel over JSON-RPC', function () {
       this.timeout(60_000);
       const lates: LateOutput[] = [];
       kernel.onLateOutput((late) => lates.push(late));
-      await run(kernel, "import { nn } from 'aielab';\nconst x = Array.from({ length: 256 }, (_, i) => [Math.sin(i), Math.cos(i)]);\nnn.seed(0);\nconst model = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [2] }), nn.layers.dense({ units: 2, activation: 'softmax' })]);\nmodel.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });\nconst before = nn.predict(model, [[0.5, 0.5]])[0][0];");
+      await run(
+        kernel,
+        "import { nn } from 'aielab';\nconst x = Array.from({ length: 256 }, (_, i) => [Math.sin(i), Math.cos(i)]);\nnn.seed(0);\nconst model = nn.sequential([nn.layers.dense({ units: 8, activation: 'relu', inputShape: [2] }), nn.layers.dense({ units: 2, activation: 'softmax' })]);\nmodel.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });\nconst before = nn.predict(model, [[0.5, 0.5]])[0][0];",
+      );
       const cell = run(kernel, 'await nn.fit(model, x, x.map(([a]) => (a > 0 ? 1 : 0)), { epochs: 5000, batchSize: 8 });');
       await sleep(1500);
       assert.equal(await kernel.interrupt(), true);
@@ -208,28 +241,45 @@ describe('kernel over JSON-RPC', function () {
       await sleep(500);
       const stopped = lates.filter((l) => l.output.kind === 'update' && String(l.output.data['text/plain']).includes('stopped'));
       assert.equal(stopped.length, 1, 'the training chart says it stopped, in its cell');
-      const after = await run(kernel, 'const after = nn.predict(model, [[0.5, 0.5]])[0][0];\n[after !== before, Math.random() !== Math.random(), nn.memory().tensors]');
+      const after = await run(
+        kernel,
+        'const after = nn.predict(model, [[0.5, 0.5]])[0][0];\n[after !== before, Math.random() !== Math.random(), nn.memory().tensors]',
+      );
       assert.match(after.result ?? '', /^\[ true, true, \d+ \]$/, 'the weights moved, Math.random is itself again');
     });
 
-    it('leaves servers running when a cell is interrupted: one an earlier cell started, and the SDK\'s own', async function () {
+    it("leaves servers running when a cell is interrupted: one an earlier cell started, and the SDK's own", async function () {
       this.timeout(60_000);
-      const within = (promise: string) => `await Promise.race([${promise}, new Promise((r) => setTimeout(() => r('never answered'), 5000))])`;
+      const within = (promise: string) =>
+        `await Promise.race([${promise}, new Promise((r) => setTimeout(() => r('never answered'), 5000))])`;
       // A plain node:http server from an earlier cell answers after a timer its handler sets while
       // the interrupted cell runs: that timer is the server's, not the cell's.
-      await run(kernel, "import { createServer } from 'node:http';\nconst slow = createServer((_, res) => setTimeout(() => res.end('late'), 800)).listen(0, '127.0.0.1');\nawait new Promise((r) => slow.once('listening', r));\nconst slowUrl = `http://127.0.0.1:${slow.address().port}`;");
-      assert.equal((await interruptDuring('const late = fetch(slowUrl).then((r) => r.text());\nawait new Promise(() => {});')).status, 'interrupted');
+      await run(
+        kernel,
+        "import { createServer } from 'node:http';\nconst slow = createServer((_, res) => setTimeout(() => res.end('late'), 800)).listen(0, '127.0.0.1');\nawait new Promise((r) => slow.once('listening', r));\nconst slowUrl = `http://127.0.0.1:${slow.address().port}`;",
+      );
+      assert.equal(
+        (await interruptDuring('const late = fetch(slowUrl).then((r) => r.text());\nawait new Promise(() => {});')).status,
+        'interrupted',
+      );
       assert.equal((await run(kernel, within('late'))).result, "'late'");
       // serve.start's server, asked in the very cell that started it: its batch waits in a timer.
       let asked!: () => void;
       const askedOnce = new Promise<void>((resolve) => (asked = resolve));
-      const startedCell = run(kernel, "import { nn, onnx, serve } from 'aielab';\nimport { mkdtempSync } from 'node:fs';\nimport { tmpdir } from 'node:os';\nconst served = `${mkdtempSync(`${tmpdir()}/aielab-kernel-serve-`)}/m.onnx`;\nawait onnx.export(nn.sequential([nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })]), served, { labels: ['a', 'b'] });\nconst server = await serve.start(served, { maxQueueDelayMs: 3000 });\nconst pending = server.predict([[0.1, 0.2]]);\nconsole.log('asked');\nawait new Promise(() => {});", (o) => o.kind === 'stream' && o.text.includes('asked') && asked());
+      const startedCell = run(
+        kernel,
+        "import { nn, onnx, serve } from 'aielab';\nimport { mkdtempSync } from 'node:fs';\nimport { tmpdir } from 'node:os';\nconst served = `${mkdtempSync(`${tmpdir()}/aielab-kernel-serve-`)}/m.onnx`;\nawait onnx.export(nn.sequential([nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })]), served, { labels: ['a', 'b'] });\nconst server = await serve.start(served, { maxQueueDelayMs: 3000 });\nconst pending = server.predict([[0.1, 0.2]]);\nconsole.log('asked');\nawait new Promise(() => {});",
+        (o) => o.kind === 'stream' && o.text.includes('asked') && asked(),
+      );
       await askedOnce;
       await sleep(100);
       assert.equal(await kernel.interrupt(), true);
       assert.equal((await startedCell).status, 'interrupted');
       assert.match((await run(kernel, within('pending.then(([p]) => p.label)'))).result ?? '', /^'[ab]'$/);
-      assert.equal((await run(kernel, 'await server.close();\nslow.close();\n(await fetch(server.url).catch(() => null)) === null')).result, 'true');
+      assert.equal(
+        (await run(kernel, 'await server.close();\nslow.close();\n(await fetch(server.url).catch(() => null)) === null')).result,
+        'true',
+      );
     });
 
     it('answers false when nothing runs', async () => {
@@ -250,12 +300,15 @@ describe('kernel over JSON-RPC', function () {
     it('reports process.exit with its code, after the output printed before it', async () => {
       const outputs: string[] = [];
       const label = nextLabel();
-      await assert.rejects(run(kernel, "console.log('last words');\nprocess.exit(3);", (o) => outputs.push(o.kind === 'stream' ? o.text : o.kind)), (err: unknown) => {
-        assert.ok(err instanceof KernelDiedError);
-        assert.equal(err.exit.code, 3);
-        assert.equal(err.message, `The kernel exited with code 3. It happened while running ${label}.`);
-        return true;
-      });
+      await assert.rejects(
+        run(kernel, "console.log('last words');\nprocess.exit(3);", (o) => outputs.push(o.kind === 'stream' ? o.text : o.kind)),
+        (err: unknown) => {
+          assert.ok(err instanceof KernelDiedError);
+          assert.equal(err.exit.code, 3);
+          assert.equal(err.message, `The kernel exited with code 3. It happened while running ${label}.`);
+          return true;
+        },
+      );
       assert.deepEqual(outputs, ['last words\n', `process.exit(3) was called at ${label}:2:9\n`]);
       assert.equal(kernel.state, 'dead');
       await assert.rejects(run(kernel, '1'), KernelDiedError);
@@ -265,20 +318,27 @@ describe('kernel over JSON-RPC', function () {
       this.timeout(60_000);
       await kernel.shutdown();
       kernel = await startKernel({ runtimeArgs: ['--max-old-space-size=48'] });
-      await assert.rejects(run(kernel, 'const hoard: number[][] = [];\nwhile (true) hoard.push(new Array(100_000).fill(1));'), (err: unknown) => {
-        assert.ok(err instanceof KernelDiedError);
-        assert.match(err.message, /ran out of memory \(the JavaScript heap limit was reached\)/);
-        return true;
-      });
+      await assert.rejects(
+        run(kernel, 'const hoard: number[][] = [];\nwhile (true) hoard.push(new Array(100_000).fill(1));'),
+        (err: unknown) => {
+          assert.ok(err instanceof KernelDiedError);
+          assert.match(err.message, /ran out of memory \(the JavaScript heap limit was reached\)/);
+          return true;
+        },
+      );
     });
 
     it('ends when its client goes away, even in the middle of a busy loop', async () => {
-      const child = spawn(process.execPath, [KERNEL_SCRIPT, join(NOTEBOOKS, 'scratch.aielab')], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [KERNEL_SCRIPT, join(NOTEBOOKS, 'scratch.aielab')], {
+        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      });
       const rpc = child.stdio[3] as Socket;
       const connection = createMessageConnection(new StreamMessageReader(rpc), new StreamMessageWriter(rpc));
       connection.listen();
       await connection.sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION, clientName: 'raw' });
-      void connection.sendRequest(Execute, { executionId: 1, cellId: 'c', label: 'Cell 1', code: 'while (true) {}' }).catch(() => undefined);
+      void connection
+        .sendRequest(Execute, { executionId: 1, cellId: 'c', label: 'Cell 1', code: 'while (true) {}' })
+        .catch(() => undefined);
       await sleep(200);
       const exited = new Promise((resolve) => child.once('exit', resolve));
       connection.dispose();
@@ -289,7 +349,9 @@ describe('kernel over JSON-RPC', function () {
 
   describe('protocol', () => {
     it('speaks typed JSON-RPC on fd 3 and refuses a client of another protocol version', async () => {
-      const child = spawn(process.execPath, [KERNEL_SCRIPT, join(NOTEBOOKS, 'scratch.aielab')], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [KERNEL_SCRIPT, join(NOTEBOOKS, 'scratch.aielab')], {
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      });
       const rpc = child.stdio[3] as Socket;
       const connection = createMessageConnection(new StreamMessageReader(rpc), new StreamMessageWriter(rpc));
       const outputs: OutputParams[] = [];
@@ -298,13 +360,27 @@ describe('kernel over JSON-RPC', function () {
       });
       connection.listen();
       try {
-        await assert.rejects(connection.sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION + 1, clientName: 'future client' }), /future client speaks kernel protocol 2 but this kernel speaks 1/);
+        await assert.rejects(
+          connection.sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION + 1, clientName: 'future client' }),
+          /future client speaks kernel protocol 2 but this kernel speaks 1/,
+        );
         const info = await connection.sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION, clientName: 'raw' });
         assert.equal(info.protocolVersion, PROTOCOL_VERSION);
         assert.equal(info.notebookPath, join(NOTEBOOKS, 'scratch.aielab'));
-        const result = await connection.sendRequest(Execute, { executionId: 9, cellId: 'raw-cell', label: 'Cell 1', code: "console.log('hi'); 2 * 21" });
+        const result = await connection.sendRequest(Execute, {
+          executionId: 9,
+          cellId: 'raw-cell',
+          label: 'Cell 1',
+          code: "console.log('hi'); 2 * 21",
+        });
         assert.equal(result.status, 'ok');
-        assert.deepEqual(outputs.map((p) => [p.executionId, p.cellId, p.output.kind]), [[9, 'raw-cell', 'stream'], [9, 'raw-cell', 'result']]);
+        assert.deepEqual(
+          outputs.map((p) => [p.executionId, p.cellId, p.output.kind]),
+          [
+            [9, 'raw-cell', 'stream'],
+            [9, 'raw-cell', 'result'],
+          ],
+        );
         assert.equal(await connection.sendRequest(Interrupt), false);
         assert.ok(!existsSync(join(NOTEBOOKS, 'scratch.aielab')), 'the kernel never writes the notebook');
       } finally {

@@ -42,12 +42,21 @@ describe('the lab pack in labs/', () => {
       // No cell of a lab comes near ten minutes; the limit only turns a hung cell into a failure.
       const ran = aielab('pack', 'grade', LABS, solutions, '--out', join(work, 'grades'), '--cell-timeout', '600');
       assert.equal(ran.status, 0, ran.stdout + ran.stderr);
-      const book = JSON.parse(readFileSync(join(work, 'grades', 'gradebook.json'), 'utf8')) as { labs: Array<{ id: string; max: number }>; learners: LearnerGrade[] };
+      const book = JSON.parse(readFileSync(join(work, 'grades', 'gradebook.json'), 'utf8')) as {
+        labs: Array<{ id: string; max: number }>;
+        learners: LearnerGrade[];
+      };
       const [learner] = book.learners;
       assert.ok(learner);
       const maxes = book.labs.map((l) => l.max);
       const total = maxes.reduce((a, b) => a + b, 0);
-      assert.equal(readFileSync(join(work, 'grades', 'gradebook.csv'), 'utf8').trim().split('\n')[1], `solutions,${maxes.join(',')},${total},${total}`, 'the solutions get full marks');
+      assert.equal(
+        readFileSync(join(work, 'grades', 'gradebook.csv'), 'utf8')
+          .trim()
+          .split('\n')[1],
+        `solutions,${maxes.join(',')},${total},${total}`,
+        'the solutions get full marks',
+      );
 
       const pack = JSON.parse(readFileSync(join(LABS, 'labpack.json'), 'utf8')) as LabPack;
       const notebookOf = new Map(allLabs(pack).map(({ lab }) => [lab.id, lab.notebook]));
@@ -57,9 +66,17 @@ describe('the lab pack in labs/', () => {
         const grade: LabGrade | undefined = learner.labs.find((l) => l.id === id);
         assert.ok(grade?.status === 'graded', `${lab}: graded`);
         const codeCells = readNotebook(join(LABS, lab)).cells.filter((c) => c.kind === 'code').length;
-        assert.match(ran.stderr, new RegExp(`^ {2}${id}: running ${codeCells} cells$`, 'm'), `${lab}: each of its ${codeCells} code cells ran`);
+        assert.match(
+          ran.stderr,
+          new RegExp(`^ {2}${id}: running ${codeCells} cells$`, 'm'),
+          `${lab}: each of its ${codeCells} code cells ran`,
+        );
         assert.deepEqual(grade.errors, [], `${lab}: no cell has an error`);
-        for (const check of grade.checks) assert.ok(check.score === check.max && !check.error, `${lab}: ${check.title} ${check.score} / ${check.max}${check.error ? `, stopped: ${check.error}` : ''}`);
+        for (const check of grade.checks)
+          assert.ok(
+            check.score === check.max && !check.error,
+            `${lab}: ${check.title} ${check.score} / ${check.max}${check.error ? `, stopped: ${check.error}` : ''}`,
+          );
       }
 
       // A notebook without check cells is not graded: it runs as `aielab run` runs it.

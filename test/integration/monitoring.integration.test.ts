@@ -59,32 +59,42 @@ describe('serving watched by Prometheus', function () {
   const installed = existsSync(PROMETHEUS) && existsSync(PROMTOOL);
   before(function () {
     if (!installed) {
-      assert.ok(!process.env.CI, 'CI must install Debian\'s prometheus package');
+      assert.ok(!process.env.CI, "CI must install Debian's prometheus package");
       this.skip();
     }
   });
 
-  it('scrapes aielab serve\'s /metrics, loads the generated alert rules, and sees the requests sent', async () => {
+  it("scrapes aielab serve's /metrics, loads the generated alert rules, and sees the requests sent", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aielab-prom-'));
     await nn.backend();
     nn.seed(1);
     const file = join(dir, 'iris.onnx');
     const random = seeded(5);
     const reference = Array.from({ length: 300 }, () => Array.from({ length: 4 }, () => random() * 2 - 1));
-    await onnx.export(nn.sequential([nn.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]), file, { labels: ['a', 'b', 'c'], reference });
+    await onnx.export(nn.sequential([nn.layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })]), file, {
+      labels: ['a', 'b', 'c'],
+      reference,
+    });
     const log = join(dir, 'requests.jsonl');
     const served = await startCli([file, '--port', '0', '--max-queue-delay-ms', '1', '--log-requests', log]);
     let prometheus: ChildProcess | undefined;
     try {
       const target = new URL(served.url).host;
-      const written = spawnSync(process.execPath, [CLI, 'monitoring', join(dir, 'monitoring'), '--target', target, '--interval', '1s'], { encoding: 'utf8' });
+      const written = spawnSync(process.execPath, [CLI, 'monitoring', join(dir, 'monitoring'), '--target', target, '--interval', '1s'], {
+        encoding: 'utf8',
+      });
       assert.equal(written.status, 0, written.stderr);
       const config = join(dir, 'monitoring', 'prometheus.yml');
-      for (const args of [['check', 'config', config], ['check', 'rules', join(dir, 'monitoring', 'alerts.yml')]]) {
+      for (const args of [
+        ['check', 'config', config],
+        ['check', 'rules', join(dir, 'monitoring', 'alerts.yml')],
+      ]) {
         const checked = spawnSync(PROMTOOL, args, { encoding: 'utf8' });
         assert.equal(checked.status, 0, `promtool ${args.join(' ')}:\n${checked.stdout}${checked.stderr}`);
       }
-      const dashboard = JSON.parse(readFileSync(join(dir, 'monitoring', 'grafana-dashboard.json'), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+      const dashboard = JSON.parse(readFileSync(join(dir, 'monitoring', 'grafana-dashboard.json'), 'utf8')) as {
+        panels: Array<{ targets: Array<{ expr: string }> }>;
+      };
       assert.ok(dashboard.panels.length >= 8);
 
       const client = serve.client(served.url);
@@ -94,21 +104,39 @@ describe('serving watched by Prometheus', function () {
       await client.predict(monitor.shift(reference.slice(0, 60), { 0: { add: 3 } }));
 
       const port = await freePort();
-      prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+      prometheus = spawn(
+        PROMETHEUS,
+        [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`],
+        { stdio: 'ignore' },
+      );
       const query = async (promql: string): Promise<number | undefined> => {
-        const answer = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as { data?: { result: Array<{ value: [number, string] }> } };
+        const answer = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as {
+          data?: { result: Array<{ value: [number, string] }> };
+        };
         const value = answer.data?.result[0]?.value[1];
         return value === undefined ? undefined : Number(value);
       };
       assert.equal(await until('a successful scrape', async () => ((await query('up{job="aielab"}')) === 1 ? 1 : undefined)), 1);
-      assert.equal(await until('the requests counter', () => query('sum(aielab_inference_requests_total{code="200",endpoint="predict"})')), 6);
+      assert.equal(
+        await until('the requests counter', () => query('sum(aielab_inference_requests_total{code="200",endpoint="predict"})')),
+        6,
+      );
       assert.ok(((await query('aielab_drift_psi{feature="f0"}')) ?? 0) > 0.25, 'the moved feature drifted');
       assert.ok(((await query('aielab_drift_psi{feature="f1"}')) ?? 1) < 0.25, 'the others did not');
       assert.equal(await query('sum(aielab_inference_errors_total{reason="bad_request"})'), 1);
       assert.ok(((await query('sum(aielab_inference_request_duration_seconds_count)')) ?? 0) >= 6);
-      const rules = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
+      const rules = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as {
+        data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> };
+      };
       const loaded = rules.data.groups.flatMap((g) => g.rules);
-      assert.deepEqual(loaded.map((r) => r.name).sort(), ['AielabBatchQueueBacklog', 'AielabFeatureDrift', 'AielabHighErrorRatio', 'AielabHighLatencyP99', 'AielabPredictionDrift', 'AielabServerDown']);
+      assert.deepEqual(loaded.map((r) => r.name).sort(), [
+        'AielabBatchQueueBacklog',
+        'AielabFeatureDrift',
+        'AielabHighErrorRatio',
+        'AielabHighLatencyP99',
+        'AielabPredictionDrift',
+        'AielabServerDown',
+      ]);
       // Each rule is evaluated once a second; an expression Prometheus cannot run would turn "err".
       await until('every rule evaluated', async () => {
         const now = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as typeof rules;
@@ -120,11 +148,16 @@ describe('serving watched by Prometheus', function () {
       assert.equal(await query('aielab_drift_detected{feature="f0"}'), 1);
       assert.equal(await query('sum(aielab_drift_detected)'), 1);
       const pending = await until('the drift alert pending', async () => {
-        const alerts = (await (await fetch(`http://127.0.0.1:${port}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string; value: string }> } };
+        const alerts = (await (await fetch(`http://127.0.0.1:${port}/api/v1/alerts`)).json()) as {
+          data: { alerts: Array<{ labels: Record<string, string>; state: string; value: string }> };
+        };
         const drift = alerts.data.alerts.filter((a) => a.labels.alertname === 'AielabFeatureDrift');
         return drift.length ? drift : undefined;
       });
-      assert.deepEqual(pending.map((a) => [a.labels.feature, a.state]), [['f0', 'pending']]);
+      assert.deepEqual(
+        pending.map((a) => [a.labels.feature, a.state]),
+        [['f0', 'pending']],
+      );
       assert.ok(Number(pending[0]!.value) > 0.25, `its value is the PSI: ${pending[0]!.value}`);
     } finally {
       prometheus?.kill('SIGTERM');
@@ -143,7 +176,10 @@ describe('serving watched by Prometheus', function () {
     const whole = JSON.parse(sinceThen.stdout) as { rows: number; drifted: string[] };
     assert.deepEqual([whole.rows, whole.drifted], [65, ['f0']], 'every logged row since then: 5 calm, 60 moved');
     // A check that could not run is 2, not the 1 that means drift, with the reason and no stack.
-    for (const [args, reason] of [[['--since', 'soon'], /since "soon" is not a date/], [['--until', '2000-01-01'], /has no logged rows until 2000-01-01\./]] as const) {
+    for (const [args, reason] of [
+      [['--since', 'soon'], /since "soon" is not a date/],
+      [['--until', '2000-01-01'], /has no logged rows until 2000-01-01\./],
+    ] as const) {
       const failed = drift(...args);
       assert.equal(failed.status, 2, failed.stderr);
       assert.match(failed.stderr, reason);

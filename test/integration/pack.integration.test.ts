@@ -57,7 +57,15 @@ describe('aielab pack on the curriculum', function () {
     assert.match(ran.stdout, /planned: m2-l7 Improving quality across all labels/);
     const pack = JSON.parse(readFileSync(join(LABS, 'labpack.json'), 'utf8')) as { modules: Array<{ labs: Array<{ id: string }> }> };
     const ids = pack.modules.flatMap((m) => m.labs.map((l) => l.id));
-    const expected = ['m1-l1', 'm1-l2', ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `m2-l${n}`), ...[1, 2, 3, 4, 5].map((n) => `m3-l${n}`), ...[1, 2, 3, 4, 5].map((n) => `m4-l${n}`), 'pipeline-project', 'lab-notes'];
+    const expected = [
+      'm1-l1',
+      'm1-l2',
+      ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `m2-l${n}`),
+      ...[1, 2, 3, 4, 5].map((n) => `m3-l${n}`),
+      ...[1, 2, 3, 4, 5].map((n) => `m4-l${n}`),
+      'pipeline-project',
+      'lab-notes',
+    ];
     assert.deepEqual(ids, expected);
   });
 
@@ -79,7 +87,10 @@ describe('aielab pack on the curriculum', function () {
     assert.equal(ran.status, 1);
     assert.match(ran.stderr, /labpack.json: modules\[1\].labs\[0\].id: "m1-l1" is already the id of modules\[0\].labs\[0\]/);
     assert.match(ran.stderr, /labpack.json: datasets\[\d+\].path: data\/titanic.csv does not exist in the pack/);
-    assert.match(ran.stderr, /module-1-foundations\/lab-02-tooling-landscape.aielab: cells\[\d+\].kind: must be "code" or "markdown", found "cod"/);
+    assert.match(
+      ran.stderr,
+      /module-1-foundations\/lab-02-tooling-landscape.aielab: cells\[\d+\].kind: must be "code" or "markdown", found "cod"/,
+    );
     assert.match(ran.stderr, /labpack.json: modules\[1\].labs\[1\].prerequisites\[0\]: no lab has the id "m2-l1"/);
     assert.match(ran.stderr, /4 problems\.$/m);
   });
@@ -96,14 +107,24 @@ describe('aielab pack on the curriculum', function () {
     // labs.integration.test.ts, so none is run again here.
     const subs = join(work, 'submissions');
     const learner = (name: string, labs: Record<string, (released: Notebook, pack: Notebook) => Notebook>) => {
-      for (const [lab, edit] of Object.entries(labs)) writeNotebook(join(subs, name, lab), edit(readNotebook(join(student, lab)), readNotebook(join(LABS, lab))));
+      for (const [lab, edit] of Object.entries(labs))
+        writeNotebook(join(subs, name, lab), edit(readNotebook(join(student, lab)), readNotebook(join(LABS, lab))));
       return join(subs, name);
     };
     // Wrong answers, and a check cell edited to pass: checks come from the pack.
-    const wrong = (released: Notebook) => ({ ...released, cells: released.cells.map((c) => (c.metadata.role === 'check' ? { ...c, source: 'true' } : c)) });
+    const wrong = (released: Notebook) => ({
+      ...released,
+      cells: released.cells.map((c) => (c.metadata.role === 'check' ? { ...c, source: 'true' } : c)),
+    });
     const bob = learner('bob', { [L1]: wrong, [L2]: wrong, [L5]: wrong });
-    const cy = learner('cy', { [L1]: (released, pack) => withExercise(solved(released, pack), 0, (s) => `${s}\nprocess.exit(1);`), [L2]: solved });
-    const dee = learner('dee', { [L1]: solved, [L2]: (released, pack) => withExercise(solved(released, pack), 2, (s) => `while (true) {}\n${s}`) });
+    const cy = learner('cy', {
+      [L1]: (released, pack) => withExercise(solved(released, pack), 0, (s) => `${s}\nprocess.exit(1);`),
+      [L2]: solved,
+    });
+    const dee = learner('dee', {
+      [L1]: solved,
+      [L2]: (released, pack) => withExercise(solved(released, pack), 2, (s) => `while (true) {}\n${s}`),
+    });
     const fay = learner('fay', { [L1]: solved });
     writeFileSync(join(fay, L2), '{ "aielab": 1, "cells": [');
     // One lab handed in as a file, in a folder named after the learner.
@@ -114,8 +135,14 @@ describe('aielab pack on the curriculum', function () {
     // Module 1's cells take well under a second; a short limit keeps dee's endless loop short.
     ran = aielab('pack', 'grade', LABS, bob, cy, dee, fay, join(subs, 'eve', 'my-lab-1.aielab'), '--out', out, '--cell-timeout', '10');
     assert.equal(ran.status, 0, ran.stderr);
-    const book = JSON.parse(readFileSync(join(out, 'gradebook.json'), 'utf8')) as { labs: Array<{ id: string; max: number }>; learners: LearnerGrade[] };
-    assert.deepEqual(book.labs.map((l) => l.id), ['m1-l1', 'm1-l2', 'm2-l1', 'm2-l2', 'm2-l3', 'm2-l4', 'm2-l5', 'm2-l6', 'm3-l1', 'm3-l2', 'm3-l4', 'm3-l5', 'pipeline-project']);
+    const book = JSON.parse(readFileSync(join(out, 'gradebook.json'), 'utf8')) as {
+      labs: Array<{ id: string; max: number }>;
+      learners: LearnerGrade[];
+    };
+    assert.deepEqual(
+      book.labs.map((l) => l.id),
+      ['m1-l1', 'm1-l2', 'm2-l1', 'm2-l2', 'm2-l3', 'm2-l4', 'm2-l5', 'm2-l6', 'm3-l1', 'm3-l2', 'm3-l4', 'm3-l5', 'pipeline-project'],
+    );
     const maxes = book.labs.map((l) => l.max);
     const [maxL1, maxL2] = maxes as [number, number];
     const total = maxes.reduce((a, b) => a + b, 0);
@@ -123,16 +150,29 @@ describe('aielab pack on the curriculum', function () {
     const lab = (name: string, id: string) => grade(name).labs.find((l) => l.id === id);
     const csv = readFileSync(join(out, 'gradebook.csv'), 'utf8').trim().split('\n');
     assert.equal(csv[0], 'learner,m1-l1,m1-l2,m2-l1,m2-l2,m2-l3,m2-l4,m2-l5,m2-l6,m3-l1,m3-l2,m3-l4,m3-l5,pipeline-project,total,max');
-    assert.equal(csv.find((row) => row.startsWith('eve,')), `eve,${maxL1},${maxes.slice(1).map(() => 0).join(',')},${maxL1},${total}`, 'a lab not handed in scores 0 of the total');
+    assert.equal(
+      csv.find((row) => row.startsWith('eve,')),
+      `eve,${maxL1},${maxes
+        .slice(1)
+        .map(() => 0)
+        .join(',')},${maxL1},${total}`,
+      'a lab not handed in scores 0 of the total',
+    );
 
     const bobGraded = grade('bob').labs.filter((l) => l.status === 'graded');
-    assert.deepEqual(bobGraded.map((l) => l.id), ['m1-l1', 'm1-l2', 'm2-l5']);
+    assert.deepEqual(
+      bobGraded.map((l) => l.id),
+      ['m1-l1', 'm1-l2', 'm2-l5'],
+    );
     const [bobScore, bobMax] = [bobGraded.reduce((n, l) => n + l.score, 0), bobGraded.reduce((n, l) => n + l.max, 0)];
     assert.ok(bobScore < bobMax / 2, `bob: ${bobScore} / ${bobMax}`);
     const bobFeedback = readFileSync(join(out, 'feedback', 'bob.md'), 'utf8');
     assert.match(bobFeedback, /✗ the second model reaches the target accuracy: test accuracy: expected at least 0.9, got 0.8/);
     assert.match(bobFeedback, /✗ 1. why the scaler sees the training set only: question 1 has no answer yet/);
-    assert.match(bobFeedback, /✗ tracking tools, sorted: toolsFor\('tracking'\): expected \[ 'DVC', 'MLflow', 'Weights & Biases' \], got \[\]/);
+    assert.match(
+      bobFeedback,
+      /✗ tracking tools, sorted: toolsFor\('tracking'\): expected \[ 'DVC', 'MLflow', 'Weights & Biases' \], got \[\]/,
+    );
     assert.match(bobFeedback, /✗ precision matches metrics.precision: myPrecision: expected a number within 1e-12 of 0\.95\d*, got 0/);
 
     assert.ok(lab('cy', 'm1-l1')!.score < maxL1 && lab('cy', 'm1-l2')!.score === maxL2);
@@ -140,20 +180,35 @@ describe('aielab pack on the curriculum', function () {
     assert.ok(lab('dee', 'm1-l2')!.score < maxL2 && lab('dee', 'm1-l1')!.score === maxL1);
     const deeFeedback = readFileSync(join(out, 'feedback', 'dee.md'), 'utf8');
     assert.match(deeFeedback, /Cell \d+ \(exercise\): Timeout: Cell \d+ ran longer than the 10 s cell timeout/);
-    assert.match(deeFeedback, /✗ \*\*Check: a stack for the classifier\*\* \(0 \/ 3\)\n {2}- stopped: TypeError: Cannot read properties of undefined/);
+    assert.match(
+      deeFeedback,
+      /✗ \*\*Check: a stack for the classifier\*\* \(0 \/ 3\)\n {2}- stopped: TypeError: Cannot read properties of undefined/,
+    );
     assert.equal(lab('eve', 'm1-l1')!.score, maxL1);
     assert.equal(lab('eve', 'm1-l2')!.status, 'missing');
     assert.equal(lab('fay', 'm1-l1')!.score, maxL1);
-    assert.match(readFileSync(join(out, 'feedback', 'fay.md'), 'utf8'), /## m1-l2 AI tooling landscape: 0 \/ 8\n\nthe notebook cannot be read: line 1, column 26: not valid JSON/);
+    assert.match(
+      readFileSync(join(out, 'feedback', 'fay.md'), 'utf8'),
+      /## m1-l2 AI tooling landscape: 0 \/ 8\n\nthe notebook cannot be read: line 1, column 26: not valid JSON/,
+    );
   });
 
   it('grades check cells written with plain asserts: clean is full marks, a failed assert is none', () => {
-    const cells = [code('ex', 'const answer = 0;', { role: 'exercise' }), code('check', "import assert from 'node:assert/strict';\nassert.equal(answer, 42, 'the answer is 42');", { role: 'check', points: 3 })];
+    const cells = [
+      code('ex', 'const answer = 0;', { role: 'exercise' }),
+      code('check', "import assert from 'node:assert/strict';\nassert.equal(answer, 42, 'the answer is 42');", {
+        role: 'check',
+        points: 3,
+      }),
+    ];
     const pack = writePack(manifest(), cells);
     try {
       const right = join(work, 'asserts', 'right');
       const wrong = join(work, 'asserts', 'wrong');
-      for (const [dir, source] of [[right, 'const answer = 42;'], [wrong, 'const answer = 41;']] as const) {
+      for (const [dir, source] of [
+        [right, 'const answer = 42;'],
+        [wrong, 'const answer = 41;'],
+      ] as const) {
         mkdirSync(join(dir, 'm1'), { recursive: true });
         writeNotebook(join(dir, 'm1', 'lab-1.aielab'), { metadata: {}, cells: [{ ...cells[0]!, source }, cells[1]!] });
       }
@@ -173,7 +228,10 @@ describe('aielab pack on the curriculum', function () {
     const checkCell = readNotebook(join(work, 'starter.aielab')).cells.find((c) => c.metadata.role === 'check');
     assert.ok(checkCell?.kind === 'code');
     const error = checkCell.outputs.find((o) => o.kind === 'error');
-    assert.equal(error?.kind === 'error' && error.stack, 'CheckFailed: 2 of 3 checks failed. Fix the exercise above, run it, then run this cell again.');
+    assert.equal(
+      error?.kind === 'error' && error.stack,
+      'CheckFailed: 2 of 3 checks failed. Fix the exercise above, run it, then run this cell again.',
+    );
     assert.ok(checkCell.outputs.some((o) => o.kind === 'display' && o.data['application/vnd.aielab.check+json']));
   });
 });

@@ -31,7 +31,18 @@ describe('aielab new pipeline', function () {
   it('scaffolds a project whose tests pass out of the box', () => {
     const made = sh(process.execPath, [CLI, 'new', 'pipeline', project], tmpdir());
     assert.equal(made.status, 0, made.output);
-    for (const file of ['src/pipeline.ts', 'src/serve.ts', 'Dockerfile', 'README.md', 'SCALING.md', '.gitignore', '.dockerignore', 'data/penguins.csv', 'vendor/aielab/index.js', 'vendor/aielab/types/sdk/index.d.ts']) {
+    for (const file of [
+      'src/pipeline.ts',
+      'src/serve.ts',
+      'Dockerfile',
+      'README.md',
+      'SCALING.md',
+      '.gitignore',
+      '.dockerignore',
+      'data/penguins.csv',
+      'vendor/aielab/index.js',
+      'vendor/aielab/types/sdk/index.d.ts',
+    ]) {
       assert.ok(existsSync(join(project, file)), `${file} was not written`);
     }
     assert.equal(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).name, 'penguin-pipeline');
@@ -44,7 +55,7 @@ describe('aielab new pipeline', function () {
     assert.match(tests.output, /# pass 7\n# fail 0/);
   });
 
-  it('npm run train logs a run per configuration in MLflow\'s layout, registers the best and packages it', () => {
+  it("npm run train logs a run per configuration in MLflow's layout, registers the best and packages it", () => {
     const train = sh('npm', ['run', 'train'], project);
     assert.equal(train.status, 0, train.output);
     assert.match(train.output, /6 runs tracked in mlruns\/ \(experiment "penguins"\)/);
@@ -57,7 +68,10 @@ describe('aielab new pipeline', function () {
     for (const run of trials) {
       assert.equal(run.status, 'FINISHED');
       assert.match(run.tags['data.sha256'] ?? '', /^[0-9a-f]{64}$/);
-      assert.ok(run.metrics.accuracy !== undefined && run.metrics.loss !== undefined, `metrics of ${run.runName}: ${Object.keys(run.metrics)}`);
+      assert.ok(
+        run.metrics.accuracy !== undefined && run.metrics.loss !== undefined,
+        `metrics of ${run.runName}: ${Object.keys(run.metrics)}`,
+      );
     }
     const champion = readFileSync(join(project, 'mlruns', 'models', 'penguins', 'aliases', 'champion'), 'utf8').trim();
     const card = JSON.parse(readFileSync(join(project, 'model', 'model-card.json'), 'utf8'));
@@ -73,7 +87,8 @@ describe('aielab new pipeline', function () {
     // The Dockerfile copies these from the build context; the run stage is not root and checks health.
     const dockerfile = readFileSync(join(project, 'Dockerfile'), 'utf8');
     for (const copied of dockerfile.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)) {
-      for (const path of (copied[1] as string).split(' ')) assert.ok(existsSync(join(project, path)), `Dockerfile copies ${path}, which is missing`);
+      for (const path of (copied[1] as string).split(' '))
+        assert.ok(existsSync(join(project, path)), `Dockerfile copies ${path}, which is missing`);
     }
     assert.match(dockerfile, /^USER node$/m);
     assert.match(dockerfile, /^HEALTHCHECK .*\n.*\/v2\/health\/ready/m);
@@ -89,8 +104,17 @@ describe('aielab new pipeline', function () {
         server.on('exit', (code) => reject(new Error(`the server exited with ${code}: ${seen}`)));
       });
       assert.deepEqual(await (await fetch(`${url}/v2/health/ready`)).json(), { ready: true });
-      const inputs = [['bill_length_mm', 50.0], ['bill_depth_mm', 15.2], ['flipper_length_mm', 218], ['body_mass_g', 5700], ['island', 'Biscoe'], ['sex', 'MALE']].map(([name, value]) => ({ name, shape: [1], datatype: typeof value === 'number' ? 'FP32' : 'BYTES', data: [value] }));
-      const answer = (await (await fetch(`${url}/v2/models/penguins/infer`, { method: 'POST', body: JSON.stringify({ inputs }) })).json()) as { outputs: Array<{ data: unknown[] }> };
+      const inputs = [
+        ['bill_length_mm', 50.0],
+        ['bill_depth_mm', 15.2],
+        ['flipper_length_mm', 218],
+        ['body_mass_g', 5700],
+        ['island', 'Biscoe'],
+        ['sex', 'MALE'],
+      ].map(([name, value]) => ({ name, shape: [1], datatype: typeof value === 'number' ? 'FP32' : 'BYTES', data: [value] }));
+      const answer = (await (
+        await fetch(`${url}/v2/models/penguins/infer`, { method: 'POST', body: JSON.stringify({ inputs }) })
+      ).json()) as { outputs: Array<{ data: unknown[] }> };
       assert.deepEqual(answer.outputs[0]?.data, ['Gentoo']);
     } finally {
       server.kill();

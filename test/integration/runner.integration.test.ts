@@ -26,7 +26,10 @@ describe('the headless runner', function () {
     const run = await runNotebook(notebook, { ...options, allowErrors: false });
     assert.deepEqual(run, { ok: true, executed: 2, stopped: false });
     const [first, second] = [code(notebook, 0), code(notebook, 1)];
-    assert.deepEqual(first.outputs.map((o) => o.kind), ['stream', 'display']);
+    assert.deepEqual(
+      first.outputs.map((o) => o.kind),
+      ['stream', 'display'],
+    );
     assert.equal(first.outputs[0]?.kind === 'stream' && first.outputs[0].text, '0\n1\n2\n');
     assert.equal(first.outputs[1]?.kind === 'display' && first.outputs[1].data['text/plain'], "'second'");
     assert.equal(second.executionCount, 2);
@@ -36,10 +39,14 @@ describe('the headless runner', function () {
     const notebook = parseNotebook(notebookText("console.log('looping');\nwhile (true) {}", "'never'"), 'runner.aielab');
     const interrupt = new AbortController();
     const ends: CellStatus[] = [];
-    const run = await runNotebook(notebook, { ...options, allowErrors: false, interrupt: interrupt.signal }, {
-      onOutput: () => interrupt.abort(),
-      onCellEnd: (_index, status) => ends.push(status),
-    });
+    const run = await runNotebook(
+      notebook,
+      { ...options, allowErrors: false, interrupt: interrupt.signal },
+      {
+        onOutput: () => interrupt.abort(),
+        onCellEnd: (_index, status) => ends.push(status),
+      },
+    );
     assert.deepEqual(ends, ['interrupted']);
     assert.deepEqual(run, { ok: false, failedCell: 0, executed: 1, stopped: false });
     assert.deepEqual(code(notebook, 1).outputs, []);
@@ -49,7 +56,11 @@ describe('the headless runner', function () {
   it('interrupts a cell when the interrupt came while its kernel was starting', async () => {
     const notebook = parseNotebook(notebookText('while (true) {}'), 'runner.aielab');
     const interrupt = new AbortController();
-    const run = await runNotebook(notebook, { ...options, allowErrors: false, interrupt: interrupt.signal }, { onCellStart: () => interrupt.abort() });
+    const run = await runNotebook(
+      notebook,
+      { ...options, allowErrors: false, interrupt: interrupt.signal },
+      { onCellStart: () => interrupt.abort() },
+    );
     assert.deepEqual(run, { ok: false, failedCell: 0, executed: 1, stopped: false });
   });
 

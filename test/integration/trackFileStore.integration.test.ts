@@ -17,26 +17,52 @@ describe('track (MLflow file store) with other processes', function () {
   const mlruns = freshMlruns();
 
   it('writes meta.yaml byte for byte as PyYAML safe_dump writes the same mapping', () => {
-    assert.equal(spawnSync(python, ['-c', 'import yaml'], { encoding: 'utf8' }).status, 0, 'the reference needs Debian\'s PyYAML: apt-get install python3-yaml (.ci/run does)');
+    assert.equal(
+      spawnSync(python, ['-c', 'import yaml'], { encoding: 'utf8' }).status,
+      0,
+      "the reference needs Debian's PyYAML: apt-get install python3-yaml (.ci/run does)",
+    );
     track.experiment('Default');
     const run = track.startRun({ name: "odd: name's" });
     run.end('FAILED');
     for (const file of [join(mlruns(), '0', 'meta.yaml'), join(mlruns(), '0', run.id, 'meta.yaml')]) {
       const ours = readFileSync(file, 'utf8');
-      const theirs = spawnSync(python, ['-c', 'import sys, yaml; sys.stdout.write(yaml.safe_dump(yaml.safe_load(open(sys.argv[1])), default_flow_style=False))', file], { encoding: 'utf8' });
+      const theirs = spawnSync(
+        python,
+        ['-c', 'import sys, yaml; sys.stdout.write(yaml.safe_dump(yaml.safe_load(open(sys.argv[1])), default_flow_style=False))', file],
+        { encoding: 'utf8' },
+      );
       assert.equal(ours, theirs.stdout, file);
     }
-    assert.equal(dumpMeta({ a: '', b: '0', c: 'yes', d: 'a: b', e: null, f: [], g: 3, h: 'file:///x y/0' }), "a: ''\nb: '0'\nc: 'yes'\nd: 'a: b'\ne: null\nf: []\ng: 3\nh: file:///x y/0\n");
+    assert.equal(
+      dumpMeta({ a: '', b: '0', c: 'yes', d: 'a: b', e: null, f: [], g: 3, h: 'file:///x y/0' }),
+      "a: ''\nb: '0'\nc: 'yes'\nd: 'a: b'\ne: null\nf: []\ng: 3\nh: file:///x y/0\n",
+    );
   });
 
   it('loses nothing when two kernels log to one experiment at once', async () => {
     const script = join(__dirname, '..', 'fixtures', 'track-writer.ts');
-    const writers = [1, 2].map((n) => new Promise<number>((done) => spawn(process.execPath, ['--import', 'tsx', script, String(n)], { cwd: ROOT, env: { ...process.env, MLFLOW_TRACKING_URI: mlruns() }, stdio: 'inherit' }).on('exit', (code) => done(code ?? 1))));
+    const writers = [1, 2].map(
+      (n) =>
+        new Promise<number>((done) =>
+          spawn(process.execPath, ['--import', 'tsx', script, String(n)], {
+            cwd: ROOT,
+            env: { ...process.env, MLFLOW_TRACKING_URI: mlruns() },
+            stdio: 'inherit',
+          }).on('exit', (code) => done(code ?? 1)),
+        ),
+    );
     assert.deepEqual(await Promise.all(writers), [0, 0]);
     const experiments = readdirSync(mlruns()).filter((d) => !d.startsWith('.'));
     assert.equal(experiments.length, 1, 'one experiment, however many kernels created it');
     const runs = readdirSync(join(mlruns(), experiments[0] as string)).filter((d) => d !== 'meta.yaml');
     assert.equal(runs.length, 2);
-    for (const run of runs) assert.equal(readFileSync(join(mlruns(), experiments[0] as string, run, 'metrics', 'step'), 'utf8').trim().split('\n').length, 500);
+    for (const run of runs)
+      assert.equal(
+        readFileSync(join(mlruns(), experiments[0] as string, run, 'metrics', 'step'), 'utf8')
+          .trim()
+          .split('\n').length,
+        500,
+      );
   });
 });

@@ -17,7 +17,10 @@ describe('cell queue (VS Code host, without VS Code)', () => {
     kernel.finish('ok');
     await session.execution.settled();
     assert.deepEqual(session.journal, ['start a', 'end a true', 'start b', 'end b true', 'start c', 'end c true']);
-    assert.deepEqual(kernel.requests.map((r) => r.cellId), ['a', 'b', 'c']);
+    assert.deepEqual(
+      kernel.requests.map((r) => r.cellId),
+      ['a', 'b', 'c'],
+    );
     assert.deepEqual([a?.executionOrder, b?.executionOrder, c?.executionOrder], [1, 2, 3]);
     assert.equal(session.kernels.length, 1, 'one kernel runs them all');
     assert.equal(session.execution.state, 'idle');
@@ -34,7 +37,10 @@ describe('cell queue (VS Code host, without VS Code)', () => {
     await session.running('b');
     kernel.finish('ok');
     await session.execution.settled();
-    assert.deepEqual(kernel.requests.map((r) => r.cellId), ['a', 'b']);
+    assert.deepEqual(
+      kernel.requests.map((r) => r.cellId),
+      ['a', 'b'],
+    );
   });
 
   it('ends the cells queued behind a failing cell without running them, as Jupyter does', async () => {
@@ -44,7 +50,11 @@ describe('cell queue (VS Code host, without VS Code)', () => {
     kernel.output({ kind: 'error', name: 'TypeError', message: 'x is not a function', stack: 'TypeError: x is not a function' });
     kernel.finish('error');
     await session.execution.settled();
-    assert.deepEqual(kernel.requests.map((r) => r.cellId), ['a'], 'the kernel ran only the failing cell');
+    assert.deepEqual(
+      kernel.requests.map((r) => r.cellId),
+      ['a'],
+      'the kernel ran only the failing cell',
+    );
     assert.equal(a?.success, false);
     for (const run of [b, c]) {
       assert.equal(run?.state, 'ended');
@@ -68,7 +78,10 @@ describe('cell queue (VS Code host, without VS Code)', () => {
     assert.equal(a?.state, 'started');
     kernel.finish('interrupted');
     await session.execution.settled();
-    assert.deepEqual(kernel.requests.map((r) => r.cellId), ['a']);
+    assert.deepEqual(
+      kernel.requests.map((r) => r.cellId),
+      ['a'],
+    );
     assert.equal(a?.success, false);
     assert.deepEqual(session.stuck, [], 'a cell that stopped is not offered a restart');
   });
@@ -86,7 +99,10 @@ describe('cell queue (VS Code host, without VS Code)', () => {
     await session.running('c');
     kernel.finish('ok');
     await session.execution.settled();
-    assert.deepEqual(kernel.requests.map((r) => r.cellId), ['a', 'c']);
+    assert.deepEqual(
+      kernel.requests.map((r) => r.cellId),
+      ['a', 'c'],
+    );
     assert.deepEqual([a?.executionOrder, c?.executionOrder], [1, 2]);
   });
 

@@ -26,17 +26,41 @@ describe('expect() in check cells', () => {
   });
 
   it('says what was expected and what it got, in words a learner reads', () => {
-    assert.equal(failure(() => expect(0.81, 'accuracy').toBeCloseTo(0.95, { within: 0.02 })), 'accuracy: expected a number within 0.02 of 0.95, got 0.81');
-    assert.equal(failure(() => expect(undefined, 'accuracy').toBeAtLeast(0.9)), 'accuracy: expected a number, got undefined (it is undefined: did you assign it and run the exercise cell?)');
-    assert.equal(failure(() => expect(undefined, 'model').toBeDefined()), 'model is undefined: assign it in the exercise above and run that cell');
-    assert.equal(failure(() => expect([1, 2], 'rows').toHaveLength(3)), 'rows: expected 3 items, got 2');
-    assert.equal(failure(() => expect(['a'], 'labels').toEqual(['a', 'b'])), "labels: expected [ 'a', 'b' ], got [ 'a' ]");
-    assert.equal(failure(() => expect(() => 1, 'parse').toThrow()), 'parse: expected it to throw an error, and it did not');
-    assert.equal(failure(() => expect(5, 'k').toSatisfy((k) => k % 2 === 0, 'an even number')), 'k: expected an even number, got 5');
+    assert.equal(
+      failure(() => expect(0.81, 'accuracy').toBeCloseTo(0.95, { within: 0.02 })),
+      'accuracy: expected a number within 0.02 of 0.95, got 0.81',
+    );
+    assert.equal(
+      failure(() => expect(undefined, 'accuracy').toBeAtLeast(0.9)),
+      'accuracy: expected a number, got undefined (it is undefined: did you assign it and run the exercise cell?)',
+    );
+    assert.equal(
+      failure(() => expect(undefined, 'model').toBeDefined()),
+      'model is undefined: assign it in the exercise above and run that cell',
+    );
+    assert.equal(
+      failure(() => expect([1, 2], 'rows').toHaveLength(3)),
+      'rows: expected 3 items, got 2',
+    );
+    assert.equal(
+      failure(() => expect(['a'], 'labels').toEqual(['a', 'b'])),
+      "labels: expected [ 'a', 'b' ], got [ 'a' ]",
+    );
+    assert.equal(
+      failure(() => expect(() => 1, 'parse').toThrow()),
+      'parse: expected it to throw an error, and it did not',
+    );
+    assert.equal(
+      failure(() => expect(5, 'k').toSatisfy((k) => k % 2 === 0, 'an even number')),
+      'k: expected an even number, got 5',
+    );
   });
 
   it('checks quiz answers by digest without giving them away', () => {
-    assert.equal(failure(() => expect('', 'question 1').toMatchAnswer(digest('c'), 'Reread step 4.')), 'question 1 has no answer yet. Reread step 4.');
+    assert.equal(
+      failure(() => expect('', 'question 1').toMatchAnswer(digest('c'), 'Reread step 4.')),
+      'question 1 has no answer yet. Reread step 4.',
+    );
     const wrong = failure(() => expect('a', 'question 1').toMatchAnswer(digest('c')));
     assert.equal(wrong, "question 1: 'a' is not the right answer");
     assert.ok(!wrong.includes("'c'"));
@@ -62,19 +86,27 @@ describe('checks()', () => {
           throw new ReferenceError('model is not defined');
         },
       }),
-      (err: CheckFailed) => err.name === 'CheckFailed' && err.message === '2 of 3 checks failed. Fix the exercise above, run it, then run this cell again.',
+      (err: CheckFailed) =>
+        err.name === 'CheckFailed' && err.message === '2 of 3 checks failed. Fix the exercise above, run it, then run this cell again.',
     );
     const payload = shown[0]?.[MIME.check] as CheckPayload;
     assert.deepEqual(payload, {
       items: [
         { name: 'the answer is 42', passed: false, message: 'answer: expected 42, got 41' },
         { name: 'the answer is a number', passed: true },
-        { name: 'a later cell ran', passed: false, message: 'model is not defined: run the cells above first (Run All runs them in order), then this one' },
+        {
+          name: 'a later cell ran',
+          passed: false,
+          message: 'model is not defined: run the cells above first (Run All runs them in order), then this one',
+        },
       ],
       passed: 1,
       total: 3,
     });
-    assert.equal(shown[0]?.['text/plain'], '1 of 3 checks passed\n✗ the answer is 42\n    answer: expected 42, got 41\n✓ the answer is a number\n✗ a later cell ran\n    model is not defined: run the cells above first (Run All runs them in order), then this one');
+    assert.equal(
+      shown[0]?.['text/plain'],
+      '1 of 3 checks passed\n✗ the answer is 42\n    answer: expected 42, got 41\n✓ the answer is a number\n✗ a later cell ran\n    model is not defined: run the cells above first (Run All runs them in order), then this one',
+    );
   });
 
   it('resolves quietly when everything passed', async () => {

@@ -64,7 +64,9 @@ describe('cell compilation', () => {
 
   it('keeps TypeScript-only constructs working: enums, namespaces, type-only imports', async () => {
     const k = new FakeKernel();
-    await k.run("import type { Foo } from 'nowhere';\nenum Color { Red, Green }\nnamespace Geo { export const unit = 1; }\ninterface I { a: number }\ntype T = I | null;");
+    await k.run(
+      "import type { Foo } from 'nowhere';\nenum Color { Red, Green }\nnamespace Geo { export const unit = 1; }\ninterface I { a: number }\ntype T = I | null;",
+    );
     assert.deepEqual(await k.run('[Color.Green, Color[0], Geo.unit]'), [1, 'Red', 1]);
     assert.deepEqual(k.imported, [], 'a type-only import loads nothing');
   });
@@ -79,7 +81,9 @@ describe('cell compilation', () => {
 
   it('supports top-level await, also in for-await and loops', async () => {
     const k = new FakeKernel();
-    const value = await k.run('let total = 0;\nfor await (const n of [Promise.resolve(1), 2]) total += n;\nawait Promise.resolve(total * 10)');
+    const value = await k.run(
+      'let total = 0;\nfor await (const n of [Promise.resolve(1), 2]) total += n;\nawait Promise.resolve(total * 10)',
+    );
     assert.equal(value, 30);
   });
 
@@ -100,7 +104,14 @@ describe('cell compilation', () => {
   });
 
   it('puts an interrupt check in every loop, however it is written', () => {
-    const loops = ['while (true) x();', 'do { x() } while (true)', 'for (;;) x()', 'for (const a of b) x()', 'for (const k in o) x()', 'function f() { while (1) {} }'];
+    const loops = [
+      'while (true) x();',
+      'do { x() } while (true)',
+      'for (;;) x()',
+      'for (const a of b) x()',
+      'for (const k in o) x()',
+      'function f() { while (1) {} }',
+    ];
     for (const loop of loops) {
       assert.match(rewriteCell(loop).code, /__aielab\$flags\[0\] !== 0 && __aielab\$interrupted\(\)/, loop);
     }

@@ -34,7 +34,12 @@ function describeColumns(frame: DataFrame): Record<string, unknown[]> {
   const records = frame.describe().toRecords();
   const stats = records.map((r) => r.statistic);
   assert.deepEqual(stats, ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max']);
-  return Object.fromEntries(frame.describe().columns.filter((c) => c !== 'statistic').map((c) => [c, records.map((r) => r[c])]));
+  return Object.fromEntries(
+    frame
+      .describe()
+      .columns.filter((c) => c !== 'statistic')
+      .map((c) => [c, records.map((r) => r[c])]),
+  );
 }
 
 describe(`data matches pandas ${reference.pandas} to 1e-9`, () => {
@@ -49,7 +54,14 @@ describe(`data matches pandas ${reference.pandas} to 1e-9`, () => {
     assert.deepEqual(messy.dtypes, { group: 'string', count: 'float64', score: 'float64', label: 'string' });
     same(describeColumns(messy), m.describe, 'describe');
     same(messy.groupby('group').mean().toRecords(), m.groupbyMean, 'groupby mean');
-    same(messy.groupby(['group', 'label']).agg({ count: ['sum'], score: ['std', 'count'], label: ['size'] }).toRecords(), m.groupbyAgg, 'groupby agg');
+    same(
+      messy
+        .groupby(['group', 'label'])
+        .agg({ count: ['sum'], score: ['std', 'count'], label: ['size'] })
+        .toRecords(),
+      m.groupbyAgg,
+      'groupby agg',
+    );
   });
 
   it('describe() on columns with missing values: count without them, std with ddof 1, linear quartiles', () => {
@@ -63,7 +75,9 @@ describe(`data matches pandas ${reference.pandas} to 1e-9`, () => {
     same(penguins.col('Island').valueCounts().toRecords(), p.valueCounts, 'valueCounts');
     same(penguins.col('Species').valueCounts({ normalize: true }).toRecords(), p.proportions, 'valueCounts normalize');
     same(penguins.groupby('Species').mean().toRecords(), p.groupbyMean, 'groupby mean');
-    const agg = penguins.groupby(['Species', 'Sex']).agg({ [MASS]: ['mean', 'std', 'median'], [BEAK]: ['min', 'max', 'count'], Island: ['nunique'] });
+    const agg = penguins
+      .groupby(['Species', 'Sex'])
+      .agg({ [MASS]: ['mean', 'std', 'median'], [BEAK]: ['min', 'max', 'count'], Island: ['nunique'] });
     same(agg.toRecords(), p.groupbyAgg, 'groupby agg');
     same(penguins.pivot({ index: 'Species', columns: 'Island', values: MASS }).toRecords(), p.pivot, 'pivot mean');
     same(penguins.pivot({ index: 'Island', columns: 'Sex', values: BEAK, agg: 'count' }).toRecords(), p.pivotCount, 'pivot count');
@@ -79,12 +93,26 @@ describe(`data matches pandas ${reference.pandas} to 1e-9`, () => {
   });
 
   it('cleans: fillna, dropna, masks, outliers and sorting', () => {
-    same(penguins.fillna({ [BEAK]: penguins.col(BEAK).median() }).col(BEAK).mean(), p.fillnaMedian, 'fillna median');
+    same(
+      penguins
+        .fillna({ [BEAK]: penguins.col(BEAK).median() })
+        .col(BEAK)
+        .mean(),
+      p.fillnaMedian,
+      'fillna median',
+    );
     same(penguins.dropna().shape, p.dropna, 'dropna');
     same(penguins.dropna({ subset: [MASS] }).shape, p.dropnaSubset, 'dropna subset');
     same(penguins.col(BEAK).isOutlier().sum(), p.iqrOutliers, 'IQR outliers');
     same(penguins.filter(penguins.col(MASS).gt(4000).and(penguins.col('Species').eq('Adelie'))).length, p.heavyAdelie, 'filter');
-    same(penguins.sortValues([MASS, BEAK], { ascending: [false, true] }).head(5).toRecords(), p.sortedTop, 'sortValues');
+    same(
+      penguins
+        .sortValues([MASS, BEAK], { ascending: [false, true] })
+        .head(5)
+        .toRecords(),
+      p.sortedTop,
+      'sortValues',
+    );
   });
 });
 
@@ -100,7 +128,10 @@ describe('data', () => {
 
   it('says what to do with bad input', () => {
     assert.throws(() => data.readCsv('no-such.csv'), /readCsv: no file at .*no-such\.csv\. Relative paths start at the notebook's folder/);
-    assert.throws(() => frame.toMatrix(['size']), /column "size" misses 1 values; fill them \(fillna\) or drop those rows \(dropna\) first/);
+    assert.throws(
+      () => frame.toMatrix(['size']),
+      /column "size" misses 1 values; fill them \(fillna\) or drop those rows \(dropna\) first/,
+    );
     assert.throws(() => frame.toMatrix(['kind']), /column "kind" is string; encode it/);
     assert.throws(() => frame.col('kind').mean(), /column "kind" is string, not numbers/);
     assert.throws(() => frame.filter([true]), /the mask has 1 values for 4 rows/);
@@ -131,7 +162,10 @@ describe('data', () => {
     writeFileSync(join(dir, 'late.csv'), `id,late,text\n${lines.join('\n')}\n`);
     const late = data.readCsv(join(dir, 'late.csv'));
     assert.deepEqual(late.dtypes, { id: 'int64', late: 'float64', text: 'string' });
-    assert.equal(late.col('late').sum(), Array.from({ length: 50 }, (_, i) => (250 + i) / 2).reduce((a, b) => a + b));
+    assert.equal(
+      late.col('late').sum(),
+      Array.from({ length: 50 }, (_, i) => (250 + i) / 2).reduce((a, b) => a + b),
+    );
   });
 
   it('samples the same rows for the same seed', () => {
@@ -144,10 +178,19 @@ describe('data', () => {
     const penguins = data.readJson(penguinsFile);
     const shown = toMimeBundle(penguins.head(3))[MIME.table] as TablePayload;
     assert.equal(shown.title, '3 rows × 7 columns');
-    assert.deepEqual(shown.columns.map((c) => c.type), ['string', 'string', 'number', 'number', 'number', 'number', 'string']);
+    assert.deepEqual(
+      shown.columns.map((c) => c.type),
+      ['string', 'string', 'number', 'number', 'number', 'number', 'string'],
+    );
     const hist = toMimeBundle(penguins.plot.hist(MASS, { by: 'Species', bins: 10 }))[MIME.chart] as ChartPayload;
-    assert.deepEqual(hist.series.map((s) => s.name), ['Adelie', 'Chinstrap', 'Gentoo']);
-    assert.equal(hist.series.reduce((n, s) => n + s.y.reduce((a, b) => a + b, 0), 0), 342);
+    assert.deepEqual(
+      hist.series.map((s) => s.name),
+      ['Adelie', 'Chinstrap', 'Gentoo'],
+    );
+    assert.equal(
+      hist.series.reduce((n, s) => n + s.y.reduce((a, b) => a + b, 0), 0),
+      342,
+    );
     const scatter = toMimeBundle(penguins.plot.scatter(BEAK, MASS))[MIME.chart] as ChartPayload;
     assert.equal(scatter.series[0]?.x.length, 342);
     const bar = toMimeBundle(penguins.plot.bar('Island'))[MIME.chart] as ChartPayload;

@@ -1,5 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { MIME, type ChartPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload, type TablePayload } from '../../contracts/mime';
+import {
+  MIME,
+  type ChartPayload,
+  type ConfusionPayload,
+  type MetricsPayload,
+  type ProgressPayload,
+  type TablePayload,
+} from '../../contracts/mime';
 import { chart, confusion, image, metrics, table } from '../../sdk';
 import { toMimeBundle } from '../../sdk/display/bundle';
 import { useDisplaySink } from '../../sdk/display/display';
@@ -10,7 +17,16 @@ import type { MimeBundle } from '../../contracts/protocol';
 describe('display payloads and their text', () => {
   it('formats numbers, aligned tables, sparklines and bars for a terminal', () => {
     assert.deepEqual([0.123456, 42, 1e-7, 2.5e9, -3.14159].map(formatNumber), ['0.1235', '42', '1.000e-7', '2500000000', '-3.142']);
-    assert.equal(alignedTable(['name', 'rows'], [['iris', 150], ['wine', 178.5]]), 'name   rows\n────  ─────\niris    150\nwine  178.5');
+    assert.equal(
+      alignedTable(
+        ['name', 'rows'],
+        [
+          ['iris', 150],
+          ['wine', 178.5],
+        ],
+      ),
+      'name   rows\n────  ─────\niris    150\nwine  178.5',
+    );
     assert.equal(sparkline([1, 2, 3, 4, 5, 6, 7, 8]), '▁▂▃▄▅▆▇█');
     assert.equal(sparkline([5, 5, 5]), '▄▄▄');
     assert.equal(sparkline(Array.from({ length: 100 }, (_, i) => i)).length, 24);
@@ -18,10 +34,25 @@ describe('display payloads and their text', () => {
   });
 
   it('builds tables from records or columns, typed, cut to a maximum and counted', () => {
-    const t = table([{ a: 1, b: 'x' }, { a: 2, c: true }, { a: null, b: new Date(0) }], { title: 'T' }).data;
+    const t = table(
+      [
+        { a: 1, b: 'x' },
+        { a: 2, c: true },
+        { a: null, b: new Date(0) },
+      ],
+      { title: 'T' },
+    ).data;
     const payload = t[MIME.table] as TablePayload;
-    assert.deepEqual(payload.columns, [{ name: 'a', type: 'number' }, { name: 'b', type: 'string' }, { name: 'c', type: 'boolean' }]);
-    assert.deepEqual(payload.rows, [[1, 'x', null], [2, null, true], [null, '1970-01-01T00:00:00.000Z', null]]);
+    assert.deepEqual(payload.columns, [
+      { name: 'a', type: 'number' },
+      { name: 'b', type: 'string' },
+      { name: 'c', type: 'boolean' },
+    ]);
+    assert.deepEqual(payload.rows, [
+      [1, 'x', null],
+      [2, null, true],
+      [null, '1970-01-01T00:00:00.000Z', null],
+    ]);
     assert.match(t['text/plain'], /^T\na {2}b {25}c\n/);
     assert.match(String(t['text/html']), /^<table><caption>T<\/caption><thead><tr><th>a<\/th>/);
     const big = table({ n: Array.from({ length: 50 }, (_, i) => i) }, { maxRows: 30 }).data;
@@ -33,12 +64,24 @@ describe('display payloads and their text', () => {
 
   it('spreads a field of flat objects over one column per key, and keeps deeper or mixed values as JSON', () => {
     // What a served classifier answers: a label and its probabilities by class.
-    const predictions = [{ label: 'versicolor', probabilities: { setosa: 0.0637, versicolor: 0.7071, virginica: 0.2292 } }, { label: 'setosa', probabilities: { setosa: 0.98, versicolor: 0.02 } }];
+    const predictions = [
+      { label: 'versicolor', probabilities: { setosa: 0.0637, versicolor: 0.7071, virginica: 0.2292 } },
+      { label: 'setosa', probabilities: { setosa: 0.98, versicolor: 0.02 } },
+    ];
     const payload = table(predictions).data[MIME.table] as TablePayload;
-    assert.deepEqual(payload.columns.map((c) => `${c.name}:${c.type}`), ['label:string', 'probabilities.setosa:number', 'probabilities.versicolor:number', 'probabilities.virginica:number']);
+    assert.deepEqual(
+      payload.columns.map((c) => `${c.name}:${c.type}`),
+      ['label:string', 'probabilities.setosa:number', 'probabilities.versicolor:number', 'probabilities.virginica:number'],
+    );
     assert.deepEqual(payload.rows[1], ['setosa', 0.98, 0.02, null]);
-    const kept = table([{ a: { b: { c: 1 } }, d: { e: 1 } }, { a: { b: { c: 2 } }, d: 3 }]).data[MIME.table] as TablePayload;
-    assert.deepEqual(kept.rows, [['{"b":{"c":1}}', '{"e":1}'], ['{"b":{"c":2}}', 3]]);
+    const kept = table([
+      { a: { b: { c: 1 } }, d: { e: 1 } },
+      { a: { b: { c: 2 } }, d: 3 },
+    ]).data[MIME.table] as TablePayload;
+    assert.deepEqual(kept.rows, [
+      ['{"b":{"c":1}}', '{"e":1}'],
+      ['{"b":{"c":2}}', 3],
+    ]);
   });
 
   it('shows records and column objects as tables when they are a result, anything else as the REPL does', () => {
@@ -57,7 +100,13 @@ describe('display payloads and their text', () => {
     const bar = chart.bar({ a: 2, b: 4 }).data;
     assert.deepEqual((bar[MIME.chart] as ChartPayload).series[0], { name: 'value', x: ['a', 'b'], y: [2, 4] });
     const grouped = chart.bar({ precision: [1, 0.8], recall: [0.9, 0.7] }, { x: ['cat', 'dog'] }).data[MIME.chart] as ChartPayload;
-    assert.deepEqual(grouped.series.map((s) => [s.name, s.x, s.y]), [['precision', ['cat', 'dog'], [1, 0.8]], ['recall', ['cat', 'dog'], [0.9, 0.7]]]);
+    assert.deepEqual(
+      grouped.series.map((s) => [s.name, s.x, s.y]),
+      [
+        ['precision', ['cat', 'dog'], [1, 0.8]],
+        ['recall', ['cat', 'dog'], [0.9, 0.7]],
+      ],
+    );
     const scatter = chart.scatter([[1, 2], { x: 3, y: 4 }]).data[MIME.chart] as ChartPayload;
     assert.deepEqual(scatter.series[0], { name: 'points', x: [1, 3], y: [2, 4] });
     const histogram = chart.histogram([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { bins: 2 }).data;
@@ -70,10 +119,25 @@ describe('display payloads and their text', () => {
 
   it('builds metrics with per-class rows, and checks a confusion matrix is square', () => {
     const m = metrics({ accuracy: 0.9 }, { perClass: { cat: { precision: 1, recall: 0.8 }, dog: { recall: 1 } } }).data;
-    assert.deepEqual((m[MIME.metrics] as MetricsPayload).classes, { columns: ['precision', 'recall'], rows: [{ label: 'cat', values: [1, 0.8] }, { label: 'dog', values: [NaN, 1] }] });
+    assert.deepEqual((m[MIME.metrics] as MetricsPayload).classes, {
+      columns: ['precision', 'recall'],
+      rows: [
+        { label: 'cat', values: [1, 0.8] },
+        { label: 'dog', values: [NaN, 1] },
+      ],
+    });
     assert.match(m['text/plain'], /^accuracy {2}0\.9\n\n/);
-    const c = confusion([[3, 1], [0, 4]], ['cat', 'dog']).data;
-    assert.deepEqual((c[MIME.confusion] as ConfusionPayload).matrix, [[3, 1], [0, 4]]);
+    const c = confusion(
+      [
+        [3, 1],
+        [0, 4],
+      ],
+      ['cat', 'dog'],
+    ).data;
+    assert.deepEqual((c[MIME.confusion] as ConfusionPayload).matrix, [
+      [3, 1],
+      [0, 4],
+    ]);
     assert.match(c['text/plain'], /actual \\ predicted {2}cat {2}dog\n.*\ncat +3 +1\ndog +0 +4$/);
     assert.throws(() => confusion([[1, 2]], ['a', 'b']), /needs a 2×2 matrix for 2 labels; got 1 rows of 2/);
     assert.throws(() => metrics({ accuracy: '0.9' as unknown as number }), /metrics\(\) takes numbers; "accuracy" is "0.9"/);

@@ -4,13 +4,10 @@ import { codeFrame, syntaxErrorOutput } from '../../kernels/process/errorFormat'
 describe('error format', () => {
   it('shows the failing line with two lines before it and a caret under the column', () => {
     const source = 'const a = 1;\nconst b = 2;\nconst c = a.b.c;\nconst d = 4;';
-    assert.equal(codeFrame({ label: 'Cell 3', source }, 3, 12), [
-      'Cell 3, line 3:',
-      '  1 | const a = 1;',
-      '  2 | const b = 2;',
-      '> 3 | const c = a.b.c;',
-      '    |             ^',
-    ].join('\n'));
+    assert.equal(
+      codeFrame({ label: 'Cell 3', source }, 3, 12),
+      ['Cell 3, line 3:', '  1 | const a = 1;', '  2 | const b = 2;', '> 3 | const c = a.b.c;', '    |             ^'].join('\n'),
+    );
   });
 
   it('keeps tabs so the caret lines up', () => {

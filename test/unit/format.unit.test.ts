@@ -88,8 +88,16 @@ describe('.aielab format', () => {
       ['{"aielab": 1, "cells": [{"id": "a b", "kind": "code"}]}', 'cells[0].id', /letters, digits/],
       ['{"aielab": 1, "cells": [{"id": "a", "kind": "code"}, {"id": "a", "kind": "markdown"}]}', 'cells[1].id', /unique/],
       ['{"aielab": 1, "cells": [{"id": "a", "kind": "code", "source": 5}]}', 'cells[0].source', /string or an array of lines, found 5/],
-      ['{"aielab": 1, "cells": [{"id": "a", "kind": "code", "outputs": [{"kind": "result", "data": {}}]}]}', 'cells[0].outputs[0].data', /"text\/plain"/],
-      ['{"aielab": 1, "cells": [{"id": "a", "kind": "code", "outputs": [{"kind": "stream", "name": "out", "text": ""}]}]}', 'cells[0].outputs[0].name', /"stdout" or "stderr"/],
+      [
+        '{"aielab": 1, "cells": [{"id": "a", "kind": "code", "outputs": [{"kind": "result", "data": {}}]}]}',
+        'cells[0].outputs[0].data',
+        /"text\/plain"/,
+      ],
+      [
+        '{"aielab": 1, "cells": [{"id": "a", "kind": "code", "outputs": [{"kind": "stream", "name": "out", "text": ""}]}]}',
+        'cells[0].outputs[0].name',
+        /"stdout" or "stderr"/,
+      ],
       ['{"aielab": 1, "cells": [{"id": "a", "kind": "code", "executionCount": 1.5}]}', 'cells[0].executionCount', /whole number/],
     ];
     for (const [text, where, problem] of cases) {

@@ -37,11 +37,19 @@ describe('ipynb conversion', () => {
     assert.deepEqual(md.source, ['# Lab\n', 'line two']);
     assert.equal(md.cell_type, 'markdown');
     assert.equal(code.execution_count, 3);
-    assert.deepEqual(code.outputs.map((o: { output_type: string }) => o.output_type), ['stream', 'stream', 'execute_result', 'display_data', 'error']);
+    assert.deepEqual(
+      code.outputs.map((o: { output_type: string }) => o.output_type),
+      ['stream', 'stream', 'execute_result', 'display_data', 'error'],
+    );
     assert.deepEqual(code.outputs[0], { name: 'stdout', output_type: 'stream', text: ['1\n'] });
     assert.equal(code.outputs[2].execution_count, 3);
     assert.deepEqual(code.outputs[3].data['application/json'], { a: [1, 2] });
-    assert.deepEqual(code.outputs[4], { ename: 'RangeError', evalue: 'bad', output_type: 'error', traceback: ['RangeError: bad', '    at Cell 2:2:1'] });
+    assert.deepEqual(code.outputs[4], {
+      ename: 'RangeError',
+      evalue: 'bad',
+      output_type: 'error',
+      traceback: ['RangeError: bad', '    at Cell 2:2:1'],
+    });
     assert.equal(unrun.execution_count, null);
     assert.deepEqual(unrun.source, []);
   });

@@ -28,7 +28,10 @@ describe('late output (VS Code host, without VS Code)', () => {
     const [b] = session.runsOf('b');
     session.kernel.late('a', text('tick\n'));
     session.kernel.late('b', text('tock\n'));
-    await until(() => session.runsOf('a')[1]?.state === 'ended' && session.runsOf('b')[1]?.state === 'ended', 'the late outputs to be written');
+    await until(
+      () => session.runsOf('a')[1]?.state === 'ended' && session.runsOf('b')[1]?.state === 'ended',
+      'the late outputs to be written',
+    );
     assert.deepEqual(session.cell('a').texts, ['started\n', 'tick\n']);
     assert.deepEqual(session.cell('b').texts, ['about to fail\n', 'tock\n']);
     const [, aLate] = session.runsOf('a');
@@ -92,7 +95,14 @@ describe('late output (VS Code host, without VS Code)', () => {
     assert.deepEqual(session.cell('train').texts, ['epoch 1\n']);
     assert.deepEqual(session.cell('chart').texts, ['loss: 0.1']);
     await until(() => session.runsOf('chart').every((r) => r.state === 'ended'), 'the chart cell to be done');
-    assert.deepEqual(session.runsOf('chart').map((r) => [r.executionOrder, r.success]), [[1, true], [1, true], [1, true]]);
+    assert.deepEqual(
+      session.runsOf('chart').map((r) => [r.executionOrder, r.success]),
+      [
+        [1, true],
+        [1, true],
+        [1, true],
+      ],
+    );
     assert.deepEqual(session.errors, []);
   });
 
@@ -139,7 +149,7 @@ describe('late output (VS Code host, without VS Code)', () => {
     assert.deepEqual(session.diedIdle, []);
     session.kernel.late('a', text('new timer\n'));
     session.kernel.compute({ backend: 'tensorflow', device: 'CPU', skipped: [] });
-    await until(() => session.runsOf('a')[2]?.state === 'ended', 'the new kernel\'s late output');
+    await until(() => session.runsOf('a')[2]?.state === 'ended', "the new kernel's late output");
     assert.deepEqual(session.cell('a').texts, ['second kernel\n', 'new timer\n']);
     assert.deepEqual(session.execution.compute, { backend: 'tensorflow', device: 'CPU', skipped: [] });
   });

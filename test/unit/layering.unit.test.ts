@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from '../helpers/paths';
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
 
 /** The headless half: everything that runs without VS Code. */
 const HEADLESS = ['contracts', 'tracking', 'sdk', 'server', 'kernels', 'scaffolds', 'packs', 'cli'];
@@ -47,7 +48,9 @@ function edges(folder: string): Edge[] {
 }
 
 function violations(folder: string, forbidden: (edge: Edge) => boolean): string[] {
-  return edges(folder).filter(forbidden).map((e) => `${e.file} imports ${e.specifier}`);
+  return edges(folder)
+    .filter(forbidden)
+    .map((e) => `${e.file} imports ${e.specifier}`);
 }
 
 describe('layering', () => {
@@ -57,24 +60,40 @@ describe('layering', () => {
   });
 
   it('keeps VS Code and the extension out of the sidecar, the SDK and the CLI', () => {
-    for (const folder of HEADLESS) assert.deepEqual(violations(folder, (e) => e.specifier === 'vscode' || e.target?.startsWith('src/') === true), []);
+    for (const folder of HEADLESS)
+      assert.deepEqual(
+        violations(folder, (e) => e.specifier === 'vscode' || e.target?.startsWith('src/') === true),
+        [],
+      );
   });
 
   it('lets the extension host reach the kernel only through the protocol, the MIME types, its client and the file formats', () => {
     const allowed = ['contracts/', 'kernels/client/', 'packs/manifest', 'packs/roles', 'tracking/', 'scaffolds/'];
     const headless = (e: Edge) => HEADLESS.some((folder) => e.target?.startsWith(`${folder}/`) === true);
-    assert.deepEqual(violations('src', (e) => headless(e) && !allowed.some((a) => e.target?.startsWith(a))), []);
+    assert.deepEqual(
+      violations('src', (e) => headless(e) && !allowed.some((a) => e.target?.startsWith(a))),
+      [],
+    );
   });
 
   it('keeps webview code free of vscode and Node: it reaches the kernels only for the MIME payload types', () => {
-    const forbidden = (e: Edge) => e.specifier === 'vscode' || e.specifier.startsWith('node:') || (HEADLESS.some((folder) => e.target?.startsWith(`${folder}/`) === true) && e.target !== 'contracts/mime' && e.target !== 'contracts/panelMessages') || e.target?.startsWith('src/') === true;
+    const forbidden = (e: Edge) =>
+      e.specifier === 'vscode' ||
+      e.specifier.startsWith('node:') ||
+      (HEADLESS.some((folder) => e.target?.startsWith(`${folder}/`) === true) &&
+        e.target !== 'contracts/mime' &&
+        e.target !== 'contracts/panelMessages') ||
+      e.target?.startsWith('src/') === true;
     assert.deepEqual(violations('webview-ui', forbidden), []);
     assert.ok(edges('webview-ui').some((e) => e.specifier === 'chart.js'));
   });
 
   it('never imports test code from product code', () => {
     const intoTests = (e: Edge) => e.target?.startsWith('test/') === true;
-    assert.deepEqual(['src', 'webview-ui', ...HEADLESS].flatMap((folder) => violations(folder, intoTests)), []);
+    assert.deepEqual(
+      ['src', 'webview-ui', ...HEADLESS].flatMap((folder) => violations(folder, intoTests)),
+      [],
+    );
   });
 
   describe('the dependency order, as lint enforces it (eslint.config.mjs)', function () {
@@ -89,24 +108,48 @@ describe('layering', () => {
       ['server/probe.ts', "import { runCommand } from '../cli/run';", /boundaries\/dependencies: .*"server" to elements of type "cli"/],
       ['packs/probe.ts', "import { runCommand } from '../cli/run';", /boundaries\/dependencies: .*"packs" to elements of type "cli"/],
       ['contracts/probe.ts', "import { track } from '../sdk/track';", /boundaries\/dependencies: .*"contracts" to elements of type "sdk"/],
-      ['kernels/runner/probe.ts', "import { startServer } from '../../server/server';", /boundaries\/dependencies: .*"runner" to elements of type "server"/],
+      [
+        'kernels/runner/probe.ts',
+        "import { startServer } from '../../server/server';",
+        /boundaries\/dependencies: .*"runner" to elements of type "server"/,
+      ],
       ['sdk/ml/probe.ts', "import { startServer } from '../../server/server';", /no-restricted-imports: .*Only the SDK facade/],
       ['sdk/probe.ts', "import { serve } from './serve';", /no-restricted-imports: .*Only the SDK facade/],
-      ['webview-ui/probe.ts', "import { parseNotebook } from '../contracts/notebook/format';", /no-restricted-imports: .*Browser code may use only/],
+      [
+        'webview-ui/probe.ts',
+        "import { parseNotebook } from '../contracts/notebook/format';",
+        /no-restricted-imports: .*Browser code may use only/,
+      ],
       ['src/probe.ts', "import { gradePack } from '../packs/grade';", /no-restricted-imports: .*read through its format only/],
-      ['server/probe.ts', "import * as vscode from 'vscode';", /no-restricted-imports: .*Only src\/ \(the extension host\) may import vscode/],
+      [
+        'server/probe.ts',
+        "import * as vscode from 'vscode';",
+        /no-restricted-imports: .*Only src\/ \(the extension host\) may import vscode/,
+      ],
     ];
     for (const [path, line, expected] of forbidden) {
       it(`reports ${path}: ${line}`, async () => {
         const found = await problems(path, `${line}\nexport const probe = 1;\n`);
-        assert.ok(found.some((p) => expected.test(p)), found.join('\n') || 'no problem reported');
+        assert.ok(
+          found.some((p) => expected.test(p)),
+          found.join('\n') || 'no problem reported',
+        );
       });
     }
 
     it('accepts imports that follow the order', async () => {
-      assert.deepEqual(await problems('server/probe.ts', "import { OnnxSession } from '../sdk/onnx/session';\nexport const probe = OnnxSession;\n"), []);
-      assert.deepEqual(await problems('sdk/serve.ts', "import { startServer } from '../server/server';\nexport const probe = startServer;\n"), []);
-      assert.deepEqual(await problems('src/probe.ts', "import { readManifest } from '../packs/manifest';\nexport const probe = readManifest;\n"), []);
+      assert.deepEqual(
+        await problems('server/probe.ts', "import { OnnxSession } from '../sdk/onnx/session';\nexport const probe = OnnxSession;\n"),
+        [],
+      );
+      assert.deepEqual(
+        await problems('sdk/serve.ts', "import { startServer } from '../server/server';\nexport const probe = startServer;\n"),
+        [],
+      );
+      assert.deepEqual(
+        await problems('src/probe.ts', "import { readManifest } from '../packs/manifest';\nexport const probe = readManifest;\n"),
+        [],
+      );
     });
   });
 });

@@ -44,7 +44,11 @@ describe(`metrics match scikit-learn ${reference.sklearn} to 1e-9`, () => {
     allClose(roc.thresholds.slice(1), reference.binary.rocThresholds, 'thresholds');
     close(metrics.rocAuc(binary.yTrue, binary.scores), reference.binary.rocAuc, 'AUC');
     close(metrics.rocAuc(multiclass.yTrue, multiclass.proba), reference.multiclass.rocAucOvrMacro, 'OvR macro AUC');
-    close(metrics.rocAuc(multiclass.yTrue, multiclass.proba, { average: 'weighted' }), reference.multiclass.rocAucOvrWeighted, 'OvR weighted AUC');
+    close(
+      metrics.rocAuc(multiclass.yTrue, multiclass.proba, { average: 'weighted' }),
+      reference.multiclass.rocAucOvrWeighted,
+      'OvR weighted AUC',
+    );
   });
 
   it('precision-recall curve and average precision', () => {
@@ -58,7 +62,11 @@ describe(`metrics match scikit-learn ${reference.sklearn} to 1e-9`, () => {
   it('log loss and calibration curves', () => {
     close(metrics.logLoss(binary.yTrue, binary.probs), reference.binary.logLoss, 'binary log loss');
     close(metrics.logLoss(multiclass.yTrue, multiclass.proba), reference.multiclass.logLoss, 'multiclass log loss');
-    for (const [key, options] of [['calibrationUniform5', { bins: 5 }], ['calibrationUniform10', { bins: 10 }], ['calibrationQuantile5', { bins: 5, strategy: 'quantile' as const }]] as const) {
+    for (const [key, options] of [
+      ['calibrationUniform5', { bins: 5 }],
+      ['calibrationUniform10', { bins: 10 }],
+      ['calibrationQuantile5', { bins: 5, strategy: 'quantile' as const }],
+    ] as const) {
       const curve = metrics.calibrationCurve(binary.yTrue, binary.probs, options);
       allClose(curve.y, reference.binary[key].probTrue, `${key} fraction of positives`);
       allClose(curve.x, reference.binary[key].probPred, `${key} mean predicted`);
@@ -66,7 +74,8 @@ describe(`metrics match scikit-learn ${reference.sklearn} to 1e-9`, () => {
   });
 
   it('MAE, MSE, RMSE and R²', () => {
-    for (const key of ['mae', 'mse', 'rmse', 'r2'] as const) close(metrics[key](regression.yTrue, regression.yPred), reference.regression[key], key);
+    for (const key of ['mae', 'mse', 'rmse', 'r2'] as const)
+      close(metrics[key](regression.yTrue, regression.yPred), reference.regression[key], key);
     assert.equal(metrics.r2([3, 3, 3], [3, 3, 3]), 1);
     assert.equal(metrics.r2([3, 3, 3], [2, 3, 3]), 0);
   });
@@ -80,10 +89,19 @@ describe('metrics as outputs and their errors', () => {
 
   it('shows a confusion matrix, a classification report and curves richly', () => {
     const confusion = toMimeBundle(metrics.confusionMatrix(['a', 'b', 'a'], ['a', 'a', 'a']))[MIME.confusion] as ConfusionPayload;
-    assert.deepEqual(confusion, { labels: ['a', 'b'], matrix: [[2, 0], [1, 0]] });
+    assert.deepEqual(confusion, {
+      labels: ['a', 'b'],
+      matrix: [
+        [2, 0],
+        [1, 0],
+      ],
+    });
     const report = toMimeBundle(metrics.classificationReport(multiclass.yTrue, multiclass.yPred));
     const payload = report[MIME.metrics] as MetricsPayload;
-    assert.deepEqual(payload.classes?.rows.map((r) => r.label), ['cat', 'dog', 'eel', 'macro avg', 'weighted avg']);
+    assert.deepEqual(
+      payload.classes?.rows.map((r) => r.label),
+      ['cat', 'dog', 'eel', 'macro avg', 'weighted avg'],
+    );
     assert.match(report['text/plain'], /^Classification report\naccuracy/);
     const roc = toMimeBundle(metrics.rocCurve(binary.yTrue, binary.scores))[MIME.chart] as ChartPayload;
     assert.equal(roc.kind, 'line');
@@ -91,14 +109,23 @@ describe('metrics as outputs and their errors', () => {
     assert.match(roc.series[0]?.name ?? '', /^roc \(AUC 0\.835\)$/);
     assert.deepEqual(roc.series[1]?.y, roc.series[1]?.x, 'the chance diagonal');
     const calibration = toMimeBundle(metrics.calibrationCurve(binary.yTrue, binary.probs))[MIME.chart] as ChartPayload;
-    assert.deepEqual(calibration.series.map((s) => s.name), ['model', 'perfectly calibrated']);
+    assert.deepEqual(
+      calibration.series.map((s) => s.name),
+      ['model', 'perfectly calibrated'],
+    );
   });
 
   it('says what is wrong with the input and how to fix it', () => {
-    assert.throws(() => metrics.accuracy([1, 0, 1], [1, 0]), /yTrue has 3 values and yPred 2; they must be the same length \(one prediction per row\)/);
+    assert.throws(
+      () => metrics.accuracy([1, 0, 1], [1, 0]),
+      /yTrue has 3 values and yPred 2; they must be the same length \(one prediction per row\)/,
+    );
     assert.throws(() => metrics.rocCurve(['a', 'b', 'a'], [0.1, 0.2, 0.3]), /which class is positive\? Pass \{ posLabel: "b" \}/);
     assert.throws(() => metrics.rocCurve(['a', 'b', 'c'], [0.1, 0.2, 0.3]), /is for two classes and yTrue has 3/);
-    assert.throws(() => metrics.precision(multiclass.yTrue, multiclass.yPred), /average 'binary' is for two classes and there are 3; use average: 'macro', 'micro' or 'weighted'/);
+    assert.throws(
+      () => metrics.precision(multiclass.yTrue, multiclass.yPred),
+      /average 'binary' is for two classes and there are 3; use average: 'macro', 'micro' or 'weighted'/,
+    );
     assert.throws(() => metrics.rocCurve([0, 1], [0.5, Number.NaN]), /scores must be finite numbers; item 1 is null/);
     assert.throws(() => metrics.accuracy([1, '1'], [1, 1]), /labels mix number and string values/);
   });

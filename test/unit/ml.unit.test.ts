@@ -13,7 +13,9 @@ import { FileStore } from '../../tracking/store';
 const reference = JSON.parse(readFileSync(join(__dirname, '../fixtures/parity/ml.json'), 'utf8'));
 
 function load(file: string, target: string): { X: number[][]; y: string[] } {
-  const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data', file), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data', file), 'utf8')
+    .trim()
+    .split('\n');
   const columns = (header as string).split(',');
   const t = columns.indexOf(target);
   const rows = lines.map((l) => l.split(','));
@@ -46,20 +48,36 @@ describe(`ml against scikit-learn ${reference.sklearn}`, function () {
       it('predicts what naive Bayes and k-NN predict, with the same probabilities', () => {
         const nb = new ml.GaussianNB().fit(train.X, train.y);
         assert.deepEqual(nb.predict(test.X), entry.gaussianNBPredictions);
-        nb.predictProba(test.X.slice(0, 10)).forEach((row, i) => row.forEach((p, k) => assert.ok(Math.abs(p - entry.gaussianNBProba[i][k]) < 1e-9, `proba[${i}][${k}]: ${p} vs ${entry.gaussianNBProba[i][k]}`)));
+        nb.predictProba(test.X.slice(0, 10)).forEach((row, i) =>
+          row.forEach((p, k) =>
+            assert.ok(Math.abs(p - entry.gaussianNBProba[i][k]) < 1e-9, `proba[${i}][${k}]: ${p} vs ${entry.gaussianNBProba[i][k]}`),
+          ),
+        );
         assert.deepEqual(new ml.KNeighborsClassifier().fit(train.X, train.y).predict(test.X), entry.knnPredictions);
       });
 
       it('fits logistic regression to the same optimum: probabilities within 1e-4', () => {
         const model = new ml.Pipeline([new ml.StandardScaler(), new ml.LogisticRegression()]).fit(train.X, train.y);
-        model.predictProba(test.X.slice(0, 10)).forEach((row, i) => row.forEach((p, k) => assert.ok(Math.abs(p - entry.logisticRegressionProba[i][k]) < 1e-4, `proba[${i}][${k}]: ${p} vs ${entry.logisticRegressionProba[i][k]}`)));
+        model
+          .predictProba(test.X.slice(0, 10))
+          .forEach((row, i) =>
+            row.forEach((p, k) =>
+              assert.ok(
+                Math.abs(p - entry.logisticRegressionProba[i][k]) < 1e-4,
+                `proba[${i}][${k}]: ${p} vs ${entry.logisticRegressionProba[i][k]}`,
+              ),
+            ),
+          );
       });
 
       for (const [model, make] of Object.entries(MODELS)) {
         it(`${model}: held-out accuracy within 2 points of scikit-learn's`, () => {
           const ours = make().fit(train.X, train.y).score(test.X, test.y);
           const theirs = entry.accuracy[model] as number;
-          assert.ok(Math.abs(ours - theirs) <= 0.02 + 1e-12, `${model} on ${name}: ${ours.toFixed(4)} vs scikit-learn ${theirs.toFixed(4)}`);
+          assert.ok(
+            Math.abs(ours - theirs) <= 0.02 + 1e-12,
+            `${model} on ${name}: ${ours.toFixed(4)} vs scikit-learn ${theirs.toFixed(4)}`,
+          );
         });
       }
     });
@@ -80,32 +98,68 @@ describe('ml workflow', () => {
 
   it('cross-validates on stratified folds and searches a grid, best first, shown as a table', () => {
     const folds = ml.stratifiedKFold(y, { folds: 5, seed: 1 });
-    assert.deepEqual(folds.map((f) => f.test.length), [30, 30, 30, 30, 30]);
+    assert.deepEqual(
+      folds.map((f) => f.test.length),
+      [30, 30, 30, 30, 30],
+    );
     assert.equal(new Set(folds.flatMap((f) => f.test)).size, 150);
     const cv = ml.crossValScore(() => new ml.KNeighborsClassifier({ k: 5 }), X, y, { folds: 5, seed: 1 });
     assert.equal(cv.scores.length, 5);
     assert.ok(cv.mean > 0.9, `k-NN on iris: ${cv.mean}`);
-    const search = ml.gridSearch((p: { maxDepth: number }) => new ml.DecisionTreeClassifier({ maxDepth: p.maxDepth }), { maxDepth: [1, 3] }, X, y, { folds: 5 });
+    const search = ml.gridSearch(
+      (p: { maxDepth: number }) => new ml.DecisionTreeClassifier({ maxDepth: p.maxDepth }),
+      { maxDepth: [1, 3] },
+      X,
+      y,
+      { folds: 5 },
+    );
     assert.deepEqual(search.best.params, { maxDepth: 3 });
     const shown = toMimeBundle(search)[MIME.table] as TablePayload;
-    assert.deepEqual(shown.columns.map((c) => c.name), ['maxDepth', 'mean accuracy', 'std']);
+    assert.deepEqual(
+      shown.columns.map((c) => c.name),
+      ['maxDepth', 'mean accuracy', 'std'],
+    );
   });
 
   it('encodes labels and categories, and scales to a range', () => {
     const encoder = new ml.LabelEncoder().fit(['b', 'a', 'c', 'a']);
     assert.deepEqual(encoder.transform(['a', 'c']), [0, 2]);
     assert.deepEqual(encoder.inverseTransform([1]), ['b']);
-    assert.deepEqual(new ml.OneHotEncoder().fitTransform(['red', 'blue', 'red']), [[0, 1], [1, 0], [0, 1]]);
-    assert.deepEqual(new ml.MinMaxScaler().fitTransform([[1, 5], [3, 5], [2, 5]]), [[0, 0], [1, 0], [0.5, 0]]);
+    assert.deepEqual(new ml.OneHotEncoder().fitTransform(['red', 'blue', 'red']), [
+      [0, 1],
+      [1, 0],
+      [0, 1],
+    ]);
+    assert.deepEqual(
+      new ml.MinMaxScaler().fitTransform([
+        [1, 5],
+        [3, 5],
+        [2, 5],
+      ]),
+      [
+        [0, 0],
+        [1, 0],
+        [0.5, 0],
+      ],
+    );
   });
 
   it('says what is wrong with the input', () => {
     assert.throws(() => new ml.GaussianNB().fit([[1, 2], [3]], ['a', 'b']), /row 1 of X has 1 features; every row needs 2 \(like row 0\)/);
-    assert.throws(() => new ml.GaussianNB().fit([[1, Number.NaN]], ['a']), /X\[0\]\[1\] is null; models need finite numbers \(fill or drop missing values first\)/);
+    assert.throws(
+      () => new ml.GaussianNB().fit([[1, Number.NaN]], ['a']),
+      /X\[0\]\[1\] is null; models need finite numbers \(fill or drop missing values first\)/,
+    );
     assert.throws(() => new ml.KNeighborsClassifier().predict([[1]]), /is not trained yet: call fit\(X, y\) first/);
-    assert.throws(() => new ml.StandardScaler().fit([[1, 2]]).transform([[1]]), /row 0 of X has 1 features; every row needs 2 \(as in training\)/);
+    assert.throws(
+      () => new ml.StandardScaler().fit([[1, 2]]).transform([[1]]),
+      /row 0 of X has 1 features; every row needs 2 \(as in training\)/,
+    );
     assert.throws(() => ml.trainTestSplit(X, y, { testSize: 30 }), /testSize is the share of rows to hold out, between 0 and 1/);
-    assert.throws(() => ml.stratifiedKFold(['a', 'a', 'b'], { folds: 2 }), /2 folds need at least 2 rows of every class; the smallest class has 1/);
+    assert.throws(
+      () => ml.stratifiedKFold(['a', 'a', 'b'], { folds: 2 }),
+      /2 folds need at least 2 rows of every class; the smallest class has 1/,
+    );
   });
 });
 

@@ -2,7 +2,11 @@ import { strict as assert } from 'node:assert';
 import { MAX_STREAM_CHARS, OutputQueue } from '../../kernels/process/outputQueue';
 import type { OutputParams } from '../../contracts/protocol';
 
-const stream = (executionId: number, name: 'stdout' | 'stderr', text: string): OutputParams => ({ executionId, cellId: 'c', output: { kind: 'stream', name, text } });
+const stream = (executionId: number, name: 'stdout' | 'stderr', text: string): OutputParams => ({
+  executionId,
+  cellId: 'c',
+  output: { kind: 'stream', name, text },
+});
 
 describe('output queue', () => {
   it('joins consecutive text of one stream and keeps the order of everything else', () => {
@@ -14,17 +18,27 @@ describe('output queue', () => {
     queue.push(stream(1, 'stdout', 'd'));
     assert.equal(sent.length, 0, 'stream text waits for the next tick of the timer');
     queue.push({ executionId: 1, cellId: 'c', output: { kind: 'result', data: { 'text/plain': '1' } } });
-    assert.deepEqual(sent.map((p) => (p.output.kind === 'stream' ? p.output.text : p.output.kind)), ['ab', 'c', 'd', 'result']);
+    assert.deepEqual(
+      sent.map((p) => (p.output.kind === 'stream' ? p.output.text : p.output.kind)),
+      ['ab', 'c', 'd', 'result'],
+    );
   });
 
   it('collapses updates of one display within the window into the last, keeping other displays apart', () => {
     const sent: OutputParams[] = [];
     const queue = new OutputQueue((p) => sent.push(p));
-    const update = (displayId: string, text: string): OutputParams => ({ executionId: 1, cellId: 'c', output: { kind: 'update', displayId, data: { 'text/plain': text } } });
+    const update = (displayId: string, text: string): OutputParams => ({
+      executionId: 1,
+      cellId: 'c',
+      output: { kind: 'update', displayId, data: { 'text/plain': text } },
+    });
     for (let i = 0; i < 1000; i++) queue.push(update('a', String(i)));
     queue.push(update('b', 'x'));
     queue.flush();
-    assert.deepEqual(sent.map((p) => (p.output.kind === 'update' ? `${p.output.displayId}=${p.output.data['text/plain']}` : '')), ['a=999', 'b=x']);
+    assert.deepEqual(
+      sent.map((p) => (p.output.kind === 'update' ? `${p.output.displayId}=${p.output.data['text/plain']}` : '')),
+      ['a=999', 'b=x'],
+    );
   });
 
   it('sends queued stream text on its own after a short delay', async () => {

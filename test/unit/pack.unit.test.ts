@@ -33,7 +33,11 @@ describe('labpack.json', () => {
     const pack = manifest() as unknown as Record<string, unknown>;
     delete pack.title;
     pack.licence = 'MIT';
-    const broken = { ...pack, version: 'one', modules: [{ id: 'M 1', title: 'x', labs: [{ id: 'a', title: 'A', minutes: 0, notebook: '/abs/lab.aielab' }] }] };
+    const broken = {
+      ...pack,
+      version: 'one',
+      modules: [{ id: 'M 1', title: 'x', labs: [{ id: 'a', title: 'A', minutes: 0, notebook: '/abs/lab.aielab' }] }],
+    };
     assert.deepEqual(manifestProblems(broken).sort(), [
       'labpack.json: licence: is not a labpack.json field (check its spelling)',
       "labpack.json: modules[0].id: must be lowercase letters, digits and '-', starting with a letter or digit",
@@ -52,19 +56,32 @@ describe('labpack.json', () => {
     const problems = manifestProblems({ ...manifest(), modules: [{ id: 'm', title: 'M', labs }] });
     assert.ok(problems.includes('labpack.json: modules[0].labs[0].notebook: is missing'), problems.join('\n'));
     assert.ok(problems.includes('labpack.json: modules[0].labs[1].notes: is missing'), problems.join('\n'));
-    assert.ok(problems.some((p) => p.startsWith('labpack.json: modules[0].labs[1]: a lab has either "notebook"')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.startsWith('labpack.json: modules[0].labs[1]: a lab has either "notebook"')),
+      problems.join('\n'),
+    );
   });
 
   it('reports a JSON syntax error with its line and column', () => {
-    assert.throws(() => parseManifest('{\n  "id": "x",\n}'), (err: ManifestError) => err.problems[0]?.where === 'labpack.json: line 3, column 1');
+    assert.throws(
+      () => parseManifest('{\n  "id": "x",\n}'),
+      (err: ManifestError) => err.problems[0]?.where === 'labpack.json: line 3, column 1',
+    );
   });
 
   it('ships a schema VS Code can use, covering the same fields', () => {
-    const schema = JSON.parse(readFileSync(join(__dirname, '../../schemas/labpack.schema.json'), 'utf8')) as { properties: Record<string, unknown>; definitions: { lab: { properties: Record<string, unknown> } } };
-    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { contributes: { jsonValidation: Array<{ fileMatch: string; url: string }> } };
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../schemas/labpack.schema.json'), 'utf8')) as {
+      properties: Record<string, unknown>;
+      definitions: { lab: { properties: Record<string, unknown> } };
+    };
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+      contributes: { jsonValidation: Array<{ fileMatch: string; url: string }> };
+    };
     assert.deepEqual(pkg.contributes.jsonValidation, [{ fileMatch: 'labpack.json', url: './schemas/labpack.schema.json' }]);
-    for (const field of ['title', 'version', 'authors', 'license', 'requires', 'modules', 'datasets']) assert.ok(field in schema.properties, field);
-    for (const field of ['id', 'title', 'notebook', 'planned', 'objectives', 'minutes', 'prerequisites']) assert.ok(field in schema.definitions.lab.properties, field);
+    for (const field of ['title', 'version', 'authors', 'license', 'requires', 'modules', 'datasets'])
+      assert.ok(field in schema.properties, field);
+    for (const field of ['id', 'title', 'notebook', 'planned', 'objectives', 'minutes', 'prerequisites'])
+      assert.ok(field in schema.definitions.lab.properties, field);
   });
 });
 
@@ -80,20 +97,38 @@ describe('aielab pack validate', () => {
   it('passes a good pack and lists labs without a notebook as planned', () => {
     const result = validatePack(pack());
     assert.deepEqual(result.problems, []);
-    assert.deepEqual(result.planned.map((p) => p.lab.id), ['m1-l2']);
+    assert.deepEqual(
+      result.planned.map((p) => p.lab.id),
+      ['m1-l2'],
+    );
     assert.deepEqual([...result.notebooks.keys()], ['m1-l1']);
-    assert.equal(validatePack(pack(), { strict: true }).problems[0]?.message, 'm1/lab-2.aielab does not exist (the lab is planned; --strict wants every notebook)');
+    assert.equal(
+      validatePack(pack(), { strict: true }).problems[0]?.message,
+      'm1/lab-2.aielab does not exist (the lab is planned; --strict wants every notebook)',
+    );
   });
 
   it('names a lab whose notebook is missing and that is not planned, with the fix', () => {
     const typo = manifest();
     typo.modules[0]!.labs[0]!.notebook = 'm1/lab_1.aielab';
     const result = validatePack(pack(typo));
-    assert.deepEqual(result.problems.map((p) => `${p.where}: ${p.message}`), ['labpack.json: modules[0].labs[0].notebook: m1/lab_1.aielab does not exist (lab m1-l1 "Double it"): create it, fix the path, or mark the lab "planned": true']);
-    assert.deepEqual(result.planned.map((p) => p.lab.id), ['m1-l2'], 'a missing notebook does not make a lab planned');
+    assert.deepEqual(
+      result.problems.map((p) => `${p.where}: ${p.message}`),
+      [
+        'labpack.json: modules[0].labs[0].notebook: m1/lab_1.aielab does not exist (lab m1-l1 "Double it"): create it, fix the path, or mark the lab "planned": true',
+      ],
+    );
+    assert.deepEqual(
+      result.planned.map((p) => p.lab.id),
+      ['m1-l2'],
+      'a missing notebook does not make a lab planned',
+    );
     const unmarked = manifest();
     delete unmarked.modules[0]!.labs[1]!.planned;
-    assert.deepEqual(validatePack(pack(unmarked)).problems.map((p) => p.where), ['labpack.json: modules[0].labs[1].notebook']);
+    assert.deepEqual(
+      validatePack(pack(unmarked)).problems.map((p) => p.where),
+      ['labpack.json: modules[0].labs[1].notebook'],
+    );
   });
 
   it('wants "planned" removed once the notebook is written, and on no journal', () => {
@@ -101,11 +136,17 @@ describe('aielab pack validate', () => {
     m.modules[0]!.labs[0]!.planned = true;
     m.modules[1]!.labs[0]!.planned = true;
     const result = validatePack(pack(m));
-    assert.deepEqual(result.problems.map((p) => `${p.where}: ${p.message}`), [
-      'labpack.json: modules[0].labs[0].planned: lab m1-l1 "Double it" is marked planned, but m1/lab-1.aielab exists: remove "planned": true now that the notebook is written',
-      'labpack.json: modules[1].labs[0].planned: a journal has no notebook to plan; remove "planned" (its notes folder is written as learners take notes)',
-    ]);
-    assert.deepEqual(result.planned.map((p) => p.lab.id), ['m1-l2']);
+    assert.deepEqual(
+      result.problems.map((p) => `${p.where}: ${p.message}`),
+      [
+        'labpack.json: modules[0].labs[0].planned: lab m1-l1 "Double it" is marked planned, but m1/lab-1.aielab exists: remove "planned": true now that the notebook is written',
+        'labpack.json: modules[1].labs[0].planned: a journal has no notebook to plan; remove "planned" (its notes folder is written as learners take notes)',
+      ],
+    );
+    assert.deepEqual(
+      result.planned.map((p) => p.lab.id),
+      ['m1-l2'],
+    );
   });
 
   it('exits 1 from the CLI on a mistyped notebook path, naming it, and 0 on planned labs', async () => {
@@ -117,10 +158,18 @@ describe('aielab pack validate', () => {
     try {
       const dir = pack(typo);
       assert.equal(await packCommand(['validate', dir]), 1);
-      assert.ok(printed.includes('labpack.json: modules[0].labs[0].notebook: m1/lab_1.aielab does not exist (lab m1-l1 "Double it"): create it, fix the path, or mark the lab "planned": true'), printed.join('\n'));
+      assert.ok(
+        printed.includes(
+          'labpack.json: modules[0].labs[0].notebook: m1/lab_1.aielab does not exist (lab m1-l1 "Double it"): create it, fix the path, or mark the lab "planned": true',
+        ),
+        printed.join('\n'),
+      );
       printed.length = 0;
       assert.equal(await packCommand(['validate', pack()]), 0);
-      assert.match(printed.join('\n'), /is valid: 2 modules, 3 labs \(1 written, 1 planned, 1 journal\)\.\n {2}planned: m1-l2 Later \(m1\/lab-2.aielab does not exist yet\)/);
+      assert.match(
+        printed.join('\n'),
+        /is valid: 2 modules, 3 labs \(1 written, 1 planned, 1 journal\)\.\n {2}planned: m1-l2 Later \(m1\/lab-2.aielab does not exist yet\)/,
+      );
     } finally {
       console.log = log;
       console.error = error;
@@ -143,24 +192,40 @@ describe('aielab pack validate', () => {
   });
 
   it('names a notebook that does not parse, and cell roles that make no sense', () => {
-    const dir = pack(manifest(), [md('a', 'text', 'exercise'), code('b', 'x', { role: 'solution' }), code('c', 'y', { role: 'quiz' }), code('d', 'z', { role: 'check', points: -1 })]);
-    assert.deepEqual(validatePack(dir).problems.map((p) => `${p.where}: ${p.message}`), [
-      'm1/lab-1.aielab: cells[0].metadata.role: a exercise cell must be a code cell',
-      'm1/lab-1.aielab: cells[2].metadata.role: must be one of "explanation", "exercise", "solution", "check", "hint", found "quiz"',
-      'm1/lab-1.aielab: cells[3].metadata.points: must be a number of points, 0 or more, found -1',
+    const dir = pack(manifest(), [
+      md('a', 'text', 'exercise'),
+      code('b', 'x', { role: 'solution' }),
+      code('c', 'y', { role: 'quiz' }),
+      code('d', 'z', { role: 'check', points: -1 }),
     ]);
+    assert.deepEqual(
+      validatePack(dir).problems.map((p) => `${p.where}: ${p.message}`),
+      [
+        'm1/lab-1.aielab: cells[0].metadata.role: a exercise cell must be a code cell',
+        'm1/lab-1.aielab: cells[2].metadata.role: must be one of "explanation", "exercise", "solution", "check", "hint", found "quiz"',
+        'm1/lab-1.aielab: cells[3].metadata.points: must be a number of points, 0 or more, found -1',
+      ],
+    );
     writeFileSync(join(dir, 'm1/lab-1.aielab'), '{"aielab": 1, "cells": [{"kind": "sql"}]}');
-    assert.deepEqual(validatePack(dir).problems.map((p) => `${p.where}: ${p.message}`), ['m1/lab-1.aielab: cells[0].kind: must be "code" or "markdown", found "sql"']);
+    assert.deepEqual(
+      validatePack(dir).problems.map((p) => `${p.where}: ${p.message}`),
+      ['m1/lab-1.aielab: cells[0].kind: must be "code" or "markdown", found "sql"'],
+    );
   });
 
   it('says a folder without labpack.json is not a pack', () => {
     const empty = mkdtempSync(join(tmpdir(), 'aielab-empty-'));
     dirs.push(empty);
-    assert.match(validatePack(empty).problems[0]?.message ?? '', /has no labpack.json; a lab pack needs one at its root \(create a pack with: aielab new pack <folder>\)/);
+    assert.match(
+      validatePack(empty).problems[0]?.message ?? '',
+      /has no labpack.json; a lab pack needs one at its root \(create a pack with: aielab new pack <folder>\)/,
+    );
   });
 
   it('finds a solution or hint with no exercise before it', () => {
-    assert.deepEqual(roleProblems({ metadata: {}, cells: [md('h', 'x', 'hint')] }), [{ cell: 0, field: 'role', message: 'a hint cell belongs to the exercise before it, and there is none' }]);
+    assert.deepEqual(roleProblems({ metadata: {}, cells: [md('h', 'x', 'hint')] }), [
+      { cell: 0, field: 'role', message: 'a hint cell belongs to the exercise before it, and there is none' },
+    ]);
   });
 });
 
@@ -173,7 +238,10 @@ describe('aielab pack release', () => {
       check.executionCount = 3;
     }
     const student = studentNotebook({ metadata: { title: 'x' }, cells });
-    assert.deepEqual(student.cells.map((c) => c.id), ['intro', 'given', 'ex', 'check']);
+    assert.deepEqual(
+      student.cells.map((c) => c.id),
+      ['intro', 'given', 'ex', 'check'],
+    );
     const exercise = student.cells[2];
     assert.equal(exercise?.metadata.starter, '// Exercise: double the input\nconst answer: number = 0;');
     assert.deepEqual(exercise?.metadata.hints, ['Multiply by two.', '```typescript\ninput * 2\n```']);
@@ -190,15 +258,21 @@ describe('aielab pack release', () => {
     writeFileSync(join(dir, 'm1', 'mlruns', '0', 'meta.yaml'), 'name: Default\n');
     try {
       const summary = releasePack(dir, out);
-      assert.ok(!existsSync(join(out, 'm1/mlruns')), 'the instructor\'s runs are not released');
+      assert.ok(!existsSync(join(out, 'm1/mlruns')), "the instructor's runs are not released");
       assert.deepEqual(summary, { notebooks: 1, solutionsRemoved: 1, hintsFolded: 2 });
       assert.ok(existsSync(join(out, 'data/numbers.csv')));
       assert.ok(!existsSync(join(out, 'm1/artifacts')));
       assert.ok(!existsSync(join(out, 'notes/2026-01-01-m1-l1.md')));
       assert.equal(JSON.parse(readFileSync(join(out, 'labpack.json'), 'utf8')).edition, 'student');
       assert.ok(!parseNotebook(readFileSync(join(out, 'm1/lab-1.aielab'), 'utf8')).cells.some((c) => c.metadata.role === 'solution'));
-      assert.throws(() => releasePack(dir, out), (err: PackError) => /already exists and is not empty/.test(err.message));
-      assert.throws(() => releasePack(dir, dir), (err: PackError) => /holds the pack itself/.test(err.message));
+      assert.throws(
+        () => releasePack(dir, out),
+        (err: PackError) => /already exists and is not empty/.test(err.message),
+      );
+      assert.throws(
+        () => releasePack(dir, dir),
+        (err: PackError) => /holds the pack itself/.test(err.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(join(out, '..'), { recursive: true, force: true });
@@ -208,7 +282,10 @@ describe('aielab pack release', () => {
   it('refuses a pack with problems, listing them', () => {
     const dir = writePack(manifest({ datasets: [{ path: 'gone.csv', source: 's', license: 'l' }] }));
     try {
-      assert.throws(() => releasePack(dir, join(dir, '..', 'never')), (err: PackError) => err.problems[0]?.where === 'labpack.json: datasets[0].path');
+      assert.throws(
+        () => releasePack(dir, join(dir, '..', 'never')),
+        (err: PackError) => err.problems[0]?.where === 'labpack.json: datasets[0].path',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -224,7 +301,10 @@ describe('aielab pack release of planned labs', () => {
     try {
       assert.throws(
         () => releasePack(dir, out),
-        (err: PackError) => err.problems.length === 1 && err.problems[0]?.where === 'labpack.json: modules[0].labs[0].notebook' && /m1\/lab-01.aielab does not exist \(lab m1-l1 "Double it"\)/.test(err.problems[0].message),
+        (err: PackError) =>
+          err.problems.length === 1 &&
+          err.problems[0]?.where === 'labpack.json: modules[0].labs[0].notebook' &&
+          /m1\/lab-01.aielab does not exist \(lab m1-l1 "Double it"\)/.test(err.problems[0].message),
       );
       assert.ok(!existsSync(out), 'nothing is written');
     } finally {
@@ -238,7 +318,13 @@ describe('aielab pack release of planned labs', () => {
     try {
       releasePack(dir, out);
       const released = parseManifest(readFileSync(join(out, 'labpack.json'), 'utf8'));
-      assert.deepEqual(released.modules[0]?.labs.map((l) => [l.id, l.planned ?? false]), [['m1-l1', false], ['m1-l2', true]]);
+      assert.deepEqual(
+        released.modules[0]?.labs.map((l) => [l.id, l.planned ?? false]),
+        [
+          ['m1-l1', false],
+          ['m1-l2', true],
+        ],
+      );
       assert.deepEqual(validatePack(out).problems, []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -252,13 +338,24 @@ describe('grading', () => {
     const pack = { metadata: {}, cells: LAB_CELLS };
     const submitted = {
       metadata: {},
-      cells: [code('given', 'const input = 21;'), code('ex', 'const answer = 42;', { role: 'exercise' }), code('mine', 'const answer = 42;', { role: 'solution' }), code('check', 'true // I passed, trust me', { role: 'check' })],
+      cells: [
+        code('given', 'const input = 21;'),
+        code('ex', 'const answer = 42;', { role: 'exercise' }),
+        code('mine', 'const answer = 42;', { role: 'solution' }),
+        code('check', 'true // I passed, trust me', { role: 'check' }),
+      ],
     };
     const graded = gradedNotebook(pack, submitted);
-    assert.deepEqual(graded.cells.map((c) => c.id), ['given', 'ex', 'check']);
+    assert.deepEqual(
+      graded.cells.map((c) => c.id),
+      ['given', 'ex', 'check'],
+    );
     assert.equal(graded.cells[2]?.source, LAB_CELLS[6]?.source);
     const deleted = gradedNotebook(pack, { metadata: {}, cells: [code('given', 'x'), code('ex', 'y')] });
-    assert.deepEqual(deleted.cells.map((c) => c.id), ['given', 'ex', 'check']);
+    assert.deepEqual(
+      deleted.cells.map((c) => c.id),
+      ['given', 'ex', 'check'],
+    );
   });
 
   it('writes a CSV gradebook and feedback that says what to fix', () => {
@@ -270,7 +367,28 @@ describe('grading', () => {
           learner: 'Ada, "the first"',
           score: 2,
           max: 4,
-          labs: [{ id: 'm1-l1', title: 'Double it', score: 2, max: 4, status: 'graded' as const, errors: ['Cell 3 (exercise): TypeError: x'], checks: [{ cellId: 'check', title: 'Check: doubling', score: 2, max: 4, items: [{ name: 'the answer is 42', passed: false, message: 'answer: expected 42, got 41' }, { name: 'even', passed: true }] }] }],
+          labs: [
+            {
+              id: 'm1-l1',
+              title: 'Double it',
+              score: 2,
+              max: 4,
+              status: 'graded' as const,
+              errors: ['Cell 3 (exercise): TypeError: x'],
+              checks: [
+                {
+                  cellId: 'check',
+                  title: 'Check: doubling',
+                  score: 2,
+                  max: 4,
+                  items: [
+                    { name: 'the answer is 42', passed: false, message: 'answer: expected 42, got 41' },
+                    { name: 'even', passed: true },
+                  ],
+                },
+              ],
+            },
+          ],
         },
       ],
     };
@@ -292,8 +410,14 @@ describe('aielab new pack', () => {
       assert.equal(result.pack?.id, 'my-course');
       const roles = new Set(result.notebooks.get('m1-l1')?.cells.map((c) => c.metadata.role));
       assert.deepEqual([...roles].sort(), ['check', 'exercise', 'explanation', 'hint', 'solution']);
-      assert.throws(() => scaffoldPack(dir), (err: ScaffoldError) => err instanceof ScaffoldError && /is not empty/.test(err.message));
-      assert.equal(serializeNotebook(parseNotebook(readFileSync(join(dir, 'module-1/lab-01-mean.aielab'), 'utf8'))), readFileSync(join(dir, 'module-1/lab-01-mean.aielab'), 'utf8'));
+      assert.throws(
+        () => scaffoldPack(dir),
+        (err: ScaffoldError) => err instanceof ScaffoldError && /is not empty/.test(err.message),
+      );
+      assert.equal(
+        serializeNotebook(parseNotebook(readFileSync(join(dir, 'module-1/lab-01-mean.aielab'), 'utf8'))),
+        readFileSync(join(dir, 'module-1/lab-01-mean.aielab'), 'utf8'),
+      );
     } finally {
       rmSync(join(dir, '..'), { recursive: true, force: true });
     }

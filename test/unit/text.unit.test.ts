@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { text } from '../../sdk';
 
 const reference = JSON.parse(readFileSync(join(__dirname, '../fixtures/parity/text.json'), 'utf8'));
-const emails = readFileSync(join(__dirname, '../../labs/data/spam-emails.jsonl'), 'utf8').trim().split('\n').slice(0, reference.documents).map((l) => JSON.parse(l).text as string);
+const emails = readFileSync(join(__dirname, '../../labs/data/spam-emails.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(0, reference.documents)
+  .map((l) => JSON.parse(l).text as string);
 
 describe(`text.TfIdf matches scikit-learn ${reference.sklearn}'s TfidfVectorizer to 1e-9`, () => {
   for (const c of reference.cases) {
@@ -17,7 +21,9 @@ describe(`text.TfIdf matches scikit-learn ${reference.sklearn}'s TfidfVectorizer
       const rows = tfidf.transform(Object.keys(c.rows).map((r) => emails[Number(r)] as string));
       Object.values(c.rows as Record<string, Record<string, number>>).forEach((expected, i) => {
         const row = rows[i] as number[];
-        row.forEach((v, j) => assert.ok(Math.abs(v - (expected[String(j)] ?? 0)) <= 1e-9, `row ${i}, ${c.vocabulary[j]}: ${v} vs ${expected[String(j)] ?? 0}`));
+        row.forEach((v, j) =>
+          assert.ok(Math.abs(v - (expected[String(j)] ?? 0)) <= 1e-9, `row ${i}, ${c.vocabulary[j]}: ${v} vs ${expected[String(j)] ?? 0}`),
+        );
       });
     });
   }
@@ -32,7 +38,10 @@ describe('text', () => {
   });
 
   it('builds a vocabulary with padding 0, OOV 1 and tokens by frequency', () => {
-    const vocab = new text.Vocabulary({ maxSize: 4 }).fit([['b', 'a', 'b'], ['c', 'a', 'b']]);
+    const vocab = new text.Vocabulary({ maxSize: 4 }).fit([
+      ['b', 'a', 'b'],
+      ['c', 'a', 'b'],
+    ]);
     assert.deepEqual(vocab.tokens, ['[PAD]', '[UNK]', 'b', 'a']);
     assert.deepEqual(vocab.encode(['a', 'c', 'zebra']), [3, 1, 1]);
     assert.deepEqual(vocab.decode([0, 0, 2, 3]), ['b', 'a']);
@@ -40,8 +49,17 @@ describe('text', () => {
   });
 
   it('pads and truncates as Keras pad_sequences', () => {
-    assert.deepEqual(text.pad([[1, 2, 3], [4]], { length: 2 }), [[2, 3], [0, 4]]);
-    assert.deepEqual(text.pad([[1, 2, 3], [4]], { length: 2, padding: 'post', truncating: 'post' }), [[1, 2], [4, 0]]);
-    assert.deepEqual(text.pad([[1], [2, 3]]), [[0, 1], [2, 3]]);
+    assert.deepEqual(text.pad([[1, 2, 3], [4]], { length: 2 }), [
+      [2, 3],
+      [0, 4],
+    ]);
+    assert.deepEqual(text.pad([[1, 2, 3], [4]], { length: 2, padding: 'post', truncating: 'post' }), [
+      [1, 2],
+      [4, 0],
+    ]);
+    assert.deepEqual(text.pad([[1], [2, 3]]), [
+      [0, 1],
+      [2, 3],
+    ]);
   });
 });

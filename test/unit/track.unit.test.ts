@@ -44,12 +44,20 @@ describe('track (MLflow file store)', function () {
     track.experiment('sweep');
     const parent = track.startRun({ name: 'sweep' });
     const child = track.startRun({ name: 'trial 1', nested: true });
-    assert.throws(() => track.startRun({ name: 'another' }), /run "trial 1" is still active\. End it \(run\.end\(\)\) first, or pass \{ nested: true \}/);
+    assert.throws(
+      () => track.startRun({ name: 'another' }),
+      /run "trial 1" is still active\. End it \(run\.end\(\)\) first, or pass \{ nested: true \}/,
+    );
     child.end();
     parent.end();
     const tags = readFileSync(join(mlruns(), track.experiment('sweep').id, child.id, 'tags', 'mlflow.parentRunId'), 'utf8');
     assert.equal(tags, parent.id);
-    await assert.rejects(track.run('fails', () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      track.run('fails', () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     const runs = (toMimeBundle(track.runs('sweep'))[MIME.table] as TablePayload).rows;
     assert.deepEqual(runs.map((r) => r[1]).sort(), ['failed', 'finished', 'finished']);
   });
@@ -78,7 +86,11 @@ describe('track (MLflow file store)', function () {
 
   it('sweeps a grid as child runs of one sweep run and returns the best', async () => {
     track.experiment('grid');
-    const result = await track.sweep({ lr: [0.1, 0.01], units: [8, 16] }, async (p) => ({ accuracy: Number(p.units) / 16 - Number(p.lr), loss: Number(p.lr) }), { metric: 'accuracy', name: 'lr × units' });
+    const result = await track.sweep(
+      { lr: [0.1, 0.01], units: [8, 16] },
+      async (p) => ({ accuracy: Number(p.units) / 16 - Number(p.lr), loss: Number(p.lr) }),
+      { metric: 'accuracy', name: 'lr × units' },
+    );
     assert.equal(result.trials.length, 4);
     assert.deepEqual(result.best.params, { lr: 0.01, units: 16 });
     const dir = join(mlruns(), track.experiment('grid').id);
@@ -88,17 +100,31 @@ describe('track (MLflow file store)', function () {
     assert.equal(children.length, 4);
     for (const child of children) assert.equal(readFileSync(join(dir, child, 'tags', 'mlflow.parentRunId'), 'utf8'), result.runId);
     assert.equal(readFileSync(join(dir, result.best.runId, 'params', 'units'), 'utf8'), '16');
-    assert.match((toMimeBundle(result)[MIME.table] as TablePayload).title ?? '', /4 trials, best accuracy 0\.99 with \{"lr":0\.01,"units":16\}/);
+    assert.match(
+      (toMimeBundle(result)[MIME.table] as TablePayload).title ?? '',
+      /4 trials, best accuracy 0\.99 with \{"lr":0\.01,"units":16\}/,
+    );
   });
 
   it('draws a random search from ranges with a seed, the same draws every time', async () => {
     const space = { lr: { min: 1e-4, max: 1e-1, log: true }, units: { min: 4, max: 64, int: true }, act: ['relu', 'tanh'] } as const;
-    const draws = async () => (await track.sweep(space, async (p) => ({ score: Number(p.units) }), { metric: 'score', trials: 5, seed: 3 })).trials.map((t) => t.params);
+    const draws = async () =>
+      (await track.sweep(space, async (p) => ({ score: Number(p.units) }), { metric: 'score', trials: 5, seed: 3 })).trials.map(
+        (t) => t.params,
+      );
     const [a, b] = [await draws(), await draws()];
     assert.deepEqual(a, b);
-    assert.ok(a.every((p) => Number(p.lr) >= 1e-4 && Number(p.lr) <= 0.1 && Number.isInteger(p.units) && ['relu', 'tanh'].includes(String(p.act))));
-    await assert.rejects(track.sweep(space, async () => ({ score: 1 }), { metric: 'score' }), /lr, units are ranges; a range needs a random search: pass \{ trials: 10 \}/);
-    await assert.rejects(track.sweep({ a: [1] }, async () => ({ other: 1 }), { metric: 'score' }), /must return \{ score: number, … \}; trial 1 returned \{"other":1\}/);
+    assert.ok(
+      a.every((p) => Number(p.lr) >= 1e-4 && Number(p.lr) <= 0.1 && Number.isInteger(p.units) && ['relu', 'tanh'].includes(String(p.act))),
+    );
+    await assert.rejects(
+      track.sweep(space, async () => ({ score: 1 }), { metric: 'score' }),
+      /lr, units are ranges; a range needs a random search: pass \{ trials: 10 \}/,
+    );
+    await assert.rejects(
+      track.sweep({ a: [1] }, async () => ({ other: 1 }), { metric: 'score' }),
+      /must return \{ score: number, … \}; trial 1 returned \{"other":1\}/,
+    );
   });
 
   it('autologs nn.fit into the active run: its settings and every epoch', async () => {
@@ -107,12 +133,28 @@ describe('track (MLflow file store)', function () {
       nn.seed(0);
       const model = nn.sequential([nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })]);
       model.compile({ optimizer: nn.tf.train.adam(0.05), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-      await nn.fit(model, [[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0], { epochs: 3, title: false });
+      await nn.fit(
+        model,
+        [
+          [0, 1],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+        [0, 1, 1, 0],
+        { epochs: 3, title: false },
+      );
       const dir = join(mlruns(), track.experiment('autolog').id, run.id);
       assert.equal(readFileSync(join(dir, 'params', 'epochs'), 'utf8'), '3');
       assert.equal(readFileSync(join(dir, 'params', 'optimizer'), 'utf8'), 'Adam');
       assert.equal(readFileSync(join(dir, 'params', 'learning_rate'), 'utf8'), '0.05');
-      assert.deepEqual(readFileSync(join(dir, 'metrics', 'loss'), 'utf8').trim().split('\n').map((l) => l.split(' ')[2]), ['0', '1', '2']);
+      assert.deepEqual(
+        readFileSync(join(dir, 'metrics', 'loss'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ')[2]),
+        ['0', '1', '2'],
+      );
       assert.ok(existsSync(join(dir, 'metrics', 'acc')));
     });
   });
@@ -123,7 +165,10 @@ describe('track (MLflow file store)', function () {
     for (const units of [2, 3]) {
       await track.run(`units ${units}`, async (run) => {
         nn.seed(units);
-        const model = nn.sequential([nn.layers.dense({ units, activation: 'relu', inputShape: [2] }), nn.layers.dense({ units: 2, activation: 'softmax' })]);
+        const model = nn.sequential([
+          nn.layers.dense({ units, activation: 'relu', inputShape: [2] }),
+          nn.layers.dense({ units: 2, activation: 'softmax' }),
+        ]);
         await run.logModel(model);
         models.push(model);
         track.registerModel('quadrants', { run, description: `${units} hidden units`, ...(units === 3 ? { alias: 'champion' } : {}) });
@@ -152,7 +197,9 @@ describe('track (MLflow file store)', function () {
     const firstRunId = readFileSync(join(dir, 'version-1', 'meta.yaml'), 'utf8').match(/^run_id: (\w+)$/m)?.[1] as string;
     assert.equal(track.registerModel('quadrants', { run: firstRunId, alias: 'rollback' }).version, 3);
     assert.equal(track.modelPath('models:/quadrants@rollback'), track.modelPath('models:/quadrants/1'));
-    assert.throws(() => track.registerModel('quadrants', { run: 'f00d' }), /no run f00d in .*mlruns\. Pass the Run, or the id of a run logged there/);
+    assert.throws(
+      () => track.registerModel('quadrants', { run: 'f00d' }),
+      /no run f00d in .*mlruns\. Pass the Run, or the id of a run logged there/,
+    );
   });
-
 });

@@ -20,7 +20,11 @@ export class ChartView {
   private readonly chart: Chart;
   private readonly stopWatchingTheme: () => void;
 
-  constructor(root: HTMLElement, private payload: ChartPayload, private readonly options: ChartViewOptions = {}) {
+  constructor(
+    root: HTMLElement,
+    private payload: ChartPayload,
+    private readonly options: ChartViewOptions = {},
+  ) {
     const box = el('div', 'aielab-chart');
     const canvas = el('canvas');
     canvas.setAttribute('role', 'img');
@@ -47,7 +51,10 @@ export class ChartView {
 
   private describe(canvas: HTMLCanvasElement): void {
     const { payload } = this;
-    canvas.setAttribute('aria-label', `${payload.title ?? `${payload.kind} chart`}: ${payload.series.map((s) => `${s.name} (${s.y.length} points)`).join(', ')}`);
+    canvas.setAttribute(
+      'aria-label',
+      `${payload.title ?? `${payload.kind} chart`}: ${payload.series.map((s) => `${s.name} (${s.y.length} points)`).join(', ')}`,
+    );
   }
 
   private config(): ChartConfiguration {
@@ -55,9 +62,12 @@ export class ChartView {
     const { payload } = this;
     const categorical = payload.kind === 'bar' || payload.kind === 'histogram';
     const short = (x: number) => String(Number(x.toPrecision(3)));
-    const labels = payload.kind === 'histogram'
-      ? (payload.series[0]?.x ?? []).map((x) => `${short(Number(x))}–${short(Number(x) + (payload.binWidth ?? 0))}`)
-      : categorical ? (payload.series[0]?.x ?? []).map(String) : undefined;
+    const labels =
+      payload.kind === 'histogram'
+        ? (payload.series[0]?.x ?? []).map((x) => `${short(Number(x))}–${short(Number(x) + (payload.binWidth ?? 0))}`)
+        : categorical
+          ? (payload.series[0]?.x ?? []).map(String)
+          : undefined;
     // Steps and epochs are whole numbers: no ticks at 0.5.
     const wholeX = !categorical && payload.series.every((s) => s.x.every((x) => Number.isInteger(x)));
     const datasets = payload.series.map((series, i): ChartDataset => {

@@ -4,7 +4,13 @@ import { el } from './dom';
 
 export function renderCheck(root: HTMLElement, payload: CheckPayload): void {
   const allPassed = payload.passed === payload.total;
-  root.append(el('div', `aielab-title ${allPassed ? 'aielab-status-done' : 'aielab-status-stopped'}`, `${payload.title ? `${payload.title}: ` : ''}${payload.passed} of ${payload.total} checks passed`));
+  root.append(
+    el(
+      'div',
+      `aielab-title ${allPassed ? 'aielab-status-done' : 'aielab-status-stopped'}`,
+      `${payload.title ? `${payload.title}: ` : ''}${payload.passed} of ${payload.total} checks passed`,
+    ),
+  );
   const list = el('ul', 'aielab-checks');
   for (const item of payload.items) {
     const li = el('li', item.passed ? 'aielab-check-passed' : 'aielab-check-failed');

@@ -1,5 +1,14 @@
 // One entry point for every rich payload, used by the notebook renderer and by the panels.
-import { MIME, type ChartPayload, type CheckPayload, type ConfusionPayload, type MetricsPayload, type ProgressPayload, type RichMime, type TablePayload } from '../../contracts/mime';
+import {
+  MIME,
+  type ChartPayload,
+  type CheckPayload,
+  type ConfusionPayload,
+  type MetricsPayload,
+  type ProgressPayload,
+  type RichMime,
+  type TablePayload,
+} from '../../contracts/mime';
 import { ChartView } from './chart';
 import { renderCheck } from './check';
 import { el } from './dom';

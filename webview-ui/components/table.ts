@@ -18,7 +18,10 @@ export class TableView {
   private readonly previous = el('button', 'aielab-button', '‹ Previous');
   private readonly next = el('button', 'aielab-button', 'Next ›');
 
-  constructor(root: HTMLElement, private payload: TablePayload) {
+  constructor(
+    root: HTMLElement,
+    private payload: TablePayload,
+  ) {
     const table = el('table', 'aielab-table');
     table.append(this.head, this.body);
     const wrap = el('div', 'aielab-table-wrap');
@@ -82,8 +85,11 @@ export class TableView {
       fragment.append(tr);
     }
     this.body.replaceChildren(fragment);
-    const kept = totalRows > rows.length ? ` · the first ${rows.length.toLocaleString('en')} of ${totalRows.toLocaleString('en')} were kept` : '';
-    this.status.textContent = rows.length ? `Rows ${(start + 1).toLocaleString('en')}–${end.toLocaleString('en')} of ${rows.length.toLocaleString('en')}${kept}` : 'No rows';
+    const kept =
+      totalRows > rows.length ? ` · the first ${rows.length.toLocaleString('en')} of ${totalRows.toLocaleString('en')} were kept` : '';
+    this.status.textContent = rows.length
+      ? `Rows ${(start + 1).toLocaleString('en')}–${end.toLocaleString('en')} of ${rows.length.toLocaleString('en')}${kept}`
+      : 'No rows';
     this.previous.disabled = this.page === 0;
     this.next.disabled = this.page >= pages - 1;
   }
@@ -94,7 +100,8 @@ export class TableView {
   }
 
   private sortBy(column: number): void {
-    const direction: Direction | undefined = this.sort?.column !== column ? 'ascending' : this.sort.direction === 'ascending' ? 'descending' : undefined;
+    const direction: Direction | undefined =
+      this.sort?.column !== column ? 'ascending' : this.sort.direction === 'ascending' ? 'descending' : undefined;
     this.sort = direction ? { column, direction } : undefined;
     this.order = undefined;
     this.page = 0;

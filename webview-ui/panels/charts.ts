@@ -25,7 +25,13 @@ function draw(pins: Pin[]): void {
   const page = el('div', 'aielab');
   page.append(el('h2', undefined, 'Charts & Metrics'));
   if (!pins.length) {
-    page.append(el('p', 'aielab-muted', 'Nothing pinned yet. Use "Pin to panel" on a chart, metrics, confusion matrix or training progress output: it shows here, and every new run of that cell is added so you can compare runs.'));
+    page.append(
+      el(
+        'p',
+        'aielab-muted',
+        'Nothing pinned yet. Use "Pin to panel" on a chart, metrics, confusion matrix or training progress output: it shows here, and every new run of that cell is added so you can compare runs.',
+      ),
+    );
   }
   for (const pin of pins) page.append(section(pin));
   root.replaceChildren(page);
@@ -72,7 +78,9 @@ function chart(target: HTMLElement, payload: ChartPayload): void {
 /** Every run's series on one chart; earlier runs named after their run. */
 function overlay(runs: PinnedRun[]): ChartPayload {
   const latest = runs[runs.length - 1]?.payload as ChartPayload;
-  const earlier = runs.slice(0, -1).flatMap((run) => (run.payload as ChartPayload).series.map((s) => ({ ...s, name: `${s.name} (${run.label})` })));
+  const earlier = runs
+    .slice(0, -1)
+    .flatMap((run) => (run.payload as ChartPayload).series.map((s) => ({ ...s, name: `${s.name} (${run.label})` })));
   return { ...latest, series: [...earlier, ...latest.series] };
 }
 
@@ -87,7 +95,13 @@ function progressRuns(target: HTMLElement, runs: PinnedRun[]): void {
       const name = i === runs.length - 1 ? metric.name : `${metric.name} (${run.label})`;
       return [{ name, x: found.points.map((p) => p[0]), y: found.points.map((p) => p[1]) }];
     });
-    charts.push(new ChartView(grid, { kind: 'line', title: metric.name, xLabel: latest.unit, series }, { compact: true, faded: (name) => EARLIER.test(name), colour: () => 0 }));
+    charts.push(
+      new ChartView(
+        grid,
+        { kind: 'line', title: metric.name, xLabel: latest.unit, series },
+        { compact: true, faded: (name) => EARLIER.test(name), colour: () => 0 },
+      ),
+    );
   }
 }
 
@@ -100,10 +114,13 @@ function metricsRuns(target: HTMLElement, runs: PinnedRun[]): void {
     const body = el('tbody');
     for (const name of names) {
       const tr = el('tr');
-      tr.append(el('td', undefined, name), ...runs.map((r) => {
-        const value = (r.payload as MetricsPayload).values.find((v) => v.name === name)?.value;
-        return el('td', 'aielab-num', value === undefined ? '—' : formatNumber(value));
-      }));
+      tr.append(
+        el('td', undefined, name),
+        ...runs.map((r) => {
+          const value = (r.payload as MetricsPayload).values.find((v) => v.name === name)?.value;
+          return el('td', 'aielab-num', value === undefined ? '—' : formatNumber(value));
+        }),
+      );
       body.append(tr);
     }
     target.append(el('div', 'aielab-title', 'Runs compared'), tableOf('aielab-table', head, body), el('div', 'aielab-title', 'Latest run'));

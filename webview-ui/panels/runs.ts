@@ -32,7 +32,13 @@ function draw(): void {
   page.append(el('h2', undefined, 'Runs'));
   const experiments = (state.data?.stores ?? []).flatMap((s) => s.experiments.map((e) => ({ key: `${s.root} · ${e.name}`, ...e })));
   if (!experiments.length) {
-    page.append(el('p', 'aielab-muted', 'No tracked runs in this workspace yet. Log one from a notebook: track.experiment("name"); await track.run("first", (run) => run.logMetric("accuracy", 0.9)). Runs are written to mlruns/ beside the notebook, as MLflow writes them.'));
+    page.append(
+      el(
+        'p',
+        'aielab-muted',
+        'No tracked runs in this workspace yet. Log one from a notebook: track.experiment("name"); await track.run("first", (run) => run.logMetric("accuracy", 0.9)). Runs are written to mlruns/ beside the notebook, as MLflow writes them.',
+      ),
+    );
     root.replaceChildren(page);
     return;
   }
@@ -71,7 +77,11 @@ function runsTable(runs: RunRow[]): HTMLElement {
   const head = el('tr');
   head.append(el('th', undefined, 'compare'));
   for (const c of columns) {
-    const th = el('th', c.key.startsWith('metric:') ? 'aielab-num' : undefined, `${c.key.startsWith('param:') ? 'param ' : ''}${c.label}${c.key === sort.key ? (sort.descending ? ' ▼' : ' ▲') : ''}`);
+    const th = el(
+      'th',
+      c.key.startsWith('metric:') ? 'aielab-num' : undefined,
+      `${c.key.startsWith('param:') ? 'param ' : ''}${c.label}${c.key === sort.key ? (sort.descending ? ' ▼' : ' ▲') : ''}`,
+    );
     th.setAttribute('role', 'button');
     th.addEventListener('click', () => save({ sort: { key: c.key, descending: c.key === sort.key ? !sort.descending : true } }));
     head.append(th);
@@ -83,14 +93,30 @@ function runsTable(runs: RunRow[]): HTMLElement {
     box.type = 'checkbox';
     box.checked = state.selected.includes(run.id);
     box.setAttribute('aria-label', `Compare ${run.name}`);
-    box.addEventListener('change', () => save({ selected: box.checked ? [...state.selected, run.id] : state.selected.filter((id) => id !== run.id) }));
+    box.addEventListener('change', () =>
+      save({ selected: box.checked ? [...state.selected, run.id] : state.selected.filter((id) => id !== run.id) }),
+    );
     const check = el('td');
     check.append(box);
-    tr.append(check, ...columns.map((c) => {
-      const value = c.value(run);
-      const text = value === undefined ? '—' : c.key === 'started' ? new Date(Number(value)).toLocaleString() : typeof value === 'number' ? formatNumber(value) : String(value);
-      return el('td', typeof value === 'number' && c.key !== 'started' ? 'aielab-num' : undefined, `${c.key === 'name' && run.parentId ? '↳ ' : ''}${text}`);
-    }));
+    tr.append(
+      check,
+      ...columns.map((c) => {
+        const value = c.value(run);
+        const text =
+          value === undefined
+            ? '—'
+            : c.key === 'started'
+              ? new Date(Number(value)).toLocaleString()
+              : typeof value === 'number'
+                ? formatNumber(value)
+                : String(value);
+        return el(
+          'td',
+          typeof value === 'number' && c.key !== 'started' ? 'aielab-num' : undefined,
+          `${c.key === 'name' && run.parentId ? '↳ ' : ''}${text}`,
+        );
+      }),
+    );
     body.append(tr);
   }
   return tableOf('aielab-table', head, body, true);
@@ -111,9 +137,16 @@ function compare(runs: RunRow[]): HTMLElement {
   box.append(grid);
   const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.history)))].sort();
   for (const metric of metrics) {
-    const series = runs.filter((r) => r.history[metric]).map((r) => ({ name: r.name, x: (r.history[metric] ?? []).map((p) => p[0]), y: (r.history[metric] ?? []).map((p) => p[1]) }));
+    const series = runs
+      .filter((r) => r.history[metric])
+      .map((r) => ({ name: r.name, x: (r.history[metric] ?? []).map((p) => p[0]), y: (r.history[metric] ?? []).map((p) => p[1]) }));
     const payload: ChartPayload = series.every((s) => s.y.length === 1)
-      ? { kind: 'bar', title: metric, xLabel: 'run', series: [{ name: metric, x: series.map((s) => s.name), y: series.map((s) => s.y[0] as number) }] }
+      ? {
+          kind: 'bar',
+          title: metric,
+          xLabel: 'run',
+          series: [{ name: metric, x: series.map((s) => s.name), y: series.map((s) => s.y[0] as number) }],
+        }
       : { kind: 'line', title: metric, xLabel: 'step', series };
     charts.push(new ChartView(grid, payload, { compact: true }));
   }
@@ -127,7 +160,13 @@ function modelsTable(models: NonNullable<State['data']>['stores'][number]['model
   for (const model of models) {
     for (const v of model.versions) {
       const tr = el('tr');
-      tr.append(el('td', undefined, model.name), el('td', 'aielab-num', String(v.version)), el('td', undefined, v.aliases.join(', ')), el('td', undefined, v.runId.slice(0, 8)), el('td', undefined, v.description));
+      tr.append(
+        el('td', undefined, model.name),
+        el('td', 'aielab-num', String(v.version)),
+        el('td', undefined, v.aliases.join(', ')),
+        el('td', undefined, v.runId.slice(0, 8)),
+        el('td', undefined, v.description),
+      );
       body.append(tr);
     }
   }

@@ -39,14 +39,31 @@ function draw(): void {
   page.append(toolbar);
   const model = state.inspection;
   if (!model) {
-    page.append(el('p', undefined, 'No model is open.'), el('p', 'aielab-muted', 'Open an .onnx file here, or right-click one in the Explorer: Open in Weight Inspector (select two to compare them). onnx.export(model, "model.onnx") writes one from a notebook.'));
+    page.append(
+      el('p', undefined, 'No model is open.'),
+      el(
+        'p',
+        'aielab-muted',
+        'Open an .onnx file here, or right-click one in the Explorer: Open in Weight Inspector (select two to compare them). onnx.export(model, "model.onnx") writes one from a notebook.',
+      ),
+    );
     root.replaceChildren(page);
     return;
   }
-  const ops = Object.entries(model.operators).map(([op, n]) => `${n} × ${op}`).join(', ');
+  const ops = Object.entries(model.operators)
+    .map(([op, n]) => `${n} × ${op}`)
+    .join(', ');
   page.append(
     el('h3', undefined, model.file),
-    el('p', 'aielab-muted', `${formatNumber(model.parameters)} parameters · ${(model.bytes / 1024).toFixed(1)} KB · IR ${model.irVersion} · opset ${Object.entries(model.opsets).map(([d, v]) => `${d} ${v}`).join(', ')}${model.producer ? ` · from ${model.producer}` : ''}`),
+    el(
+      'p',
+      'aielab-muted',
+      `${formatNumber(model.parameters)} parameters · ${(model.bytes / 1024).toFixed(1)} KB · IR ${model.irVersion} · opset ${Object.entries(
+        model.opsets,
+      )
+        .map(([d, v]) => `${d} ${v}`)
+        .join(', ')}${model.producer ? ` · from ${model.producer}` : ''}`,
+    ),
     signature(model),
     el('p', undefined, `Operators: ${ops}`),
   );
@@ -58,7 +75,16 @@ function draw(): void {
     const width = (to - from) / counts.length;
     const box = el('div');
     page.append(box);
-    charts.push(new ChartView(box, { kind: 'histogram', title: `${selected.name}: ${formatNumber(selected.size)} values`, xLabel: 'value', yLabel: 'count', binWidth: width, series: [{ name: selected.name, x: counts.map((_, i) => from + i * width), y: counts }] }));
+    charts.push(
+      new ChartView(box, {
+        kind: 'histogram',
+        title: `${selected.name}: ${formatNumber(selected.size)} values`,
+        xLabel: 'value',
+        yLabel: 'count',
+        binWidth: width,
+        series: [{ name: selected.name, x: counts.map((_, i) => from + i * width), y: counts }],
+      }),
+    );
   }
   if (model.head) page.append(...head(model));
   if (state.diff) page.append(...diff(state.diff));
@@ -66,7 +92,13 @@ function draw(): void {
 }
 
 function signature(model: Inspection): HTMLElement {
-  return simpleTable(['', 'name', 'type', 'shape'], [...model.inputs.map((t) => ['input', t.name, t.dtype, `[${t.shape.join(', ')}]`]), ...model.outputs.map((t) => ['output', t.name, t.dtype, `[${t.shape.join(', ')}]`])]);
+  return simpleTable(
+    ['', 'name', 'type', 'shape'],
+    [
+      ...model.inputs.map((t) => ['input', t.name, t.dtype, `[${t.shape.join(', ')}]`]),
+      ...model.outputs.map((t) => ['output', t.name, t.dtype, `[${t.shape.join(', ')}]`]),
+    ],
+  );
 }
 
 function tensorsTable(tensors: TensorStats[]): HTMLElement {
@@ -77,7 +109,16 @@ function tensorsTable(tensors: TensorStats[]): HTMLElement {
     const tr = el('tr');
     if (t.name === state.tensor) tr.setAttribute('aria-selected', 'true');
     const number = (v: number | undefined) => el('td', 'aielab-num', v === undefined ? '—' : formatNumber(v));
-    tr.append(el('td', undefined, t.name), el('td', undefined, `[${t.dims.join(', ')}]`), number(t.size), number(t.min), number(t.max), number(t.mean), number(t.std), el('td', 'aielab-num', t.sparsity === undefined ? '—' : `${(t.sparsity * 100).toFixed(1)}%`));
+    tr.append(
+      el('td', undefined, t.name),
+      el('td', undefined, `[${t.dims.join(', ')}]`),
+      number(t.size),
+      number(t.min),
+      number(t.max),
+      number(t.mean),
+      number(t.std),
+      el('td', 'aielab-num', t.sparsity === undefined ? '—' : `${(t.sparsity * 100).toFixed(1)}%`),
+    );
     if (t.histogram) {
       tr.tabIndex = 0;
       tr.title = 'Show its histogram';
@@ -93,12 +134,21 @@ function tensorsTable(tensors: TensorStats[]): HTMLElement {
 function head(model: Inspection): HTMLElement[] {
   const h = model.head!;
   const box = el('div');
-  const chart: ChartPayload = { kind: 'bar', title: 'Weight norm per class', xLabel: 'class', series: [{ name: 'weight norm', x: h.classes.map((c) => c.label), y: h.classes.map((c) => c.norm) }] };
+  const chart: ChartPayload = {
+    kind: 'bar',
+    title: 'Weight norm per class',
+    xLabel: 'class',
+    series: [{ name: 'weight norm', x: h.classes.map((c) => c.label), y: h.classes.map((c) => c.norm) }],
+  };
   charts.push(new ChartView(box, chart, { compact: true }));
   return [
     el('h3', undefined, `Classifier head: ${h.weights}${h.bias ? ` + ${h.bias}` : ''}`),
     box,
-    simpleTable(['class', 'weight norm', 'bias', 'strongest for', 'strongest against'], h.classes.map((c) => [c.label, formatNumber(c.norm), formatNumber(c.bias), features(c.top), features(c.against)]), [3, 4]),
+    simpleTable(
+      ['class', 'weight norm', 'bias', 'strongest for', 'strongest against'],
+      h.classes.map((c) => [c.label, formatNumber(c.norm), formatNumber(c.bias), features(c.top), features(c.against)]),
+      [3, 4],
+    ),
   ];
 }
 
@@ -109,12 +159,31 @@ function features(list: ReadonlyArray<{ input: number; weight: number }>): strin
 
 function diff(d: ModelDiff): HTMLElement[] {
   const box = el('div');
-  if (d.tensors.length) charts.push(new ChartView(box, { kind: 'bar', title: 'Relative change per tensor (‖a − b‖ / ‖a‖)', xLabel: 'tensor', series: [{ name: 'relative change', x: d.tensors.map((t) => t.name), y: d.tensors.map((t) => t.relative) }] }, { compact: true }));
-  const notes = [d.onlyInA.length ? `Only in ${d.a}: ${d.onlyInA.join(', ')}.` : '', d.onlyInB.length ? `Only in ${d.b}: ${d.onlyInB.join(', ')}.` : '', d.changedShape.length ? `Other shape or type: ${d.changedShape.join(', ')}.` : ''].filter(Boolean);
+  if (d.tensors.length)
+    charts.push(
+      new ChartView(
+        box,
+        {
+          kind: 'bar',
+          title: 'Relative change per tensor (‖a − b‖ / ‖a‖)',
+          xLabel: 'tensor',
+          series: [{ name: 'relative change', x: d.tensors.map((t) => t.name), y: d.tensors.map((t) => t.relative) }],
+        },
+        { compact: true },
+      ),
+    );
+  const notes = [
+    d.onlyInA.length ? `Only in ${d.a}: ${d.onlyInA.join(', ')}.` : '',
+    d.onlyInB.length ? `Only in ${d.b}: ${d.onlyInB.join(', ')}.` : '',
+    d.changedShape.length ? `Other shape or type: ${d.changedShape.join(', ')}.` : '',
+  ].filter(Boolean);
   return [
     el('h3', undefined, `Compared with ${d.b}`),
     box,
-    simpleTable(['tensor', 'shape', 'max |a − b|', 'mean |a − b|', 'relative change'], d.tensors.map((t) => [t.name, `[${t.dims.join(', ')}]`, formatNumber(t.maxAbs), formatNumber(t.meanAbs), formatNumber(t.relative)])),
+    simpleTable(
+      ['tensor', 'shape', 'max |a − b|', 'mean |a − b|', 'relative change'],
+      d.tensors.map((t) => [t.name, `[${t.dims.join(', ')}]`, formatNumber(t.maxAbs), formatNumber(t.meanAbs), formatNumber(t.relative)]),
+    ),
     ...notes.map((n) => el('p', 'aielab-muted', n)),
   ];
 }

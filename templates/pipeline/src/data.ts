@@ -18,9 +18,14 @@ export function loadData(config: Config): Dataset {
   const frame = data.readCsv(config.dataPath);
   const expected = [config.target, ...config.numeric, ...config.categorical];
   const missing = expected.filter((column) => !frame.columns.includes(column));
-  if (missing.length) throw new Error(`${config.dataPath}: missing column(s) ${missing.join(', ')}; it has ${frame.columns.join(', ')}. Fix the file or config.ts.`);
+  if (missing.length)
+    throw new Error(
+      `${config.dataPath}: missing column(s) ${missing.join(', ')}; it has ${frame.columns.join(', ')}. Fix the file or config.ts.`,
+    );
   // A row without a label teaches nothing; rows missing a feature are imputed in features.ts.
-  const rows = (frame.dropna({ subset: [config.target] }).toRecords() as Row[]).filter((row) => config.numeric.some((c) => row[c] !== null));
+  const rows = (frame.dropna({ subset: [config.target] }).toRecords() as Row[]).filter((row) =>
+    config.numeric.some((c) => row[c] !== null),
+  );
   const labels = rows.map((row) => String(row[config.target]));
   const index = rows.map((_, i) => [i]);
   const split = ml.trainTestSplit(index, labels, { testSize: config.testSize, seed: config.seed });

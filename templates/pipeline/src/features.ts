@@ -12,7 +12,10 @@ export interface FeatureSpec {
 
 export function fitFeatures(rows: readonly Row[], config: Pick<Config, 'target' | 'numeric' | 'categorical'>): FeatureSpec {
   const numeric = config.numeric.map((name) => {
-    const values = rows.map((row) => row[name]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+    const values = rows
+      .map((row) => row[name])
+      .filter((v): v is number => typeof v === 'number')
+      .sort((a, b) => a - b);
     if (!values.length) throw new Error(`features: column ${name} has no numbers in the training rows.`);
     const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
     const std = Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length) || 1;
@@ -20,7 +23,13 @@ export function fitFeatures(rows: readonly Row[], config: Pick<Config, 'target' 
     return { name, mean, std, median };
   });
   // "unknown" is a category of its own: missing or unseen values at serving time land there.
-  const categorical = config.categorical.map((name) => ({ name, values: [...new Set(rows.map((row) => category(row[name])))].concat('unknown').filter((v, i, all) => all.indexOf(v) === i).sort() }));
+  const categorical = config.categorical.map((name) => ({
+    name,
+    values: [...new Set(rows.map((row) => category(row[name])))]
+      .concat('unknown')
+      .filter((v, i, all) => all.indexOf(v) === i)
+      .sort(),
+  }));
   const classes = [...new Set(rows.map((row) => String(row[config.target])))].sort();
   return { target: config.target, classes, numeric, categorical };
 }

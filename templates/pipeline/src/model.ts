@@ -28,7 +28,10 @@ export const CARD_FILE = 'model-card.json';
 
 export async function loadPackaged(dir: string): Promise<PackagedModel> {
   for (const file of ['model.json', FEATURES_FILE, CARD_FILE]) {
-    if (!existsSync(join(dir, file))) throw new Error(`${dir} has no ${file}: it is not a packaged model. Run \`npm run train\` first (it packages the champion into model/), or set MODEL_DIR.`);
+    if (!existsSync(join(dir, file)))
+      throw new Error(
+        `${dir} has no ${file}: it is not a packaged model. Run \`npm run train\` first (it packages the champion into model/), or set MODEL_DIR.`,
+      );
   }
   return {
     model: await nn.load(dir),

@@ -17,7 +17,10 @@ interface Tensor {
 }
 
 class BadRequest extends Error {
-  constructor(message: string, readonly status = 400) {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
   }
 }
@@ -48,15 +51,22 @@ async function handle(packaged: PackagedModel, req: IncomingMessage): Promise<un
   if (req.method === 'GET' && path === '/v2') return { name: 'pipeline-server', version: '1', extensions: [] };
   const model = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/infer)?$/.exec(path);
   if (!model) throw new BadRequest(`no route ${req.method} ${path}; try POST /v2/models/${name}/infer`, 404);
-  if (decodeURIComponent(model[1] as string) !== name || (model[2] && model[2] !== String(version))) throw new BadRequest(`no model ${model[1]}${model[2] ? ` version ${model[2]}` : ''}; this server has ${name} version ${version}`, 404);
+  if (decodeURIComponent(model[1] as string) !== name || (model[2] && model[2] !== String(version)))
+    throw new BadRequest(`no model ${model[1]}${model[2] ? ` version ${model[2]}` : ''}; this server has ${name} version ${version}`, 404);
   if (!model[3]) {
     if (req.method !== 'GET') throw new BadRequest(`use GET for model metadata`, 405);
     return {
       name,
       versions: [String(version)],
       platform: 'tensorflowjs',
-      inputs: [...packaged.spec.numeric.map((f) => ({ name: f.name, datatype: 'FP32', shape: [-1] })), ...packaged.spec.categorical.map((f) => ({ name: f.name, datatype: 'BYTES', shape: [-1] }))],
-      outputs: [{ name: packaged.spec.target, datatype: 'BYTES', shape: [-1] }, { name: 'probabilities', datatype: 'FP32', shape: [-1, packaged.spec.classes.length] }],
+      inputs: [
+        ...packaged.spec.numeric.map((f) => ({ name: f.name, datatype: 'FP32', shape: [-1] })),
+        ...packaged.spec.categorical.map((f) => ({ name: f.name, datatype: 'BYTES', shape: [-1] })),
+      ],
+      outputs: [
+        { name: packaged.spec.target, datatype: 'BYTES', shape: [-1] },
+        { name: 'probabilities', datatype: 'FP32', shape: [-1, packaged.spec.classes.length] },
+      ],
     };
   }
   if (req.method !== 'POST') throw new BadRequest('use POST to infer', 405);
@@ -69,7 +79,12 @@ async function handle(packaged: PackagedModel, req: IncomingMessage): Promise<un
     ...(request.id === undefined ? {} : { id: request.id }),
     outputs: [
       { name: packaged.spec.target, datatype: 'BYTES', shape: [rows.length], data: predictions.map((p) => p.label) },
-      { name: 'probabilities', datatype: 'FP32', shape: [rows.length, packaged.spec.classes.length], data: predictions.flatMap((p) => p.probabilities) },
+      {
+        name: 'probabilities',
+        datatype: 'FP32',
+        shape: [rows.length, packaged.spec.classes.length],
+        data: predictions.flatMap((p) => p.probabilities),
+      },
     ],
   };
 }
@@ -81,7 +96,8 @@ function parse(text: string): { id?: unknown; inputs: Tensor[] } {
   } catch {
     throw new BadRequest('the body is not JSON; send {"inputs": [{"name", "shape", "datatype", "data"}, …]}');
   }
-  if (!Array.isArray(request?.inputs)) throw new BadRequest('the body needs "inputs": a list of tensors {"name", "shape", "datatype", "data"}');
+  if (!Array.isArray(request?.inputs))
+    throw new BadRequest('the body needs "inputs": a list of tensors {"name", "shape", "datatype", "data"}');
   return request as { id?: unknown; inputs: Tensor[] };
 }
 
@@ -90,16 +106,27 @@ function toRows(packaged: PackagedModel, inputs: Tensor[]): Row[] {
   const columns = new Map(inputs.map((t) => [t?.name, t]));
   const wanted = [...packaged.spec.numeric.map((f) => f.name), ...packaged.spec.categorical.map((f) => f.name)];
   const missing = wanted.filter((name) => !columns.has(name));
-  if (missing.length) throw new BadRequest(`missing input tensor(s) ${missing.join(', ')}; the model reads ${wanted.join(', ')} (GET /v2/models/${packaged.card.name} lists them)`);
+  if (missing.length)
+    throw new BadRequest(
+      `missing input tensor(s) ${missing.join(', ')}; the model reads ${wanted.join(', ')} (GET /v2/models/${packaged.card.name} lists them)`,
+    );
   const length = (columns.get(wanted[0] as string) as Tensor).data?.length;
   for (const name of wanted) {
     const tensor = columns.get(name) as Tensor;
-    if (!Array.isArray(tensor.data) || tensor.data.length !== length) throw new BadRequest(`input ${name}: "data" must be a list of ${length} values, one per row, like the other inputs`);
+    if (!Array.isArray(tensor.data) || tensor.data.length !== length)
+      throw new BadRequest(`input ${name}: "data" must be a list of ${length} values, one per row, like the other inputs`);
     const numeric = packaged.spec.numeric.some((f) => f.name === name);
-    const bad = tensor.data.findIndex((v) => v !== null && (numeric ? typeof v !== 'number' || !Number.isFinite(v) : typeof v !== 'string'));
-    if (bad >= 0) throw new BadRequest(`input ${name}: value ${JSON.stringify(tensor.data[bad])} at ${bad} is not ${numeric ? 'a number' : 'a string'} (null means missing)`);
+    const bad = tensor.data.findIndex(
+      (v) => v !== null && (numeric ? typeof v !== 'number' || !Number.isFinite(v) : typeof v !== 'string'),
+    );
+    if (bad >= 0)
+      throw new BadRequest(
+        `input ${name}: value ${JSON.stringify(tensor.data[bad])} at ${bad} is not ${numeric ? 'a number' : 'a string'} (null means missing)`,
+      );
   }
-  return Array.from({ length: length ?? 0 }, (_, i) => Object.fromEntries(wanted.map((name) => [name, (columns.get(name) as Tensor).data[i] as string | number | null])));
+  return Array.from({ length: length ?? 0 }, (_, i) =>
+    Object.fromEntries(wanted.map((name) => [name, (columns.get(name) as Tensor).data[i] as string | number | null])),
+  );
 }
 
 function body(req: IncomingMessage): Promise<string> {

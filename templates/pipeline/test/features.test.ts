@@ -18,7 +18,10 @@ test('features are learned from the training rows: mean, std and median of numbe
 
 test('a missing number becomes the training median; a missing or unseen category becomes "unknown"', () => {
   const spec = fitFeatures(train, config);
-  const [missing, unseen] = transform(spec, [{ mass: null, island: null }, { mass: 30, island: 'z' }]);
+  const [missing, unseen] = transform(spec, [
+    { mass: null, island: null },
+    { mass: 30, island: 'z' },
+  ]);
   assert.deepEqual(missing, [0, 1, 0, 0]);
   assert.equal(unseen?.[0], 10 / Math.sqrt(200 / 3));
   assert.deepEqual(unseen?.slice(1), [1, 0, 0]);

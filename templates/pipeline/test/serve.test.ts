@@ -9,8 +9,20 @@ import { runPipeline } from '../src/pipeline';
 import { startServer, type Serving } from '../src/serve';
 
 let serving: Serving;
-const row = { bill_length_mm: [39.1, 46.5], bill_depth_mm: [18.7, 13.5], flipper_length_mm: [181, 210], body_mass_g: [3750, 4550], island: ['Torgersen', 'Biscoe'], sex: ['MALE', null] };
-const inputs = Object.entries(row).map(([name, data]) => ({ name, shape: [2], datatype: typeof data[0] === 'number' ? 'FP32' : 'BYTES', data }));
+const row = {
+  bill_length_mm: [39.1, 46.5],
+  bill_depth_mm: [18.7, 13.5],
+  flipper_length_mm: [181, 210],
+  body_mass_g: [3750, 4550],
+  island: ['Torgersen', 'Biscoe'],
+  sex: ['MALE', null],
+};
+const inputs = Object.entries(row).map(([name, data]) => ({
+  name,
+  shape: [2],
+  datatype: typeof data[0] === 'number' ? 'FP32' : 'BYTES',
+  data,
+}));
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'serve-test-'));
@@ -21,14 +33,20 @@ before(async () => {
 after(() => serving?.close());
 
 async function call(path: string, body?: unknown) {
-  const response = await fetch(serving.url + path, body === undefined ? {} : { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(
+    serving.url + path,
+    body === undefined ? {} : { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) },
+  );
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
 test('answers health and model metadata', async () => {
   assert.deepEqual(await call('/v2/health/ready'), { status: 200, body: { ready: true } });
   const { body } = await call(`/v2/models/${config.modelName}`);
-  assert.deepEqual(body.inputs.map((i: { name: string }) => i.name), Object.keys(row));
+  assert.deepEqual(
+    body.inputs.map((i: { name: string }) => i.name),
+    Object.keys(row),
+  );
 });
 
 test('predicts a class and probabilities per row', async () => {
@@ -46,7 +64,9 @@ test('says what is wrong with a bad request', async () => {
   const missing = await call(`/v2/models/${config.modelName}/infer`, { inputs: inputs.slice(1) });
   assert.equal(missing.status, 400);
   assert.match(missing.body.error, /missing input tensor\(s\) bill_length_mm/);
-  const text = await call(`/v2/models/${config.modelName}/infer`, { inputs: inputs.map((i) => (i.name === 'body_mass_g' ? { ...i, data: ['heavy', 1] } : i)) });
+  const text = await call(`/v2/models/${config.modelName}/infer`, {
+    inputs: inputs.map((i) => (i.name === 'body_mass_g' ? { ...i, data: ['heavy', 1] } : i)),
+  });
   assert.match(text.body.error, /input body_mass_g: value "heavy" at 0 is not a number/);
   assert.equal((await call('/v2/models/other/infer', { inputs })).status, 404);
 });

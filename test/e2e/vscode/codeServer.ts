@@ -59,11 +59,25 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   mkdirSync(join(data, 'User'), { recursive: true });
   writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...options.settings }, null, 2));
   const port = options.port ?? (await freePort());
-  const server = spawn(CODE_SERVER, [
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--extensions-dir', extensions, '--user-data-dir', data,
-    ...(options.folder ? [options.folder] : []),
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } });
+  const server = spawn(
+    CODE_SERVER,
+    [
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--extensions-dir',
+      extensions,
+      '--user-data-dir',
+      data,
+      ...(options.folder ? [options.folder] : []),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } },
+  );
   await listening(server);
   return {
     url: `http://127.0.0.1:${port}`,
@@ -80,7 +94,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
 /** Installs the packaged extension the way a user does: `--install-extension` of the .vsix. */
 function installExtension(extensions: string, data: string): void {
-  const installed = spawnSync(CODE_SERVER, ['--extensions-dir', extensions, '--user-data-dir', data, '--install-extension', VSIX], { encoding: 'utf8' });
+  const installed = spawnSync(CODE_SERVER, ['--extensions-dir', extensions, '--user-data-dir', data, '--install-extension', VSIX], {
+    encoding: 'utf8',
+  });
   if (installed.status !== 0 || !/successfully installed/.test(installed.stdout)) {
     throw new Error(`code-server could not install ${VSIX}:\n${installed.stdout}${installed.stderr}`);
   }

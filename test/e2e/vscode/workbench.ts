@@ -11,12 +11,23 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     // Without the networking flags Chromium keeps calling home and a closed network refuses it.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 export class Workbench {
-  private constructor(readonly page: Page, private readonly server: CodeServer) {}
+  private constructor(
+    readonly page: Page,
+    private readonly server: CodeServer,
+  ) {}
 
   /**
    * Opens `folder` as the workspace in a fresh page and waits for its extension host: a notebook
@@ -96,7 +107,10 @@ export class Workbench {
     // and the palette never opens: click again rather than wait on it.
     for (let attempt = 1; ; attempt++) {
       await this.page.locator('.command-center .search-label, .command-center-center').first().click();
-      const opened = await input.waitFor({ timeout: 8_000 }).then(() => true, () => false);
+      const opened = await input.waitFor({ timeout: 8_000 }).then(
+        () => true,
+        () => false,
+      );
       if (opened) break;
       if (attempt === 4) throw new Error(`the command palette did not open for "${title}" after ${attempt} clicks on the command center`);
       await this.page.keyboard.press('Escape');
@@ -124,7 +138,10 @@ export class Workbench {
     const item = this.page.locator('.activitybar .action-item a[aria-label^="AI Lab"]').first();
     await item.waitFor({ timeout: 30_000 });
     // Clicking the icon of the view container already shown would hide it.
-    const shown = await container.waitFor({ timeout: 3000 }).then(() => true, () => false);
+    const shown = await container.waitFor({ timeout: 3000 }).then(
+      () => true,
+      () => false,
+    );
     if (!shown) await item.click();
     await container.waitFor({ timeout: 30_000 });
   }
@@ -134,7 +151,9 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     let seen: string[] = [];
     while (Date.now() < deadline) {
-      seen = await this.page.locator('[id="workbench.view.extension.aielab"] [role="treeitem"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+      seen = await this.page
+        .locator('[id="workbench.view.extension.aielab"] [role="treeitem"]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
       const found = seen.find((label) => (typeof name === 'string' ? label.includes(name) : name.test(label)));
       if (found) return found;
       await this.page.waitForTimeout(250);
@@ -152,7 +171,10 @@ export class Workbench {
   }
 
   async waitForCellStatus(text: string | RegExp): Promise<void> {
-    await this.page.locator('.notebook-editor .cell-statusbar-container .cell-status-item', { hasText: text }).first().waitFor({ timeout: 30_000 });
+    await this.page
+      .locator('.notebook-editor .cell-statusbar-container .cell-status-item', { hasText: text })
+      .first()
+      .waitFor({ timeout: 30_000 });
   }
 
   /** The text in a code cell's editor (0-based among all cells; the cell must be on screen). */
@@ -185,7 +207,11 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     // The dialog writes its starting folder into the input once it has listed it: type after that.
-    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined);
     for (let tries = 0; tries < 5 && (await input.inputValue()) !== path; tries++) {
       await input.fill(path);
       await this.page.waitForTimeout(400);
@@ -214,7 +240,11 @@ export class Workbench {
   }
 
   private explorerRow(name: string) {
-    return this.page.locator('.explorer-folders-view .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+    return this.page
+      .locator('.explorer-folders-view .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+      })
+      .first();
   }
 
   /** Waits for a notification toast with this text; returns its whole text. */
@@ -277,13 +307,19 @@ export class Workbench {
 
   /** How many cells the notebook has, from the status bar's "Cell 1 of N". */
   async cellCount(): Promise<number> {
-    const text = await this.page.locator('.statusbar-item', { hasText: /Cell \d+ of \d+/ }).first().innerText();
+    const text = await this.page
+      .locator('.statusbar-item', { hasText: /Cell \d+ of \d+/ })
+      .first()
+      .innerText();
     return Number(/of (\d+)/.exec(text)?.[1] ?? 0);
   }
 
   /** Scrolls the notebook by `pixels` (negative: up), as the mouse wheel does. */
   async scroll(pixels: number): Promise<void> {
-    await this.page.locator('.notebook-editor .cell-list-container').first().hover({ position: { x: 20, y: 200 } });
+    await this.page
+      .locator('.notebook-editor .cell-list-container')
+      .first()
+      .hover({ position: { x: 20, y: 200 } });
     await this.page.mouse.wheel(0, pixels);
     await this.page.waitForTimeout(150);
   }
@@ -315,7 +351,10 @@ export class Workbench {
       }
       await this.page.waitForTimeout(200);
     }
-    const pages = this.page.frames().map((f) => new URL(f.url(), 'http://x').pathname.split('/').pop()).filter(Boolean);
+    const pages = this.page
+      .frames()
+      .map((f) => new URL(f.url(), 'http://x').pathname.split('/').pop())
+      .filter(Boolean);
     throw new Error(`no webview shows ${selector} within ${timeoutMs / 1000} s; frames: ${pages.join(', ')}`);
   }
 
@@ -326,12 +365,19 @@ export class Workbench {
 
   /** Brings the editor tab with this title to the front of its group. */
   async clickTab(title: string): Promise<void> {
-    await this.page.locator('.tabs-container .tab', { has: this.page.locator('.label-name', { hasText: title }) }).first().click();
+    await this.page
+      .locator('.tabs-container .tab', { has: this.page.locator('.label-name', { hasText: title }) })
+      .first()
+      .click();
   }
 
   /** Waits (a few seconds at most) until no cell shows the spinner of a running execution. */
   async cellsSettled(): Promise<void> {
-    await this.page.locator('.notebook-editor .codicon-modifier-spin').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+    await this.page
+      .locator('.notebook-editor .codicon-modifier-spin')
+      .first()
+      .waitFor({ state: 'detached', timeout: 5000 })
+      .catch(() => undefined);
   }
 
   async screenshot(name: string): Promise<string> {
@@ -352,10 +398,12 @@ function extensionHostsReady(server: CodeServer): number {
 }
 
 function outputsIn(frame: Frame): Promise<string[]> {
-  return frame.evaluate(() => {
-    const cells = [...document.querySelectorAll<HTMLElement>('.cell_container')]
-      .filter((c) => c.querySelector('.output'))
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-    return cells.map((c) => c.innerText.trim());
-  }).catch(() => []);
+  return frame
+    .evaluate(() => {
+      const cells = [...document.querySelectorAll<HTMLElement>('.cell_container')]
+        .filter((c) => c.querySelector('.output'))
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+      return cells.map((c) => c.innerText.trim());
+    })
+    .catch(() => []);
 }
