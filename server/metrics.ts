@@ -15,6 +15,77 @@ type Sample = [labels: Record<string, string>, value: number];
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+type GaugeSpec = [name: string, help: string, labelNames: string[], samples: () => Sample[]];
+
+const perModel = (reports: () => DriftSource[], value: (r: DriftSource) => number | undefined) => () =>
+  reports().flatMap((r): Sample[] => {
+    const v = value(r);
+    return v === undefined ? [] : [[{ model: r.model, version: r.version }, v]];
+  });
+
+const perFeature =
+  (reports: () => DriftSource[], value: (f: FeatureDrift) => number, labels: (f: FeatureDrift) => Record<string, string> = () => ({})) =>
+  () =>
+    reports().flatMap((r) =>
+      (r.report?.features ?? []).map((f): Sample => [{ model: r.model, version: r.version, feature: f.feature, ...labels(f) }, value(f)]),
+    );
+
+/** The drift gauges: name, help, labels and their samples, read from `drift` once per scrape. */
+function driftGauges(drift: () => DriftSource[]): GaugeSpec[] {
+  // Drift is computed when scraped, once per scrape for all its gauges (the first one refreshes).
+  let latest: DriftSource[] = [];
+  const reports = () => latest;
+  const windowRows = perModel(reports, (r) => r.windowRows);
+  return [
+    [
+      'aielab_drift_window_rows',
+      'Recent rows kept for drift detection (compared with the reference saved at export).',
+      ['model', 'version'],
+      () => ((latest = drift()), windowRows()),
+    ],
+    [
+      'aielab_drift_psi',
+      'Population stability index of each feature over the recent rows against the reference (> 0.25: shifted).',
+      ['model', 'version', 'feature'],
+      perFeature(reports, (f) => f.psi),
+    ],
+    [
+      'aielab_drift_p_value',
+      "p-value of each feature's drift test (KS for numeric, chi-square for categorical) over the recent rows.",
+      ['model', 'version', 'feature', 'test'],
+      perFeature(
+        reports,
+        (f) => f.pValue,
+        (f) => ({ test: f.test }),
+      ),
+    ],
+    [
+      'aielab_drift_detected',
+      '1 when a feature drifted (PSI > 0.25 and its p-value times the number of features < 0.01), else 0.',
+      ['model', 'version', 'feature'],
+      perFeature(reports, (f) => (f.drifted ? 1 : 0)),
+    ],
+    [
+      'aielab_drift_features_drifted',
+      'Features whose recent rows drifted from the reference (PSI > 0.25 and p-value times the number of features < 0.01).',
+      ['model', 'version'],
+      perModel(reports, (r) => r.report?.drifted.length),
+    ],
+    [
+      'aielab_drift_prediction_psi',
+      'PSI of the predicted classes over the recent rows against the reference predictions.',
+      ['model', 'version'],
+      perModel(reports, (r) => r.report?.predictions?.psi),
+    ],
+    [
+      'aielab_drift_prediction_detected',
+      '1 when the predicted classes drifted (PSI > 0.25 and p < 0.01), else 0.',
+      ['model', 'version'],
+      perModel(reports, (r) => (r.report?.predictions ? Number(r.report.predictions.drifted) : undefined)),
+    ],
+  ];
+}
+
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -89,68 +160,7 @@ export class ServerMetrics {
   }
 
   constructor(queuedRows: () => Array<{ model: string; version: string; rows: number }>, drift: () => DriftSource[]) {
-    // Drift is computed when scraped, once per scrape for all its gauges (the first one refreshes).
-    let reports: DriftSource[] = [];
-    const perModel = (value: (r: DriftSource) => number | undefined) => () =>
-      reports.flatMap((r): Sample[] => {
-        const v = value(r);
-        return v === undefined ? [] : [[{ model: r.model, version: r.version }, v]];
-      });
-    const perFeature = (value: (f: FeatureDrift) => number) => () =>
-      reports.flatMap((r) =>
-        (r.report?.features ?? []).map((f): Sample => [{ model: r.model, version: r.version, feature: f.feature }, value(f)]),
-      );
-    const gauges: Array<[name: string, help: string, labelNames: string[], samples: () => Sample[]]> = [
-      [
-        'aielab_drift_window_rows',
-        'Recent rows kept for drift detection (compared with the reference saved at export).',
-        ['model', 'version'],
-        () => ((reports = drift()), perModel((r) => r.windowRows)()),
-      ],
-      [
-        'aielab_drift_psi',
-        'Population stability index of each feature over the recent rows against the reference (> 0.25: shifted).',
-        ['model', 'version', 'feature'],
-        perFeature((f) => f.psi),
-      ],
-      [
-        'aielab_drift_p_value',
-        "p-value of each feature's drift test (KS for numeric, chi-square for categorical) over the recent rows.",
-        ['model', 'version', 'feature', 'test'],
-        () =>
-          reports.flatMap((r) =>
-            (r.report?.features ?? []).map((f): Sample => [
-              { model: r.model, version: r.version, feature: f.feature, test: f.test },
-              f.pValue,
-            ]),
-          ),
-      ],
-      [
-        'aielab_drift_detected',
-        '1 when a feature drifted (PSI > 0.25 and its p-value times the number of features < 0.01), else 0.',
-        ['model', 'version', 'feature'],
-        perFeature((f) => (f.drifted ? 1 : 0)),
-      ],
-      [
-        'aielab_drift_features_drifted',
-        'Features whose recent rows drifted from the reference (PSI > 0.25 and p-value times the number of features < 0.01).',
-        ['model', 'version'],
-        perModel((r) => r.report?.drifted.length),
-      ],
-      [
-        'aielab_drift_prediction_psi',
-        'PSI of the predicted classes over the recent rows against the reference predictions.',
-        ['model', 'version'],
-        perModel((r) => r.report?.predictions?.psi),
-      ],
-      [
-        'aielab_drift_prediction_detected',
-        '1 when the predicted classes drifted (PSI > 0.25 and p < 0.01), else 0.',
-        ['model', 'version'],
-        perModel((r) => (r.report?.predictions ? Number(r.report.predictions.drifted) : undefined)),
-      ],
-    ];
-    for (const [name, help, labelNames, samples] of gauges) {
+    for (const [name, help, labelNames, samples] of driftGauges(drift)) {
       new Gauge({
         name,
         help,

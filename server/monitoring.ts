@@ -103,18 +103,64 @@ export function alertRules(options: Pick<MonitoringOptions, 'errorRatio' | 'p99S
   return `${lines.join('\n')}\n`;
 }
 
+/** The dashboard's panels, laid out two to a row in this order: title, unit, [PromQL, legend]s. */
+const PANELS: ReadonlyArray<[title: string, unit: string, targets: Array<[expr: string, legend: string]>]> = [
+  ['Requests per second', 'reqps', [['sum by (model, code) (rate(aielab_inference_requests_total[1m]))', '{{model}} {{code}}']]],
+  [
+    'Error ratio',
+    'percentunit',
+    [
+      [
+        'sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9)',
+        '{{model}}',
+      ],
+    ],
+  ],
+  [
+    'Latency',
+    's',
+    [
+      ['histogram_quantile(0.5, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p50 {{model}}'],
+      ['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p99 {{model}}'],
+    ],
+  ],
+  [
+    'Rows per model call (dynamic batching)',
+    'short',
+    [
+      [
+        'sum by (model) (rate(aielab_inference_batch_size_sum[5m])) / clamp_min(sum by (model) (rate(aielab_inference_batch_size_count[5m])), 1e-9)',
+        '{{model}}',
+      ],
+    ],
+  ],
+  [
+    'Queue wait p99',
+    's',
+    [['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_queue_duration_seconds_bucket[5m])))', '{{model}}']],
+  ],
+  [
+    'In flight and memory',
+    'short',
+    [
+      ['aielab_inference_in_flight_requests', 'in flight'],
+      ['aielab_serve_process_resident_memory_bytes / 1048576', 'RSS MiB'],
+    ],
+  ],
+  ['Feature drift (PSI, recent rows against the reference)', 'short', [['aielab_drift_psi', '{{model}} {{feature}}']]],
+  [
+    'Prediction drift (PSI) and drifted features',
+    'short',
+    [
+      ['aielab_drift_prediction_psi', 'predictions {{model}}'],
+      ['aielab_drift_features_drifted', 'drifted features {{model}}'],
+    ],
+  ],
+];
+
 /** A Grafana dashboard (schema 39) over the server's metrics; import it and pick the Prometheus datasource. */
 export function grafanaDashboard(): unknown {
   const ds = { type: 'prometheus', uid: '${DS_PROMETHEUS}' };
-  const panel = (id: number, title: string, unit: string, exprs: Array<[string, string]>, x: number, y: number) => ({
-    id,
-    type: 'timeseries',
-    title,
-    datasource: ds,
-    gridPos: { h: 8, w: 12, x, y },
-    fieldConfig: { defaults: { unit }, overrides: [] },
-    targets: exprs.map(([expr, legend], i) => ({ refId: String.fromCharCode(65 + i), datasource: ds, expr, legendFormat: legend })),
-  });
   return {
     __inputs: [{ name: 'DS_PROMETHEUS', label: 'Prometheus', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
     title: 'AI Engineering Lab: inference',
@@ -125,84 +171,15 @@ export function grafanaDashboard(): unknown {
     refresh: '10s',
     tags: ['aielab', 'inference'],
     templating: { list: [] },
-    panels: [
-      panel(
-        1,
-        'Requests per second',
-        'reqps',
-        [['sum by (model, code) (rate(aielab_inference_requests_total[1m]))', '{{model}} {{code}}']],
-        0,
-        0,
-      ),
-      panel(
-        2,
-        'Error ratio',
-        'percentunit',
-        [
-          [
-            'sum by (model) (rate(aielab_inference_errors_total[5m])) / clamp_min(sum by (model) (rate(aielab_inference_requests_total[5m])), 1e-9)',
-            '{{model}}',
-          ],
-        ],
-        12,
-        0,
-      ),
-      panel(
-        3,
-        'Latency',
-        's',
-        [
-          ['histogram_quantile(0.5, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p50 {{model}}'],
-          ['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_request_duration_seconds_bucket[5m])))', 'p99 {{model}}'],
-        ],
-        0,
-        8,
-      ),
-      panel(
-        4,
-        'Rows per model call (dynamic batching)',
-        'short',
-        [
-          [
-            'sum by (model) (rate(aielab_inference_batch_size_sum[5m])) / clamp_min(sum by (model) (rate(aielab_inference_batch_size_count[5m])), 1e-9)',
-            '{{model}}',
-          ],
-        ],
-        12,
-        8,
-      ),
-      panel(
-        5,
-        'Queue wait p99',
-        's',
-        [['histogram_quantile(0.99, sum by (le, model) (rate(aielab_inference_queue_duration_seconds_bucket[5m])))', '{{model}}']],
-        0,
-        16,
-      ),
-      panel(
-        6,
-        'In flight and memory',
-        'short',
-        [
-          ['aielab_inference_in_flight_requests', 'in flight'],
-          ['aielab_serve_process_resident_memory_bytes / 1048576', 'RSS MiB'],
-        ],
-        12,
-        16,
-      ),
-      panel(7, 'Feature drift (PSI, recent rows against the reference)', 'short', [['aielab_drift_psi', '{{model}} {{feature}}']], 0, 24),
-      panel(
-        8,
-        'Prediction drift (PSI) and drifted features',
-        'short',
-        [
-          ['aielab_drift_prediction_psi', 'predictions {{model}}'],
-          ['aielab_drift_features_drifted', 'drifted features {{model}}'],
-        ],
-        12,
-        24,
-      ),
-    ],
+    panels: PANELS.map(([title, unit, targets], i) => ({
+      id: i + 1,
+      type: 'timeseries',
+      title,
+      datasource: ds,
+      gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
+      fieldConfig: { defaults: { unit }, overrides: [] },
+      targets: targets.map(([expr, legend], t) => ({ refId: String.fromCharCode(65 + t), datasource: ds, expr, legendFormat: legend })),
+    })),
   };
 }
 
