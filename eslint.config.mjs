@@ -40,11 +40,18 @@ const MAY_IMPORT = {
 };
 
 /** Only the extension host talks to VS Code; everything else runs in plain Node or a browser. */
-const NO_VSCODE = [{ name: 'vscode', message: 'Only src/ (the extension host) may import vscode: this code also runs in the kernel, the CLI or a webview.' }];
+const NO_VSCODE = [
+  { name: 'vscode', message: 'Only src/ (the extension host) may import vscode: this code also runs in the kernel, the CLI or a webview.' },
+];
 
-const FACADE = 'Only the SDK facade (sdk/index.ts, sdk/serve.ts) may import the server or the facade: the server is built on the SDK libraries.';
+const FACADE =
+  'Only the SDK facade (sdk/index.ts, sdk/serve.ts) may import the server or the facade: the server is built on the SDK libraries.';
 
-const PACK_FORMAT = { group: ['**/packs/*', '!**/packs/manifest', '!**/packs/roles'], message: 'Outside the packs layer, a lab pack is read through its format only (packs/manifest, packs/roles): validation and grading run in the CLI.' };
+const PACK_FORMAT = {
+  group: ['**/packs/*', '!**/packs/manifest', '!**/packs/roles'],
+  message:
+    'Outside the packs layer, a lab pack is read through its format only (packs/manifest, packs/roles): validation and grading run in the CLI.',
+};
 
 /**
  * Finer rules where a layer may use only part of another: which files, which imports, and why.
@@ -54,18 +61,40 @@ const PARTS = [
   { files: ['{contracts,tracking,server,kernels,packs,cli}/**/*.ts'], paths: NO_VSCODE, patterns: [] },
   { files: ['scaffolds/**/*.ts'], paths: NO_VSCODE, patterns: [PACK_FORMAT] },
   { files: ['src/**/*.ts'], paths: [], patterns: [PACK_FORMAT] },
-  { files: ['sdk/*.ts'], ignores: ['sdk/index.ts', 'sdk/serve.ts'], paths: NO_VSCODE, patterns: [{ group: ['**/server/*', './index', './serve'], message: FACADE }] },
+  {
+    files: ['sdk/*.ts'],
+    ignores: ['sdk/index.ts', 'sdk/serve.ts'],
+    paths: NO_VSCODE,
+    patterns: [{ group: ['**/server/*', './index', './serve'], message: FACADE }],
+  },
   { files: ['sdk/index.ts', 'sdk/serve.ts'], paths: NO_VSCODE, patterns: [] },
   { files: ['sdk/*/**/*.ts'], paths: NO_VSCODE, patterns: [{ group: ['**/server/*', '../index', '../serve'], message: FACADE }] },
   {
     files: ['webview-ui/**/*.ts'],
     paths: NO_VSCODE,
-    patterns: [{ group: ['**/contracts/*', '!**/contracts/mime', '!**/contracts/panelMessages', 'node:*'], message: 'Browser code may use only the contracts without Node: contracts/mime and contracts/panelMessages.' }],
+    patterns: [
+      {
+        group: ['**/contracts/*', '!**/contracts/mime', '!**/contracts/panelMessages', 'node:*'],
+        message: 'Browser code may use only the contracts without Node: contracts/mime and contracts/panelMessages.',
+      },
+    ],
   },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'test/e2e/vscode/node_modules/**', 'labs/**', 'templates/**/node_modules/**', 'templates/**/vendor/**', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'test-results/**',
+      'test/e2e/vscode/node_modules/**',
+      'labs/**',
+      'templates/**/node_modules/**',
+      'templates/**/vendor/**',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -102,14 +131,18 @@ export default tseslint.config(
   {
     // Node scripts of the build and the benches.
     files: ['**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
   },
   {
     // Tests read JSON fixtures whose shape the assertions themselves check.
     files: ['test/**/*.ts', 'templates/**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  ...PARTS.map(({ files, ignores, paths, patterns }) => ({ files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { paths, patterns }] } })),
+  ...PARTS.map(({ files, ignores, paths, patterns }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+  })),
   {
     // The server, the runner and the kernel's threads are where long functions hid the design.
     files: ['server/**/*.ts', 'kernels/**/*.ts'],
