@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { artifactPath as safePath } from './artifactPath';
 import type { ModelRegistry } from './backend';
 import type { FileStore, RunInfo } from './store';
 import { dumpMeta, loadMeta } from './yaml';
@@ -33,7 +34,7 @@ export class Registry implements ModelRegistry {
   /** A new version of `name` (the model is created on its first version) from a run's artifact folder. */
   register(name: string, run: RunInfo, artifactPath: string, userId: string, description = ''): ModelVersion {
     const dir = this.dir(name);
-    const source = join(fileURLToPath(run.artifactUri), artifactPath);
+    const source = join(fileURLToPath(run.artifactUri), safePath(artifactPath, 'track.registerModel: artifact path', false));
     if (!existsSync(source))
       throw new Error(
         `track.registerModel: run ${run.runName} has no artifact "${artifactPath}" (${source}). Log the model first: run.logModel(model) or run.logArtifact(folder).`,

@@ -2,6 +2,7 @@
 // (mlflow-artifacts:/<experiment>/<run>/artifacts/model), so the server's UI links every model to
 // the run it came from; loading one downloads its files through the artifact proxy first.
 import { posix } from 'node:path';
+import { artifactPath as safePath } from './artifactPath';
 import type { ModelRegistry } from './backend';
 import { MlflowError, paged, unless } from './rest';
 import { checkAlias, parseModelUri, pickVersion, type ModelVersion } from './registry';
@@ -22,7 +23,7 @@ export class RestRegistry implements ModelRegistry {
 
   // The server records who registered a version from its own authentication, not from the request.
   register(name: string, run: RunInfo, artifactPath: string, _userId: string, description = ''): ModelVersion {
-    const path = posix.normalize(artifactPath).replace(/^\/+|\/+$/g, '');
+    const path = safePath(artifactPath, 'track.registerModel: artifact path', false);
     const remote = `${proxyPath(run.artifactUri, this.store.root)}/${path}`;
     const source = `${run.artifactUri}/${path}`;
     if (!this.store.client.listArtifacts(posix.dirname(remote)).some((f) => f.path.split('/').pop() === posix.basename(remote))) {

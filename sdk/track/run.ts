@@ -1,11 +1,12 @@
 // A tracked run: params, metrics with steps, tags and artifacts, written as they are logged, so a
 // crash loses nothing already logged and `mlflow ui` can watch a run while it trains.
 import { copyFileSync, mkdirSync, statSync, cpSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { RICH_VIEW, type Rich } from '../display/rich';
 import { table } from '../display/table';
 import { save } from '../nn/checkpoint';
 import type { LayersModel } from '../nn/tf';
+import { artifactPath as safePath, checkInside } from '../../tracking/artifactPath';
 import type { TrackingStore } from '../../tracking/backend';
 import type { RunInfo, RunStatus } from '../../tracking/store';
 
@@ -64,9 +65,14 @@ export class Run {
   /** Copies a file or folder into the run's artifacts (under `artifactPath`, if given). */
   logArtifact(path: string, artifactPath = ''): string {
     const root = this.store.artifactDir(this.info);
-    const target = join(root, artifactPath);
+    const target = join(root, safePath(artifactPath, 'run.logArtifact: artifact path', true));
+    // The name the file has here: "..", "." or "/" would name a folder above the target.
+    const name = basename(resolve(path));
+    if (!name)
+      throw new TypeError(`track: run.logArtifact cannot log ${JSON.stringify(path)} (the root folder); name a file or folder in it.`);
+    const into = join(target, name);
+    checkInside(root, into, `run.logArtifact: artifact path ${JSON.stringify(artifactPath)}`);
     mkdirSync(target, { recursive: true });
-    const into = join(target, basename(path));
     if (statSync(path).isDirectory()) cpSync(path, into, { recursive: true });
     else copyFileSync(path, into);
     this.store.artifactsAdded(this.info, relative(root, into));
@@ -76,8 +82,9 @@ export class Run {
   /** Writes text (a report, a config) as an artifact file. */
   logText(text: string, file: string): string {
     const root = this.store.artifactDir(this.info);
-    const target = join(root, file);
-    mkdirSync(join(target, '..'), { recursive: true });
+    const target = join(root, safePath(file, 'run.logText: file', false));
+    checkInside(root, target, `run.logText: file ${JSON.stringify(file)}`);
+    mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, text);
     this.store.artifactsAdded(this.info, relative(root, target));
     return target;
@@ -86,7 +93,7 @@ export class Run {
   /** Saves an nn model into the run's artifacts (`model/` by default), ready for track.registerModel. */
   async logModel(model: LayersModel, artifactPath = 'model'): Promise<string> {
     const root = this.store.artifactDir(this.info);
-    const dir = await save(model, join(root, artifactPath));
+    const dir = await save(model, join(root, safePath(artifactPath, 'run.logModel: artifact path', false)));
     this.store.artifactsAdded(this.info, relative(root, dir));
     return dir;
   }
