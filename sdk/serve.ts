@@ -154,6 +154,11 @@ export class Served extends ServeClient {
     return new ServeClient(this.url, apiKey);
   }
 
+  /** The server's own registry, read in this process: no key needed, though /metrics asks one over HTTP when keys are on. */
+  override metrics(): Promise<string> {
+    return this.server.metrics.registry.metrics();
+  }
+
   close(): Promise<void> {
     return this.server.close();
   }

@@ -1,13 +1,13 @@
 // The server's view of drift: the model inputs (and predicted classes) of the last `capacity`
 // rows it served, compared with the reference saved in the model file whenever asked (a
-// Prometheus scrape, GET …/drift). Optionally every request is also appended to a JSON-lines log,
-// for batch drift jobs (monitor.driftFromLog) and replays.
-import { createWriteStream, type WriteStream } from 'node:fs';
+// Prometheus scrape, GET …/drift). Optionally every request is also appended to a JSON-lines log
+// (./requestLog.ts), for batch drift jobs (monitor.driftFromLog) and replays.
 import { drift, type DriftReport } from '../sdk/monitor/drift';
 import type { Reference } from '../sdk/monitor/reference';
 import type { Feeds } from './batcher';
 import type { DriftSource } from './metrics';
 import type { ServedModel } from './model';
+import { RequestLog, type RequestLogOptions } from './requestLog';
 
 /** Fewer rows than this say little: the report waits for them. */
 export const MIN_DRIFT_ROWS = 30;
@@ -65,42 +65,18 @@ export function rowsOf(
   });
 }
 
-export class RequestLog {
-  private readonly stream: WriteStream;
-
-  constructor(file: string) {
-    this.stream = createWriteStream(file, { flags: 'a' });
-  }
-
-  write(
-    model: string,
-    version: string,
-    rows: Array<{ row: Float32Array; predicted: number | undefined }>,
-    labels: readonly string[] | undefined,
-  ): void {
-    const predictions = labels && rows.every((r) => r.predicted !== undefined) ? rows.map((r) => labels[r.predicted as number]) : undefined;
-    this.stream.write(
-      `${JSON.stringify({ time: new Date().toISOString(), model, version, rows: rows.map((r) => Array.from(r.row)), ...(predictions ? { predictions } : {}) })}\n`,
-    );
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.stream.end(resolve));
-  }
-}
-
 /** What every answered request is shown to: the drift window of its model, when it has a reference, and the request log. */
 export class DriftWatch {
   private readonly windows = new Map<ServedModel, DriftWindow>();
   private readonly log: RequestLog | undefined;
 
-  constructor(models: readonly ServedModel[], options: { capacity: number; logFile?: string | undefined }) {
+  constructor(models: readonly ServedModel[], options: { capacity: number; log?: RequestLogOptions | undefined }) {
     for (const model of models) {
       const reference = model.reference;
       if (reference && model.inputs.length === 1 && model.inputs[0]?.shape.length === 2)
         this.windows.set(model, new DriftWindow(reference, options.capacity));
     }
-    this.log = options.logFile ? new RequestLog(options.logFile) : undefined;
+    this.log = options.log ? new RequestLog(options.log) : undefined;
   }
 
   /** The model's window; undefined when it has no reference to compare with. */

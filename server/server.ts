@@ -13,12 +13,14 @@
 // driftWindow.ts).
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { createApp } from './app';
+import { createApp, type SocketLimits } from './app';
 import { ApiKeys, readKeys } from './auth';
 import { DriftWatch } from './driftWindow';
 import { ServerMetrics } from './metrics';
 import type { ServedModel } from './model';
+import type { Access } from './plugins/auth';
 import { loadRepository, type Repository, type RepositoryOptions } from './repository';
+import { SocketTracker } from './sockets';
 
 export interface ServeOptions extends RepositoryOptions {
   host?: string;
@@ -34,8 +36,26 @@ export interface ServeOptions extends RepositoryOptions {
   maxRows?: number;
   /** Recent rows kept per model for drift against its reference (default 1000). */
   driftWindow?: number;
-  /** Appends every request's model inputs and predictions to this JSON-lines file. */
+  /** Appends every request's model inputs and predictions to this JSON-lines file (mode 0600). */
   logRequests?: string;
+  /** The request log is rotated past this size: requests.jsonl becomes requests.1.jsonl… (default 64 MiB). */
+  logMaxBytes?: number;
+  /** Rotated request logs kept besides the current one (default 5). */
+  logKeep?: number;
+  /** With apiKeys: /metrics answers without a key too (a Prometheus scraping without one). */
+  openMetrics?: boolean;
+  /** With apiKeys: /docs and /openapi.json answer without a key too. */
+  openDocs?: boolean;
+  /** The whole request must arrive within this (default 30 s); a slower client gets 408. */
+  requestTimeoutMs?: number;
+  /** The headers must arrive within this (default 10 s, at most requestTimeoutMs). */
+  headersTimeoutMs?: number;
+  /** A socket silent this long is closed (default 120 s: longer than any model call should take). */
+  connectionTimeoutMs?: number;
+  /** An idle keep-alive socket is closed after this (default 72 s, above the 60 s idle timeout of common load balancers, so they never reuse a socket the server is closing). */
+  keepAliveTimeoutMs?: number;
+  /** Connections at once; more are closed as they arrive (default 512: well under the usual 1024 descriptors a process gets). */
+  maxConnections?: number;
 }
 
 export interface RunningServer {
@@ -50,7 +70,10 @@ export async function startServer(target: string, options: ServeOptions = {}): P
   const repository = await loadRepository(target, options);
   const keys = options.apiKeys ? new ApiKeys(readKeys(options.apiKeys)) : undefined;
   const served = [...repository.values()].flatMap((versions) => [...versions.values()]);
-  const drift = new DriftWatch(served, { capacity: options.driftWindow ?? 1000, logFile: options.logRequests });
+  const drift = new DriftWatch(served, {
+    capacity: options.driftWindow ?? 1000,
+    log: options.logRequests ? { file: options.logRequests, maxBytes: options.logMaxBytes, keep: options.logKeep } : undefined,
+  });
   const metrics = new ServerMetrics(
     () => served.map((m) => ({ model: m.name, version: m.version, rows: m.queued })),
     () => drift.sources(),
@@ -63,9 +86,30 @@ export async function startServer(target: string, options: ServeOptions = {}): P
     cors: options.cors ?? [],
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
     maxRows: options.maxRows ?? 1024,
+    open: [...(options.openMetrics ? ['metrics' as const] : []), ...(options.openDocs ? ['docs' as const] : [])] satisfies Access[],
+    sockets: socketLimits(options),
   });
+  const sockets = new SocketTracker(app.server);
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
-  return { url: urlOf(app), repository, metrics, close: () => stop(app, drift, served) };
+  return { url: urlOf(app), repository, metrics, close: () => stop(app, sockets, drift, served) };
+}
+
+function socketLimits(options: ServeOptions): SocketLimits {
+  const requestTimeoutMs = positive(options.requestTimeoutMs, 30_000, 'requestTimeoutMs');
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs: Math.min(requestTimeoutMs, positive(options.headersTimeoutMs, 10_000, 'headersTimeoutMs')),
+    connectionTimeoutMs: positive(options.connectionTimeoutMs, 120_000, 'connectionTimeoutMs'),
+    keepAliveTimeoutMs: positive(options.keepAliveTimeoutMs, 72_000, 'keepAliveTimeoutMs'),
+    maxConnections: positive(options.maxConnections, 512, 'maxConnections'),
+  };
+}
+
+/** 0 would mean "no limit" to Node: a limit is always set, so it must be a positive number. */
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name} must be a positive number, not ${value}.`);
+  return value;
 }
 
 function urlOf(app: FastifyInstance): string {
@@ -74,10 +118,12 @@ function urlOf(app: FastifyInstance): string {
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 }
 
-async function stop(app: FastifyInstance, drift: DriftWatch, served: readonly ServedModel[]): Promise<void> {
+async function stop(app: FastifyInstance, sockets: SocketTracker, drift: DriftWatch, served: readonly ServedModel[]): Promise<void> {
   // A keep-alive connection whose request is answered while closing would hold the close open
-  // until it times out: idle connections are closed as soon as they are idle.
-  const idle = setInterval(() => app.server.closeIdleConnections(), 20);
+  // until it times out, and so would a client still sending its headers: both are closed as soon
+  // as they have no request being answered.
+  sockets.dropUnanswered();
+  const idle = setInterval(() => sockets.dropUnanswered(), 20);
   await app.close().finally(() => clearInterval(idle));
   await drift.close();
   await Promise.all(served.map((m) => m.close()));

@@ -12,8 +12,9 @@ export interface DocsOptions {
 }
 
 export const docs: FastifyPluginAsync<DocsOptions> = async (app, { repository, keys }) => {
-  app.get('/openapi.json', async () => openApi(repository, keys));
-  app.get('/docs', async (request, reply) =>
+  const route = { config: { access: 'docs' as const } };
+  app.get('/openapi.json', route, async () => openApi(repository, keys));
+  app.get('/docs', route, async (request, reply) =>
     reply.header('content-type', 'text/html; charset=utf-8').send(docsPage(repository, `${request.protocol}://${request.host}`, keys)),
   );
 };

@@ -7,7 +7,7 @@ export interface MetricsOptions {
 }
 
 export const metrics: FastifyPluginAsync<MetricsOptions> = async (app, { metrics: server }) => {
-  app.get('/metrics', async (_request, reply) =>
+  app.get('/metrics', { config: { access: 'metrics' } }, async (_request, reply) =>
     reply.header('content-type', server.registry.contentType).send(await server.registry.metrics()),
   );
 };

@@ -9,8 +9,9 @@ import { answer, type InferenceContext } from './inference';
 
 export const oip: FastifyPluginAsync<InferenceContext> = async (app, context) => {
   const { repository, limits } = context;
-  app.get('/v2/health/live', async () => ({ live: true }));
-  app.get('/v2/health/ready', async () => ({ ready: true }));
+  const health = { config: { access: 'health' as const } };
+  app.get('/v2/health/live', health, async () => ({ live: true }));
+  app.get('/v2/health/ready', health, async () => ({ ready: true }));
   app.get('/v2', async () => ({ name: 'aielab', version: productVersion, extensions: [] }));
 
   const metadata = async (request: FastifyRequest) => {
