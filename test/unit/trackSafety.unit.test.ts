@@ -2,11 +2,12 @@
 // the run's folder, tracking URIs it does not speak, names and values that would break meta.yaml,
 // and metrics MLflow writes as inf and nan. Each test fails if its protection is taken away.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freshMlruns } from '../helpers/mlruns';
 import { track } from '../../sdk';
+import { trackingRoot } from '../../tracking/open';
 
 describe('track refuses what would escape or corrupt the store', function () {
   this.timeout(60_000);
@@ -63,5 +64,57 @@ describe('track refuses what would escape or corrupt the store', function () {
       () => track.registerModel('m', { run, artifactPath: '../../..' }),
       /track\.registerModel: artifact path "\.\.\/\.\.\/\.\." climbs out/,
     );
+  });
+
+  it('refuses tracking URIs it does not speak, saying what it speaks and never echoing a password', () => {
+    const spoken = /aielab writes MLflow’s file store: set MLFLOW_TRACKING_URI to a folder .* to an MLflow server’s address/;
+    for (const uri of [
+      'postgresql://admin:s3cret@db.example/mlflow',
+      'mysql+pymysql://u:s3cret@host/db',
+      'mssql://h/db',
+      'databricks',
+      'databricks://profile',
+      'uc:databricks-uc',
+    ]) {
+      assert.throws(() => trackingRoot(uri), spoken, uri);
+      assert.throws(
+        () => trackingRoot(uri),
+        (e: Error) => !e.message.includes('s3cret'),
+        uri,
+      );
+    }
+    assert.throws(
+      () => trackingRoot('postgresql://admin:s3cret@db.example/mlflow'),
+      /"postgresql:\/\/\*\*\*@db\.example\/mlflow" uses postgresql:/,
+    );
+    assert.throws(
+      () => trackingRoot('sqlite:///x.db'),
+      /MLflow’s default since 3\.13; aielab writes the file store \(mlruns\/\), which MLflow 3\.13\+ reads with MLFLOW_ALLOW_FILE_STORE=true/,
+    );
+    assert.throws(
+      () => trackingRoot('http://admin:s3cret@127.0.0.1:5000'),
+      (e: Error) => /MLFLOW_TRACKING_USERNAME/.test(e.message) && !e.message.includes('s3cret'),
+    );
+    // Nothing was made of them: no folder named after a database (or its password).
+    assert.deepEqual(readdirSync(process.cwd()), []);
+  });
+
+  it('reads http(s) in any case as a server, and file: URIs as MLflow does', () => {
+    assert.equal(trackingRoot('HTTP://Example.COM:5000/'), 'http://example.com:5000');
+    assert.equal(trackingRoot('https://host/prefix//'), 'https://host/prefix');
+    assert.equal(trackingRoot('file:relative/dir'), join(process.cwd(), 'relative', 'dir'));
+    assert.equal(trackingRoot('file:///tmp/a%20b'), '/tmp/a b');
+    assert.equal(trackingRoot('FILE:/tmp/x'), '/tmp/x');
+    assert.equal(trackingRoot('plain/dir'), join(process.cwd(), 'plain', 'dir'));
+    assert.equal(trackingRoot(undefined), join(process.cwd(), 'mlruns'));
+  });
+
+  it('refuses a tracking folder that is a file or a system pseudo-folder', () => {
+    const file = join(process.cwd(), 'notes.txt');
+    writeFileSync(file, '');
+    assert.throws(() => trackingRoot(file), /names .*notes\.txt, which is a file, not a folder/);
+    assert.throws(() => trackingRoot(`file://${file}`), /which is a file, not a folder/);
+    for (const uri of ['file:///proc/self', '/proc/self/mlruns', '/sys/kernel', '/dev/shm/x'])
+      assert.throws(() => trackingRoot(uri), /where the system, not a tracking store, keeps its files/, uri);
   });
 });
