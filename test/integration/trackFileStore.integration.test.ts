@@ -1,5 +1,5 @@
 // `track`'s MLflow file store against what only another process can show: meta.yaml exactly as
-// PyYAML's safe_dump (what MLflow writes it with) writes the same mapping, and two kernels logging
+// PyYAML writes the same mapping with MLflow's options (write_yaml: allow_unicode), and two kernels logging
 // to one experiment at once losing nothing. Integration, not unit: these tests start processes.
 import { strict as assert } from 'node:assert';
 import { spawnSync, spawn } from 'node:child_process';
@@ -25,11 +25,42 @@ describe('track (MLflow file store) with other processes', function () {
     track.experiment('Default');
     const run = track.startRun({ name: "odd: name's" });
     run.end('FAILED');
-    for (const file of [join(mlruns(), '0', 'meta.yaml'), join(mlruns(), '0', run.id, 'meta.yaml')]) {
+    // Names that need each of PyYAML's styles, its folding at 80 columns, and a forged second line.
+    const odd = [
+      'a\nrun_id: forged',
+      'tab\tand "quotes"',
+      ' padded',
+      'café ☕',
+      `${"it's long ".repeat(12)}end`,
+      `${'a\\b '.repeat(30)}\t`,
+    ];
+    const runs = odd.map((name) => track.startRun({ name, nested: true }).end());
+    const files = [
+      join(mlruns(), '0', 'meta.yaml'),
+      join(mlruns(), '0', run.id, 'meta.yaml'),
+      ...runs.map((r) => join(mlruns(), '0', r.id, 'meta.yaml')),
+    ];
+    for (const [i, r] of runs.entries()) {
+      const read = spawnSync(
+        python,
+        [
+          '-c',
+          'import sys, yaml; sys.stdout.write(yaml.safe_load(open(sys.argv[1], encoding="utf-8"))["run_name"])',
+          files[i + 2] as string,
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(read.stdout, odd[i], `PyYAML reads the run name of ${r.id} as written`);
+    }
+    for (const file of files) {
       const ours = readFileSync(file, 'utf8');
       const theirs = spawnSync(
         python,
-        ['-c', 'import sys, yaml; sys.stdout.write(yaml.safe_dump(yaml.safe_load(open(sys.argv[1])), default_flow_style=False))', file],
+        [
+          '-c',
+          'import sys, yaml; sys.stdout.write(yaml.safe_dump(yaml.safe_load(open(sys.argv[1], encoding="utf-8")), default_flow_style=False, allow_unicode=True))',
+          file,
+        ],
         { encoding: 'utf8' },
       );
       assert.equal(ours, theirs.stdout, file);
