@@ -114,10 +114,8 @@ export class RestStore implements TrackingStore {
   logMetric(info: RunInfo, key: string, value: number, step: number, timestamp: number): void {
     checkMetric(key, value);
     if (!Number.isInteger(step)) throw new TypeError(`track: metric "${key}" needs a whole-number step; got ${step}.`);
-    // JSON has no infinities; protobuf's JSON, which MLflow reads, spells them as strings.
-    this.logBatch(info, {
-      metrics: [{ key, value: Number.isFinite(value) ? value : value > 0 ? 'Infinity' : '-Infinity', timestamp, step }],
-    });
+    // JSON has no infinities or NaN; protobuf's JSON, which MLflow reads, spells them as strings.
+    this.logBatch(info, { metrics: [{ key, value: Number.isFinite(value) ? value : String(value), timestamp, step }] });
   }
 
   setTag(info: RunInfo, key: string, value: string): void {

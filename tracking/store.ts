@@ -177,7 +177,7 @@ export class FileStore implements TrackingStore {
           (existsSync(join(dir, d.name, sub)) ? readdirSync(join(dir, d.name, sub)) : []).map(
             (k) => [k, readFileSync(join(dir, d.name, sub, k), 'utf8')] as const,
           );
-        const lastValue = (text: string) => Number(text.trim().split('\n').pop()?.split(' ')[1]);
+        const lastValue = (text: string) => parseValue(text.trim().split('\n').pop()?.split(' ')[1] ?? '');
         return [
           {
             ...info,
@@ -203,7 +203,7 @@ export class FileStore implements TrackingStore {
           .filter(Boolean)
           .map((line) => {
             const [, value, step] = line.split(' ');
-            return [Number(step), Number(value)] as [number, number];
+            return [Number(step), parseValue(value ?? '')] as [number, number];
           }),
       ]),
     );
@@ -230,9 +230,9 @@ export class FileStore implements TrackingStore {
   }
 }
 
+/** A metric is a number; NaN and the infinities are numbers too, and MLflow keeps them (a diverged loss). */
 export function checkMetric(key: string, value: number): void {
-  if (typeof value !== 'number' || Number.isNaN(value))
-    throw new TypeError(`track: metric "${key}" must be a number; got ${JSON.stringify(value)}.`);
+  if (typeof value !== 'number') throw new TypeError(`track: metric "${key}" must be a number; got ${JSON.stringify(value)}.`);
 }
 
 /** 18 digits from the name, like MLflow's random experiment ids, the same in every kernel. */
@@ -247,8 +247,30 @@ function safeKey(key: string, what: string): string {
   return key;
 }
 
-/** Python's repr of a float, which MLflow writes: 3 is "3.0". */
-function formatValue(value: number): string {
+/**
+ * Python's repr of a float, which MLflow's "%s" writes: 3 is "3.0", 1e16 is "1e+16", 1e-5 is "1e-05",
+ * and the non-finite values are "inf", "-inf" and "nan". The digits are the shortest that read back
+ * as the same number, in both languages; repr writes an exponent when the point is more than 16
+ * places right or 4 places left of the first digit.
+ */
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  return Number.isInteger(value) ? `${value}.0` : String(value);
+  if (Object.is(value, -0)) return '-0.0';
+  const [mantissa, exponent] = value.toExponential().split('e') as [string, string];
+  const point = Number(exponent) + 1;
+  if (point > -4 && point <= 16) {
+    const fixed = String(value);
+    return fixed.includes('.') ? fixed : `${fixed}.0`;
+  }
+  const e = Number(exponent);
+  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** A value as Python's float() reads it: MLflow's "inf", "-inf" and "nan" (any case, "infinity" too) or a number. */
+export function parseValue(text: string): number {
+  const word = /^([-+]?)(inf|infinity|nan)$/i.exec(text.trim());
+  if (!word) return Number(text);
+  if ((word[2] as string).toLowerCase() === 'nan') return Number.NaN;
+  return word[1] === '-' ? -Infinity : Infinity;
 }

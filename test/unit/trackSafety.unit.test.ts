@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { freshMlruns } from '../helpers/mlruns';
 import { track } from '../../sdk';
 import { trackingRoot } from '../../tracking/open';
+import { FileStore } from '../../tracking/store';
+import { dumpMeta, loadMeta } from '../../tracking/yaml';
 
 describe('track refuses what would escape or corrupt the store', function () {
   this.timeout(60_000);
@@ -116,5 +118,78 @@ describe('track refuses what would escape or corrupt the store', function () {
     assert.throws(() => trackingRoot(`file://${file}`), /which is a file, not a folder/);
     for (const uri of ['file:///proc/self', '/proc/self/mlruns', '/sys/kernel', '/dev/shm/x'])
       assert.throws(() => trackingRoot(uri), /where the system, not a tracking store, keeps its files/, uri);
+  });
+
+  it('reads back run names, experiment names, params and tags with newlines and quotes exactly as written', async () => {
+    const forged = 'innocent\nrun_id: 00000000000000000000000000000000\nstatus: 3';
+    const names = [
+      forged,
+      'it\'s: a "name" # here',
+      'tab\there',
+      ' padded ',
+      'trailing\n',
+      'é 😀',
+      'true',
+      '0123',
+      `${'long words '.repeat(12)}end`,
+    ];
+    track.experiment(`exp\nname: x`);
+    const ids: string[] = [];
+    for (const name of names) {
+      const run = track.startRun({ name, tags: { note: name } });
+      run.logParam('p', name);
+      run.end();
+      ids.push(run.id);
+    }
+    const store = new FileStore(mlruns());
+    const experiment = store.experiments().find((e) => e.name === 'exp\nname: x');
+    assert.ok(experiment, 'the experiment reads back under its own name');
+    const runs = store.runs(experiment);
+    for (const [i, name] of names.entries()) {
+      const run = runs.find((r) => r.runId === ids[i]);
+      assert.ok(run, `run ${JSON.stringify(name)} keeps its own id`);
+      assert.equal(run.runName, name);
+      assert.equal(run.status, 'FINISHED');
+      assert.equal(run.params.p, name);
+      assert.equal(run.tags.note, name);
+    }
+    assert.equal(
+      dumpMeta({ run_name: 'a\nb' }),
+      "run_name: 'a\n\n  b'\n",
+      'a newline is a blank line in single quotes, as PyYAML writes it',
+    );
+    assert.deepEqual(loadMeta('run_name: "a\\tb\\\n  \\ c"\nx: 1\n', 'meta.yaml'), { run_name: 'a\tb c', x: 1 });
+  });
+
+  it('writes Infinity, -Infinity and NaN as MLflow does (inf, -inf, nan) and reads them back', () => {
+    const run = track.startRun({ name: 'diverged' });
+    run.logMetric('loss', Infinity).logMetric('loss', -Infinity).logMetric('loss', Number.NaN).logMetric('loss', 1e-5).logMetric('loss', 3);
+    run.end();
+    const file = join(mlruns(), run.info.experimentId, run.id, 'metrics', 'loss');
+    assert.deepEqual(
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ').slice(1).join(' ')),
+      ['inf 0', '-inf 1', 'nan 2', '1e-05 3', '3.0 4'],
+    );
+    const store = new FileStore(mlruns());
+    assert.deepEqual(store.history(run.info).loss, [
+      [0, Infinity],
+      [1, -Infinity],
+      [2, Number.NaN],
+      [3, 1e-5],
+      [4, 3],
+    ]);
+    // As MLflow's Python float() reads what another writer left: any case, and "infinity".
+    writeFileSync(file, '1 Infinity 0\n2 -INF 1\n3 NaN 2\n');
+    assert.deepEqual(store.history(run.info).loss, [
+      [0, Infinity],
+      [1, -Infinity],
+      [2, Number.NaN],
+    ]);
+    const experiment = store.experiments().find((e) => e.id === run.info.experimentId);
+    assert.ok(experiment);
+    assert.ok(Number.isNaN(store.runs(experiment).find((r) => r.runId === run.id)?.metrics.loss));
   });
 });
