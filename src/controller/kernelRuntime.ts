@@ -4,10 +4,21 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KernelStartOptions } from '../../kernels/client/kernelProcess';
+import { chooseRuntime } from './runtimeSetting';
 
-/** What runs the kernel and the `aielab` CLI: `aielab.kernel.runtimePath`, or VS Code's own runtime. */
+let warned = false;
+
+/**
+ * What runs the kernel and the `aielab` CLI: `aielab.kernel.runtimePath` from the user's settings
+ * (never a workspace's: see runtimeSetting.ts), or VS Code's own runtime.
+ */
 export function runtimeExecutable(scope?: vscode.Uri): string {
-  return vscode.workspace.getConfiguration('aielab.kernel', scope).get<string>('runtimePath')?.trim() || process.execPath;
+  const choice = chooseRuntime(vscode.workspace.getConfiguration('aielab.kernel', scope).inspect<string>('runtimePath'));
+  if (choice.ignored && !warned) {
+    warned = true;
+    void vscode.window.showWarningMessage(choice.ignored);
+  }
+  return choice.path ?? process.execPath;
 }
 
 export function kernelStartOptions(notebook: vscode.NotebookDocument): KernelStartOptions {
