@@ -104,11 +104,23 @@ export class Batcher {
         at += w.rows;
       }
     } catch (error) {
-      for (const w of batch) w.reject(error);
+      if (batch.length === 1) (batch[0] as Waiting).reject(error);
+      // One request the model cannot take (a token id past its embedding table) fails the whole
+      // call: each is run again alone, so only that one fails and the others are answered.
+      else for (const w of batch) await this.runAlone(w);
     } finally {
       this.running--;
       // Without a delay, what queued while the model was busy runs now.
       if (this.maxDelayMs <= 0 && this.queue.length) this.flush();
+    }
+  }
+
+  private async runAlone(w: Waiting): Promise<void> {
+    const started = performance.now();
+    try {
+      w.resolve({ outputs: await this.run(w.feeds), queueMs: started - w.enqueued, batchRows: w.rows, leader: true });
+    } catch (error) {
+      w.reject(error);
     }
   }
 }

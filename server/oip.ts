@@ -34,7 +34,7 @@ export function parseInfer(
   for (const [i, input] of request.inputs.entries()) {
     if (!input || typeof input !== 'object') throw new RequestError(`inputs[${i}] must be an object with name, shape, datatype and data`);
     const spec = model.inputs.find((s) => s.name === input.name);
-    if (!spec) throw new RequestError(`no input named ${JSON.stringify(input.name)}; ${model.name} takes ${signature(model.inputs)}`);
+    if (!spec) throw new RequestError(`no input named ${describe(input.name)}; ${model.name} takes ${signature(model.inputs)}`);
     if (feeds[spec.name]) throw new RequestError(`input ${spec.name} is given twice`);
     if (input.parameters?.binary_data_size !== undefined)
       throw new RequestError(
@@ -79,18 +79,17 @@ function signature(specs: TensorSpec[]): string {
   return specs.map((s) => `${s.name} (${s.datatype} [${s.shape.join(', ')}])`).join(', ');
 }
 
-/** The values, flat (row-major) or nested as the shape says, as one typed array. */
+/** The values, flat (row-major) or nested exactly as the shape says, as one typed array. */
 function tensor(spec: TensorSpec, shape: number[], data: unknown): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  const flat = Array.isArray(data) ? (data.some(Array.isArray) ? (data as unknown[]).flat(shape.length) : data) : undefined;
-  if (!flat) throw new RequestError(`input ${spec.name}: "data" must be a list of numbers`);
+  const flat = valuesOf(spec, shape, data);
   if (flat.length !== size)
     throw new RequestError(`input ${spec.name} has ${flat.length} values; shape [${shape.join(', ')}] needs ${size}`);
   if (spec.datatype === 'INT64') {
     const values = new BigInt64Array(size);
     for (let i = 0; i < size; i++) {
       const v = flat[i];
-      if (!Number.isInteger(v)) throw new RequestError(`input ${spec.name}: value ${i} is ${JSON.stringify(v)}, not a whole number`);
+      if (!Number.isSafeInteger(v)) throw new RequestError(`input ${spec.name}: value ${i} is ${describe(v)}, not a whole number`);
       values[i] = BigInt(v as number);
     }
     return { dims: shape, data: values };
@@ -99,10 +98,46 @@ function tensor(spec: TensorSpec, shape: number[], data: unknown): Tensor {
   for (let i = 0; i < size; i++) {
     const v = flat[i];
     if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new RequestError(`input ${spec.name}: value ${i} is ${JSON.stringify(v) ?? String(v)}, not a finite number`);
+      throw new RequestError(`input ${spec.name}: value ${i} is ${describe(v)}, not a finite number`);
+    // Past ±3.4e38 a float32 is Infinity, and the model answers nulls: refused instead.
+    if (!Number.isFinite(Math.fround(v)))
+      throw new RequestError(`input ${spec.name}: value ${i} is ${v}, outside FP32's range (±3.4028235e38)`);
     values[i] = v;
   }
   return { dims: shape, data: values };
+}
+
+/**
+ * The values in row-major order. Flat data is taken as it is (its length is checked against the
+ * shape); nested data must be the shape exactly, level by level: [[1,2,3],[4,5,6,7,8]] has the
+ * 8 values [2, 4] needs but is not a [2, 4] tensor. Walked level by level, never recursively, so
+ * no nesting is deep enough to overflow the stack.
+ */
+function valuesOf(spec: TensorSpec, shape: number[], data: unknown): unknown[] {
+  if (!Array.isArray(data)) throw new RequestError(`input ${spec.name}: "data" must be a list of numbers`);
+  if (!data.some(Array.isArray)) return data;
+  let level: unknown[] = [data];
+  for (const [k, size] of shape.entries()) {
+    const next: unknown[] = [];
+    for (const item of level) {
+      if (!Array.isArray(item) || item.length !== size)
+        throw new RequestError(
+          `input ${spec.name}: nested "data" must have the shape [${shape.join(', ')}], but level ${k + 1} has ${Array.isArray(item) ? `a list of ${item.length}` : describe(item)} where a list of ${size} belongs; or send the values flat`,
+        );
+      for (const value of item) next.push(value);
+    }
+    level = next;
+  }
+  if (level.some(Array.isArray))
+    throw new RequestError(`input ${spec.name}: nested "data" goes deeper than its shape [${shape.join(', ')}]`);
+  return level;
+}
+
+/** A value in an error message: a list or an object is named, not printed (it may be huge or deep). */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value && typeof value === 'object') return 'an object';
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** The response body: each output (or those asked for) as a JSON tensor. */

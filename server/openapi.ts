@@ -25,7 +25,16 @@ const json = (schema: unknown, example?: unknown) => ({ 'application/json': { sc
 const ok = (description: string) => ({ 200: { description }, 400: ERROR, 404: ERROR });
 const get = (summary: string, description: string) => ({ get: { summary, responses: { 200: { description } } } });
 
-/** An infer request of zeros in the shape of the model's inputs (free dimensions as 1). */
+/** Most values an example shows: a model with a 50M-wide input must not make a 50M-element page. */
+export const EXAMPLE_VALUES = 1024;
+
+/** Values one example row (free dimensions as 1) of this shape holds, and the zeros an example shows of them. */
+export function exampleZeros(shape: readonly number[]): { size: number; zeros: number[] } {
+  const size = shape.reduce((a, d) => a * (d === -1 ? 1 : d), 1);
+  return { size, zeros: new Array<number>(Math.min(size, EXAMPLE_VALUES)).fill(0) };
+}
+
+/** An infer request of zeros in the shape of the model's inputs (free dimensions as 1), cut at EXAMPLE_VALUES per input. */
 function exampleRequest(model: ServedModel | undefined): unknown {
   if (!model) return undefined;
   return {
@@ -33,7 +42,7 @@ function exampleRequest(model: ServedModel | undefined): unknown {
       name: i.name,
       shape: i.shape.map((d) => (d === -1 ? 1 : d)),
       datatype: i.datatype,
-      data: new Array(i.shape.reduce((a, d) => a * (d === -1 ? 1 : d), 1)).fill(0),
+      data: exampleZeros(i.shape).zeros,
     })),
   };
 }

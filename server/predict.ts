@@ -77,17 +77,23 @@ export function parsePredict(body: unknown, model: ServedModel, limits: Limits):
       throw new RequestError(
         `rows[${i}] has ${values.length} values; the model takes ${width}${pre.features ? ` (${pre.features.join(', ')})` : ''}`,
       );
-    return values.map((v, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw new RequestError(
-          `rows[${i}]${pre.features ? `.${pre.features[j]}` : `[${j}]`} is ${JSON.stringify(v) ?? String(v)}, not a finite number`,
-        );
-      return pre.mean && pre.scale ? (v - (pre.mean[j] as number)) / ((pre.scale[j] as number) || 1) : v;
-    });
+    return values.map((v, j) => modelValue(v, i, j, pre));
   });
   const data = new Float32Array(vectors.length * width);
   vectors.forEach((v, i) => data.set(v, i * width));
   return { feeds: { [input.name]: { dims: [vectors.length, ...input.shape.slice(1)], data } }, rows: vectors.length };
+}
+
+/** Value j of row i, checked and standardised as the model's preprocessing says. */
+function modelValue(v: unknown, i: number, j: number, pre: Preprocessing): number {
+  const where = `rows[${i}]${pre.features ? `.${pre.features[j]}` : `[${j}]`}`;
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RequestError(`${where} is ${JSON.stringify(v) ?? String(v)}, not a finite number`);
+  const x = pre.mean && pre.scale ? (v - (pre.mean[j] as number)) / ((pre.scale[j] as number) || 1) : v;
+  // Past ±3.4e38 a float32 is Infinity, and the model answers nulls: refused instead.
+  if (!Number.isFinite(Math.fround(x)))
+    throw new RequestError(`${where} is ${v}, outside FP32's range (±3.4028235e38)${x !== v ? ' once standardised' : ''}`);
+  return x;
 }
 
 export function predictResponse(model: ServedModel, outputs: Feeds): unknown {
