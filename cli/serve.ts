@@ -34,6 +34,14 @@ export async function serveCommand(args: string[]): Promise<number> {
       'save-repository': { type: 'string' },
       'drift-window': { type: 'string' },
       'log-requests': { type: 'string' },
+      'log-max-mb': { type: 'string' },
+      'log-keep': { type: 'string' },
+      'open-metrics': { type: 'boolean' },
+      'open-docs': { type: 'boolean' },
+      'request-timeout-s': { type: 'string' },
+      'headers-timeout-s': { type: 'string' },
+      'keep-alive-timeout-s': { type: 'string' },
+      'max-connections': { type: 'string' },
       version: { type: 'string' },
     },
   });
@@ -68,6 +76,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     ...(maxBody !== undefined ? { maxBodyBytes: Math.round(maxBody * 1024 * 1024) } : {}),
     ...(values['drift-window'] ? { driftWindow: number(values['drift-window'], '--drift-window') } : {}),
     ...(values['log-requests'] ? { logRequests: values['log-requests'] } : {}),
+    ...limits(values),
   });
   for (const [name, versions] of server.repository) {
     const latest = [...versions.values()].pop()!;
@@ -92,6 +101,25 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
   console.log('Stopped.');
   return 0;
+}
+
+/** The flags that bound clients and the request log, as startServer's options (seconds and MiB made ms and bytes). */
+function limits(values: Record<string, string | boolean | string[] | undefined>) {
+  const flag = (name: string, scale: number) => {
+    const n = number(values[name] as string | undefined, `--${name}`);
+    return n === undefined ? undefined : n * scale;
+  };
+  const entries = {
+    logMaxBytes: flag('log-max-mb', 1024 * 1024),
+    logKeep: flag('log-keep', 1),
+    requestTimeoutMs: flag('request-timeout-s', 1000),
+    headersTimeoutMs: flag('headers-timeout-s', 1000),
+    keepAliveTimeoutMs: flag('keep-alive-timeout-s', 1000),
+    maxConnections: flag('max-connections', 1),
+    openMetrics: values['open-metrics'] === true || undefined,
+    openDocs: values['open-docs'] === true || undefined,
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }
 
 export function apiKeyCommand(args: string[]): number {

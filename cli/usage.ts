@@ -63,6 +63,8 @@ Usage:
   aielab serve <file.onnx | models:/name@alias | repository> [--port 8000] [--host 127.0.0.1]
         [--max-batch-size 64] [--max-queue-delay-ms 0 | --no-batching] [--api-keys keys.json] [--cors <origin>]
         [--max-body-mb 4] [--name <model>] [--drift-window 1000] [--log-requests requests.jsonl]
+        [--log-max-mb 64] [--log-keep 5] [--open-metrics] [--open-docs] [--request-timeout-s 30]
+        [--headers-timeout-s 10] [--keep-alive-timeout-s 72] [--max-connections 512]
       Serves models over HTTP: the Open Inference Protocol v2 (/v2/health/ready,
       /v2/models/<name>[/versions/<v>]/infer, metadata), POST /predict for plain JSON rows,
       /metrics for Prometheus, /openapi.json. A repository is Triton's layout
@@ -70,6 +72,11 @@ Usage:
       model is busy run as one call (dynamic batching); --max-queue-delay-ms N also waits up to
       N ms for company, --no-batching runs one call per request. A model exported with a reference (onnx.export's reference option) gets
       drift metrics over its last --drift-window rows and GET /v2/models/<name>/drift.
+      With --api-keys every route but /v2/health/live|ready needs a key (unknown ones too: 401);
+      --open-metrics leaves /metrics open for a keyless Prometheus, --open-docs /docs and
+      /openapi.json. A request must arrive within --request-timeout-s (its headers within
+      --headers-timeout-s); connections past --max-connections are closed. --log-requests writes
+      a 0600 file rotated past --log-max-mb (requests.1.jsonl…, --log-keep kept).
       Ctrl+C finishes the requests in flight, then stops.
   aielab serve <file.onnx> --save-repository <folder> [--name n] [--version 2] [--max-queue-delay-ms N]
       Lays the file out as a model repository with its config.pbtxt, for aielab serve or Triton.
