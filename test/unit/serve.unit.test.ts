@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nn, onnx, serve, text, track, type Served } from '../../sdk';
+import { exportTokenClassifier } from '../helpers/models';
 import { parsePbtxt, readConfig, writeConfig } from '../../server/pbtxt';
 
 async function post(
@@ -165,16 +166,8 @@ describe('aielab serve', function () {
   });
 
   it('answers a failure inside the model with a 500 that gives nothing away, and keeps serving', async () => {
-    nn.seed(6);
     const ids = join(dir, 'ids.onnx');
-    await onnx.export(
-      nn.sequential([
-        nn.layers.embedding({ inputDim: 10, outputDim: 2, inputLength: 3 }),
-        nn.layers.globalAveragePooling1d(),
-        nn.layers.dense({ units: 2, activation: 'softmax' }),
-      ]),
-      ids,
-    );
+    await exportTokenClassifier(ids);
     const words = await serve.start(ids);
     const logged: string[] = [];
     const error = console.error;

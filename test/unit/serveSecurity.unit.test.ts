@@ -10,6 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nn, onnx, serve, type Served } from '../../sdk';
+import { exportTokenClassifier } from '../helpers/models';
 import { encodeModel } from '../../sdk/onnx/graph';
 
 interface Answer {
@@ -173,16 +174,8 @@ describe('aielab serve against attacks', function () {
   });
 
   it('fails only the bad request of a batch: the others sharing its model call are answered', async () => {
-    nn.seed(6);
     const ids = join(dir, 'ids.onnx');
-    await onnx.export(
-      nn.sequential([
-        nn.layers.embedding({ inputDim: 10, outputDim: 2, inputLength: 3 }),
-        nn.layers.globalAveragePooling1d(),
-        nn.layers.dense({ units: 2, activation: 'softmax' }),
-      ]),
-      ids,
-    );
+    await exportTokenClassifier(ids);
     // A delay long enough that the four requests below share one model call.
     const words = await serve.start(ids, { maxQueueDelayMs: 150 });
     const error = console.error;
