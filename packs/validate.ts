@@ -27,119 +27,157 @@ export interface ValidateOptions {
 
 export function validatePack(dir: string, options: ValidateOptions = {}): Validation {
   const result: Validation = { problems: [], planned: [], notebooks: new Map() };
-  let pack: LabPack;
   try {
-    pack = readManifest(dir);
+    result.pack = readManifest(dir);
   } catch (err) {
     if (!(err instanceof ManifestError)) throw err;
     result.problems.push(...err.problems);
     return result;
   }
-  result.pack = pack;
-  const problem = (where: string, message: string) => result.problems.push({ where, message });
-  const field = (path: string) => `${MANIFEST_FILE}: ${path}`;
+  const check = new PackCheck(dir, result.pack, options, result);
+  check.sdkRange();
+  check.uniqueModuleIds();
+  const labs = check.uniqueLabs();
+  check.prerequisites(labs);
+  for (const { lab, path } of labs.values()) check.labFiles(lab, path);
+  check.datasets();
+  return result;
+}
 
-  const fit = sdkFits(pack);
-  if (fit === 'bad range') {
-    problem(field('requires.aielab'), `"${pack.requires.aielab}" is not a version range; write one like "^${SDK_VERSION}"`);
-  } else if (fit === 'other version') {
-    problem(
-      field('requires.aielab'),
-      `the pack needs AI Engineering Lab ${pack.requires.aielab}, and this is ${SDK_VERSION}: update the extension and CLI (or widen the range if the pack works with ${SDK_VERSION})`,
-    );
+interface PlacedLab {
+  lab: Lab;
+  /** Where the lab is in labpack.json, as `modules[m].labs[l]`. */
+  path: string;
+}
+
+/** The checks of one pack, each adding its problems to the same validation. */
+class PackCheck {
+  constructor(
+    private readonly dir: string,
+    private readonly pack: LabPack,
+    private readonly options: ValidateOptions,
+    private readonly result: Validation,
+  ) {}
+
+  sdkRange(): void {
+    const fit = sdkFits(this.pack);
+    const range = this.pack.requires.aielab;
+    if (fit === 'bad range') this.problem('requires.aielab', `"${range}" is not a version range; write one like "^${SDK_VERSION}"`);
+    else if (fit === 'other version')
+      this.problem(
+        'requires.aielab',
+        `the pack needs AI Engineering Lab ${range}, and this is ${SDK_VERSION}: update the extension and CLI (or widen the range if the pack works with ${SDK_VERSION})`,
+      );
   }
 
-  const modules = new Map<string, string>();
-  pack.modules.forEach((module, m) => {
-    const at = `modules[${m}].id`;
-    const earlier = modules.get(module.id);
-    if (earlier) problem(field(at), `"${module.id}" is already the id of ${earlier}; module ids must be unique`);
-    else modules.set(module.id, `modules[${m}]`);
-  });
-
-  const labs = new Map<string, { lab: Lab; path: string }>();
-  const notebookOwners = new Map<string, string>();
-  pack.modules.forEach((module, m) =>
-    module.labs.forEach((lab, l) => {
-      const path = `modules[${m}].labs[${l}]`;
-      const earlier = labs.get(lab.id);
-      if (earlier) problem(field(`${path}.id`), `"${lab.id}" is already the id of ${earlier.path}; lab ids must be unique in the pack`);
-      else labs.set(lab.id, { lab, path });
-      if (lab.notebook) {
-        const owner = notebookOwners.get(lab.notebook);
-        if (owner) problem(field(`${path}.notebook`), `${lab.notebook} is already the notebook of ${owner}`);
-        else notebookOwners.set(lab.notebook, path);
-      }
-    }),
-  );
-
-  for (const { lab, path } of labs.values()) {
-    (lab.prerequisites ?? []).forEach((id, p) => {
-      if (id === lab.id) problem(field(`${path}.prerequisites[${p}]`), 'a lab cannot be its own prerequisite');
-      else if (!labs.has(id)) problem(field(`${path}.prerequisites[${p}]`), `no lab has the id "${id}"`);
+  uniqueModuleIds(): void {
+    const modules = new Map<string, string>();
+    this.pack.modules.forEach((module, m) => {
+      const earlier = modules.get(module.id);
+      if (earlier) this.problem(`modules[${m}].id`, `"${module.id}" is already the id of ${earlier}; module ids must be unique`);
+      else modules.set(module.id, `modules[${m}]`);
     });
   }
-  const cycle = prerequisiteCycle(new Map([...labs].map(([id, { lab }]) => [id, lab.prerequisites ?? []])));
-  if (cycle)
-    problem(field(`${labs.get(cycle[0] as string)?.path}.prerequisites`), `the prerequisites go round in a circle: ${cycle.join(' → ')}`);
 
-  for (const { lab, path } of labs.values()) {
-    if (lab.notes) {
-      if (lab.planned)
-        problem(
-          field(`${path}.planned`),
-          'a journal has no notebook to plan; remove "planned" (its notes folder is written as learners take notes)',
-        );
-      const notes = join(dir, lab.notes);
-      if (existsSync(notes) && !statSync(notes).isDirectory())
-        problem(field(`${path}.notes`), `${lab.notes} is a file; a journal's notes go in a folder`);
-      continue;
+  /** Every lab by id, with lab ids and notebooks checked to be unique in the pack. */
+  uniqueLabs(): Map<string, PlacedLab> {
+    const labs = new Map<string, PlacedLab>();
+    const notebookOwners = new Map<string, string>();
+    this.pack.modules.forEach((module, m) =>
+      module.labs.forEach((lab, l) => {
+        const path = `modules[${m}].labs[${l}]`;
+        const earlier = labs.get(lab.id);
+        if (earlier) this.problem(`${path}.id`, `"${lab.id}" is already the id of ${earlier.path}; lab ids must be unique in the pack`);
+        else labs.set(lab.id, { lab, path });
+        if (!lab.notebook) return;
+        const owner = notebookOwners.get(lab.notebook);
+        if (owner) this.problem(`${path}.notebook`, `${lab.notebook} is already the notebook of ${owner}`);
+        else notebookOwners.set(lab.notebook, path);
+      }),
+    );
+    return labs;
+  }
+
+  prerequisites(labs: ReadonlyMap<string, PlacedLab>): void {
+    for (const { lab, path } of labs.values()) {
+      (lab.prerequisites ?? []).forEach((id, p) => {
+        if (id === lab.id) this.problem(`${path}.prerequisites[${p}]`, 'a lab cannot be its own prerequisite');
+        else if (!labs.has(id)) this.problem(`${path}.prerequisites[${p}]`, `no lab has the id "${id}"`);
+      });
     }
-    if (!lab.notebook) continue;
-    const file = join(dir, lab.notebook);
+    const cycle = prerequisiteCycle(new Map([...labs].map(([id, { lab }]) => [id, lab.prerequisites ?? []])));
+    if (cycle)
+      this.problem(`${labs.get(cycle[0] as string)?.path}.prerequisites`, `the prerequisites go round in a circle: ${cycle.join(' → ')}`);
+  }
+
+  /** A journal's notes folder, or a notebook: there unless planned, readable, with sound cell roles. */
+  labFiles(lab: Lab, path: string): void {
+    if (lab.notes) return this.journal(lab, path);
+    if (!lab.notebook) return;
     if (!lab.notebook.endsWith('.aielab')) {
-      problem(
-        field(`${path}.notebook`),
+      return this.problem(
+        `${path}.notebook`,
         `${lab.notebook} is not an .aielab notebook (convert a Jupyter notebook with: aielab convert in.ipynb out.aielab)`,
       );
-      continue;
     }
-    const exists = existsSync(file);
-    if (lab.planned) {
-      if (!exists) {
-        result.planned.push({ lab, where: field(`${path}.notebook`) });
-        if (options.strict)
-          problem(field(`${path}.notebook`), `${lab.notebook} does not exist (the lab is planned; --strict wants every notebook)`);
-        continue;
-      }
-      // A planned lab cannot be opened, so a written notebook left marked planned would stay hidden from learners.
-      problem(
-        field(`${path}.planned`),
-        `lab ${lab.id} "${lab.title}" is marked planned, but ${lab.notebook} exists: remove "planned": true now that the notebook is written`,
-      );
-    } else if (!exists) {
-      problem(
-        field(`${path}.notebook`),
-        `${lab.notebook} does not exist (lab ${lab.id} "${lab.title}"): create it, fix the path, or mark the lab "planned": true`,
-      );
-      continue;
-    }
+    const file = join(this.dir, lab.notebook);
+    if (!this.presentAsPlanned(lab, path, existsSync(file))) return;
     let notebook: Notebook;
     try {
       notebook = parseNotebook(readFileSync(file, 'utf8'));
     } catch (err) {
       if (!(err instanceof NotebookFormatError)) throw err;
-      problem(`${lab.notebook}: ${err.where}`, err.problem);
-      continue;
+      this.result.problems.push({ where: `${lab.notebook}: ${err.where}`, message: err.problem });
+      return;
     }
-    result.notebooks.set(lab.id, notebook);
-    for (const p of roleProblems(notebook)) problem(`${lab.notebook}: cells[${p.cell}].metadata.${p.field}`, p.message);
+    this.result.notebooks.set(lab.id, notebook);
+    for (const p of roleProblems(notebook))
+      this.result.problems.push({ where: `${lab.notebook}: cells[${p.cell}].metadata.${p.field}`, message: p.message });
   }
 
-  (pack.datasets ?? []).forEach((dataset, d) => {
-    if (!existsSync(join(dir, dataset.path))) problem(field(`datasets[${d}].path`), `${dataset.path} does not exist in the pack`);
-  });
-  return result;
+  datasets(): void {
+    (this.pack.datasets ?? []).forEach((dataset, d) => {
+      if (!existsSync(join(this.dir, dataset.path))) this.problem(`datasets[${d}].path`, `${dataset.path} does not exist in the pack`);
+    });
+  }
+
+  private journal(lab: Lab, path: string): void {
+    if (lab.planned)
+      this.problem(
+        `${path}.planned`,
+        'a journal has no notebook to plan; remove "planned" (its notes folder is written as learners take notes)',
+      );
+    const notes = join(this.dir, lab.notes as string);
+    if (existsSync(notes) && !statSync(notes).isDirectory())
+      this.problem(`${path}.notes`, `${lab.notes} is a file; a journal's notes go in a folder`);
+  }
+
+  /** Whether the notebook is there to read, after the problems of "planned" and a missing file. */
+  private presentAsPlanned(lab: Lab, path: string, exists: boolean): boolean {
+    if (lab.planned && !exists) {
+      this.result.planned.push({ lab, where: `${MANIFEST_FILE}: ${path}.notebook` });
+      if (this.options.strict)
+        this.problem(`${path}.notebook`, `${lab.notebook} does not exist (the lab is planned; --strict wants every notebook)`);
+      return false;
+    }
+    // A planned lab cannot be opened, so a written notebook left marked planned would stay hidden from learners.
+    if (lab.planned)
+      this.problem(
+        `${path}.planned`,
+        `lab ${lab.id} "${lab.title}" is marked planned, but ${lab.notebook} exists: remove "planned": true now that the notebook is written`,
+      );
+    else if (!exists)
+      this.problem(
+        `${path}.notebook`,
+        `${lab.notebook} does not exist (lab ${lab.id} "${lab.title}"): create it, fix the path, or mark the lab "planned": true`,
+      );
+    return exists;
+  }
+
+  /** A problem in labpack.json, at `field`. */
+  private problem(field: string, message: string): void {
+    this.result.problems.push({ where: `${MANIFEST_FILE}: ${field}`, message });
+  }
 }
 
 /** The first circle of prerequisites, as lab ids from a lab back to itself. */
