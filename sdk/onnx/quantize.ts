@@ -152,121 +152,151 @@ export async function quantize(input: string, output: string, options: QuantizeO
       `onnx.quantize: ${input} uses opset ${model.opset}; int8 quantisation needs opset 11 or later. Export it again with onnx.export (opset 13).`,
     );
   const activations = options.calibration ? await calibrate(model, options.calibration) : undefined;
-  const replace = new Map<RawNode, Node[]>();
-  const add: Initializer[] = [];
-  const quantized: string[] = [];
-  const embeddings: string[] = [];
-  const uses = (name: string) => model.nodes.filter((n) => n.inputs.includes(name)).length;
+  const rewrite = new Rewrite(model, activations);
   for (const node of model.nodes) {
-    const out = node.outputs[0] as string;
-    if (node.op === 'MatMul') {
-      const w = model.weights.get(node.inputs[1] ?? '');
-      if (!w?.values || w.dims.length !== 2 || model.weights.has(node.inputs[0] ?? '') || uses(w.name) !== 1) continue;
-      const { q, scale, zero } = uint8(w.values);
-      add.push(
-        { name: `${w.name}_uint8`, dims: w.dims, dtype: 'uint8', values: q },
-        { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) },
-        { name: `${w.name}_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(zero) },
-      );
-      quantized.push(w.name);
-      const range = activations?.get(node.inputs[0] as string);
-      if (range) {
-        add.push(
-          { name: `${out}/a_scale`, dims: [], dtype: 'float32', values: Float32Array.of(range.scale) },
-          { name: `${out}/a_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(range.zero) },
-        );
-        replace.set(node, [
-          {
-            op: 'QuantizeLinear',
-            name: `${out}/quantize`,
-            inputs: [node.inputs[0] as string, `${out}/a_scale`, `${out}/a_zero`],
-            outputs: [`${out}/a`],
-          },
-          {
-            op: 'DequantizeLinear',
-            name: `${out}/a_dequantize`,
-            inputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`],
-            outputs: [`${out}/a_dequantized`],
-          },
-          {
-            op: 'DequantizeLinear',
-            name: `${out}/w_dequantize`,
-            inputs: [`${w.name}_uint8`, `${w.name}_scale`, `${w.name}_zero`],
-            outputs: [`${out}/w_dequantized`],
-          },
-          { op: 'MatMul', name: out, inputs: [`${out}/a_dequantized`, `${out}/w_dequantized`], outputs: [out] },
-        ]);
-        continue;
-      }
-      replace.set(node, [
-        {
-          op: 'DynamicQuantizeLinear',
-          name: `${out}/quantize`,
-          inputs: [node.inputs[0] as string],
-          outputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`],
-        },
-        {
-          op: 'MatMulInteger',
-          name: `${out}/matmul_integer`,
-          inputs: [`${out}/a`, `${w.name}_uint8`, `${out}/a_zero`, `${w.name}_zero`],
-          outputs: [`${out}/int32`],
-        },
-        { op: 'Cast', name: `${out}/cast`, inputs: [`${out}/int32`], outputs: [`${out}/float`], attributes: { to: 1 } },
-        { op: 'Mul', name: `${out}/scale`, inputs: [`${out}/a_scale`, `${w.name}_scale`], outputs: [`${out}/scale`] },
-        { op: 'Mul', name: out, inputs: [`${out}/float`, `${out}/scale`], outputs: [out] },
-      ]);
-    } else if (node.op === 'Gather') {
-      const w = model.weights.get(node.inputs[0] ?? '');
-      if (!w?.values || uses(w.name) !== 1) continue;
-      const { q, scale } = int8(w.values);
-      add.push(
-        { name: `${w.name}_int8`, dims: w.dims, dtype: 'int8', values: q },
-        { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) },
-        { name: `${w.name}_zero`, dims: [], dtype: 'int8', values: Int8Array.of(0) },
-      );
-      replace.set(node, [
-        {
-          op: 'Gather',
-          name: `${out}/gather_int8`,
-          inputs: [`${w.name}_int8`, node.inputs[1] as string],
-          outputs: [`${out}/int8`],
-          attributes: { axis: node.ints.axis ?? 0 },
-        },
-        { op: 'DequantizeLinear', name: out, inputs: [`${out}/int8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [out] },
-      ]);
-      quantized.push(w.name);
-      embeddings.push(w.name);
-    }
+    if (node.op === 'MatMul') rewrite.matMul(node);
+    else if (node.op === 'Gather') rewrite.gather(node);
   }
-  if (!quantized.length) throw new Error(`onnx.quantize: ${input} has no MatMul or Gather with float32 weights to quantise.`);
+  if (!rewrite.quantized.length) throw new Error(`onnx.quantize: ${input} has no MatMul or Gather with float32 weights to quantise.`);
   const result = saveModel(model, {
-    replace,
-    add,
-    drop: new Set(quantized),
+    replace: rewrite.replace,
+    add: rewrite.add,
+    drop: new Set(rewrite.quantized),
     metadata: { quantization: `${mode} int8 per tensor, ${FORMAT} format (aielab onnx.quantize)` },
   });
   writeFileSync(resolve(output), result);
-  const [fp32, q8] = await Promise.all([OnnxSession.load(input), OnnxSession.load(output)]);
   // Random rows can fall far outside the calibrated ranges (and be clipped): check static on real rows.
   const sample = options.sample ?? options.calibration?.slice(0, 64) ?? sampleInputs(model);
-  const [a, b] = await Promise.all([fp32.run(sample), q8.run(sample)]);
-  const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
-  const left = Object.values(a).flatMap(flat);
-  const right = Object.values(b).flatMap(flat);
-  const diff = left.reduce((max, v, i) => Math.max(max, Math.abs(v - (right[i] as number))), 0);
   return new QuantizeReport({
     input,
     output,
     bytesBefore: bytes.length,
     bytesAfter: statSync(resolve(output)).size,
-    quantized,
-    embeddings,
-    maxAbsDiff: diff,
+    quantized: rewrite.quantized,
+    embeddings: rewrite.embeddings,
+    maxAbsDiff: await maxDifference(input, output, sample),
     sampleRows: sample.length,
     mode,
     calibrationRows: options.calibration?.length ?? 0,
     format: FORMAT,
   });
+}
+
+/** Largest |a − b| over every output of two models on the same rows. */
+async function maxDifference(a: string, b: string, rows: Nested[]): Promise<number> {
+  const sessions = await Promise.all([OnnxSession.load(a), OnnxSession.load(b)]);
+  const [left, right] = await Promise.all(sessions.map(async (session) => Object.values(await session.run(rows)).flatMap(flat)));
+  return (left as number[]).reduce((max, v, i) => Math.max(max, Math.abs(v - (right?.[i] as number))), 0);
+}
+
+const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
+
+/** The quantised graph, built node by node: what replaces each node and the tensors it adds. */
+class Rewrite {
+  readonly replace = new Map<RawNode, Node[]>();
+  readonly add: Initializer[] = [];
+  readonly quantized: string[] = [];
+  readonly embeddings: string[] = [];
+
+  constructor(
+    private readonly model: EditableModel,
+    private readonly activations: Map<string, { scale: number; zero: number }> | undefined,
+  ) {}
+
+  /** A weight used once, by this node alone: shared weights stay float. */
+  private usedOnce(name: string): boolean {
+    return this.model.nodes.filter((n) => n.inputs.includes(name)).length === 1;
+  }
+
+  matMul(node: RawNode): void {
+    const w = this.model.weights.get(node.inputs[1] ?? '');
+    if (!w?.values || w.dims.length !== 2 || this.model.weights.has(node.inputs[0] ?? '') || !this.usedOnce(w.name)) return;
+    const { q, scale, zero } = uint8(w.values);
+    this.add.push(
+      { name: `${w.name}_uint8`, dims: w.dims, dtype: 'uint8', values: q },
+      { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) },
+      { name: `${w.name}_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(zero) },
+    );
+    this.quantized.push(w.name);
+    const range = this.activations?.get(node.inputs[0] as string);
+    this.replace.set(node, range ? this.staticMatMul(node, w.name, range) : dynamicMatMul(node, w.name));
+  }
+
+  /** QDQ: activations quantised with the calibrated range, which runtimes fuse into integer kernels. */
+  private staticMatMul(node: RawNode, weight: string, range: { scale: number; zero: number }): Node[] {
+    const out = node.outputs[0] as string;
+    this.add.push(
+      { name: `${out}/a_scale`, dims: [], dtype: 'float32', values: Float32Array.of(range.scale) },
+      { name: `${out}/a_zero`, dims: [], dtype: 'uint8', values: Uint8Array.of(range.zero) },
+    );
+    return [
+      {
+        op: 'QuantizeLinear',
+        name: `${out}/quantize`,
+        inputs: [node.inputs[0] as string, `${out}/a_scale`, `${out}/a_zero`],
+        outputs: [`${out}/a`],
+      },
+      {
+        op: 'DequantizeLinear',
+        name: `${out}/a_dequantize`,
+        inputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`],
+        outputs: [`${out}/a_dequantized`],
+      },
+      {
+        op: 'DequantizeLinear',
+        name: `${out}/w_dequantize`,
+        inputs: [`${weight}_uint8`, `${weight}_scale`, `${weight}_zero`],
+        outputs: [`${out}/w_dequantized`],
+      },
+      { op: 'MatMul', name: out, inputs: [`${out}/a_dequantized`, `${out}/w_dequantized`], outputs: [out] },
+    ];
+  }
+
+  gather(node: RawNode): void {
+    const w = this.model.weights.get(node.inputs[0] ?? '');
+    if (!w?.values || !this.usedOnce(w.name)) return;
+    const out = node.outputs[0] as string;
+    const { q, scale } = int8(w.values);
+    this.add.push(
+      { name: `${w.name}_int8`, dims: w.dims, dtype: 'int8', values: q },
+      { name: `${w.name}_scale`, dims: [], dtype: 'float32', values: Float32Array.of(scale) },
+      { name: `${w.name}_zero`, dims: [], dtype: 'int8', values: Int8Array.of(0) },
+    );
+    this.replace.set(node, [
+      {
+        op: 'Gather',
+        name: `${out}/gather_int8`,
+        inputs: [`${w.name}_int8`, node.inputs[1] as string],
+        outputs: [`${out}/int8`],
+        attributes: { axis: node.ints.axis ?? 0 },
+      },
+      { op: 'DequantizeLinear', name: out, inputs: [`${out}/int8`, `${w.name}_scale`, `${w.name}_zero`], outputs: [out] },
+    ]);
+    this.quantized.push(w.name);
+    this.embeddings.push(w.name);
+  }
+}
+
+/** Activations quantised per call (DynamicQuantizeLinear → MatMulInteger), so no data is needed. */
+function dynamicMatMul(node: RawNode, weight: string): Node[] {
+  const out = node.outputs[0] as string;
+  return [
+    {
+      op: 'DynamicQuantizeLinear',
+      name: `${out}/quantize`,
+      inputs: [node.inputs[0] as string],
+      outputs: [`${out}/a`, `${out}/a_scale`, `${out}/a_zero`],
+    },
+    {
+      op: 'MatMulInteger',
+      name: `${out}/matmul_integer`,
+      inputs: [`${out}/a`, `${weight}_uint8`, `${out}/a_zero`, `${weight}_zero`],
+      outputs: [`${out}/int32`],
+    },
+    { op: 'Cast', name: `${out}/cast`, inputs: [`${out}/int32`], outputs: [`${out}/float`], attributes: { to: 1 } },
+    { op: 'Mul', name: `${out}/scale`, inputs: [`${out}/a_scale`, `${weight}_scale`], outputs: [`${out}/scale`] },
+    { op: 'Mul', name: out, inputs: [`${out}/float`, `${out}/scale`], outputs: [out] },
+  ];
 }
 
 /** Each float MatMul input's range over the calibration rows. */
