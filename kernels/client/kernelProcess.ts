@@ -20,6 +20,7 @@ import {
   type OutputEvent,
   type OutputParams,
 } from '../../contracts/protocol';
+import { capStream } from '../../contracts/notebook/streamLimit';
 import { KernelDiedError, type KernelExit } from './kernelExit';
 
 export interface KernelStartOptions {
@@ -48,9 +49,15 @@ export interface LateOutput {
 }
 
 const STDERR_TAIL = 8192;
+/** After the kernel exited, how long its pipes may take to drain before they are closed. */
+const DRAIN_MS = 500;
+/** POSIX gives the kernel a process group of its own, so that what its cells started dies with it. */
+const PROCESS_GROUPS = process.platform !== 'win32';
 
 export class KernelProcess {
   private readonly running = new Map<number, (output: OutputEvent) => void>();
+  /** Characters of raw fd 1/2 output each running execution has received. */
+  private readonly rawChars = new Map<number, number>();
   private readonly stateEmitter = new Emitter<KernelState>();
   private readonly exitEmitter = new Emitter<KernelExit>();
   private readonly lateEmitter = new Emitter<LateOutput>();
@@ -83,6 +90,7 @@ export class KernelProcess {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL);
       this.raw('stderr', text);
     });
+    child.on('exit', () => this.reap());
     // 'close' comes after the process's pipes have drained, so the cause is in stderrTail.
     child.on('close', (code, signal) => this.died({ code, signal, stderr: this.stderrTail, expected: this.stopping }));
   }
@@ -94,6 +102,7 @@ export class KernelProcess {
       cwd: dirname(options.notebookPath),
       env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      detached: PROCESS_GROUPS,
       windowsHide: true,
     });
     const rpc = child.stdio[3] as Socket;
@@ -155,6 +164,7 @@ export class KernelProcess {
       });
     } finally {
       this.running.delete(executionId);
+      this.rawChars.delete(executionId);
       if (!this.exited) this.setState(this.running.size ? 'busy' : 'idle');
     }
   }
@@ -176,9 +186,36 @@ export class KernelProcess {
     clearTimeout(timer);
   }
 
+  /** Kills the kernel and, on POSIX, every process its cells started that is still in its group. */
   kill(): void {
     this.stopping = true;
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (this.exited) return;
+    if (!this.killGroup()) this.child.kill('SIGKILL');
+  }
+
+  private killGroup(): boolean {
+    if (!PROCESS_GROUPS || this.child.pid === undefined) return false;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+      return true;
+    } catch {
+      // ESRCH: the group is gone already.
+      return false;
+    }
+  }
+
+  /**
+   * The kernel process is gone: what its cells started goes with it, and a pipe a process outside
+   * the group still holds (one that started its own session) must not keep the client waiting for
+   * 'close', which would leave this kernel never reported dead and the CLI never exiting.
+   */
+  private reap(): void {
+    this.killGroup();
+    const drained = setTimeout(() => {
+      for (const stream of [this.child.stdout, this.child.stderr, this.child.stdio[3]]) stream?.destroy();
+    }, DRAIN_MS);
+    drained.unref();
+    this.child.once('close', () => clearTimeout(drained));
   }
 
   private route(params: OutputParams): void {
@@ -189,9 +226,18 @@ export class KernelProcess {
 
   /** fd 1 and 2 carry only what bypassed the kernel's capture: child processes, native code. */
   private raw(name: 'stdout' | 'stderr', text: string): void {
-    const running = [...this.running.values()].pop();
-    if (running) running({ kind: 'stream', name, text });
-    else this.rawEmitter.fire(text);
+    const running = [...this.running].pop();
+    if (!running) {
+      this.rawEmitter.fire(text);
+      return;
+    }
+    // Cell code's own printing is capped in the kernel; a child process writing to the inherited
+    // fd 1/2 is capped here, per execution, with the same limit and note.
+    const [executionId, onOutput] = running;
+    const before = this.rawChars.get(executionId) ?? 0;
+    const capped = capStream(before, text);
+    this.rawChars.set(executionId, before + text.length);
+    if (capped !== undefined) onOutput({ kind: 'stream', name, text: capped });
   }
 
   private died(exit: KernelExit): void {

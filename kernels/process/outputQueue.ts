@@ -2,11 +2,12 @@
 // milliseconds, so a loop that prints a million lines costs the editor a few hundred messages;
 // updates of one display within that window collapse into the last one; anything else is sent
 // at once, behind what was queued before it, so order is kept.
+import { capStream } from '../../contracts/notebook/streamLimit';
 import type { OutputParams } from '../../contracts/protocol';
 
+export { MAX_STREAM_CHARS } from '../../contracts/notebook/streamLimit';
+
 const STREAM_INTERVAL_MS = 20;
-/** Beyond this much stream text a cell's output is cut, with a note saying so. */
-export const MAX_STREAM_CHARS = 5_000_000;
 
 export class OutputQueue {
   private queue: OutputParams[] = [];
@@ -19,13 +20,9 @@ export class OutputQueue {
     const { output } = params;
     if (output.kind === 'stream') {
       const before = this.streamed.get(params.executionId) ?? 0;
-      if (before > MAX_STREAM_CHARS) return;
-      const after = before + output.text.length;
-      this.streamed.set(params.executionId, after);
-      const text =
-        after > MAX_STREAM_CHARS
-          ? `${output.text.slice(0, MAX_STREAM_CHARS - before)}\n… output truncated: this cell printed more than ${MAX_STREAM_CHARS.toLocaleString('en')} characters.\n`
-          : output.text;
+      const text = capStream(before, output.text);
+      if (text === undefined) return;
+      this.streamed.set(params.executionId, before + output.text.length);
       const last = this.queue[this.queue.length - 1];
       if (last && last.executionId === params.executionId && last.output.kind === 'stream' && last.output.name === output.name) {
         last.output.text += text;
