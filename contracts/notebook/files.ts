@@ -1,13 +1,37 @@
 // Reading notebooks from disk and writing files without ever leaving a half-written one behind.
-import { readdirSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** Writes next to the target, then renames over it: a crash never leaves a truncated notebook. */
+/**
+ * Writes next to the target, then renames over it: a crash never leaves a truncated notebook.
+ * A symlink is followed (its target is rewritten, the link stays a link) and an existing file keeps
+ * its mode, so a private 0600 notebook does not become world-readable by being saved.
+ */
 export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
+  const target = existingTarget(path);
+  mkdirSync(dirname(target), { recursive: true });
+  const mode = modeOf(target);
+  const temporary = join(dirname(target), `.${process.pid}.${Date.now()}.tmp`);
+  // Created with at most the old mode (umask only takes bits away), then given exactly that mode.
+  writeFileSync(temporary, text, mode === undefined ? undefined : { mode });
+  if (mode !== undefined) chmodSync(temporary, mode);
+  renameSync(temporary, target);
+}
+
+function existingTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function modeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every `.aielab` file under `folder`, sorted, skipping `node_modules` and hidden folders. */

@@ -36,8 +36,16 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * Deeper than this, a file is refused before parsing: the parser, and every walk over the value
+ * after it, recurse once per level, and a hostile file 100,000 levels deep would overflow the stack.
+ * Real notebooks, outputs and manifests stay far below.
+ */
+export const MAX_JSON_DEPTH = 512;
+
 /** Strict JSON (no comments, no trailing commas); throws JsonSyntaxError at the first problem. */
 export function parseJson(text: string): JsonValue {
+  checkDepth(text);
   const errors: ParseError[] = [];
   const value = parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false }) as JsonValue;
   const first = errors[0];
@@ -46,6 +54,25 @@ export function parseJson(text: string): JsonValue {
     throw new JsonSyntaxError(PROBLEMS[printParseErrorCode(first.error)] ?? 'invalid JSON', line, column);
   }
   return value;
+}
+
+/** Counts brackets outside strings without recursing, so any depth costs one pass and no stack. */
+function checkDepth(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (++depth > MAX_JSON_DEPTH) {
+        const { line, column } = lineAndColumn(text, i);
+        throw new JsonSyntaxError(`nested too deeply (more than ${MAX_JSON_DEPTH} levels of objects and arrays)`, line, column);
+      }
+    } else if (c === '}' || c === ']') depth--;
+  }
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
