@@ -1,0 +1,142 @@
+// What a cell can leave running or pile up, and what a hostile file can do to `aielab run`: one
+// test per attack a security probe found (issue 20, "runaways"), each failing if its protection goes.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseNotebook, type CodeCell } from '../../contracts/notebook/format';
+import { MAX_STREAM_CHARS, STREAM_TRUNCATED_NOTE } from '../../contracts/notebook/streamLimit';
+import { notebookText } from '../helpers/notebooks';
+import { run, startKernel } from '../helpers/kernel';
+import { CLI } from '../helpers/paths';
+
+function aielab(args: string[], cwd: string, timeout = 60_000) {
+  const started = Date.now();
+  const ran = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout });
+  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Alive and not a zombie waiting for its reparented parent to reap it. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function settle(pids: number[]): Promise<number[]> {
+  for (let i = 0; i < 20 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+  return pids.filter(alive);
+}
+
+describe('runaways', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const strays: number[] = [];
+
+  before(function () {
+    // Process groups and /proc: the protections and the checks are POSIX's (Windows keeps today's kill).
+    if (process.platform !== 'linux') this.skip();
+  });
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'aielab-runaways-'))));
+  afterEach(() => {
+    for (const pid of strays.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const spawnCell = (pids: string, extra = '') =>
+    [
+      "import { spawn } from 'node:child_process';",
+      "import { writeFileSync } from 'node:fs';",
+      "const kids = Array.from({ length: 50 }, () => spawn('sleep', ['60'], { stdio: 'ignore' }).pid);",
+      // Holds the kernel's fd 1 and 2, so the client's pipes stay open while it lives.
+      "kids.push(spawn('sh', ['-c', 'sleep 60 & sleep 60'], { stdio: 'inherit' }).pid);",
+      `writeFileSync(${JSON.stringify(pids)}, JSON.stringify(kids));`,
+      extra,
+    ].join('\n');
+
+  it('kills every process a cell started when the run ends, and the CLI does not wait for them', async () => {
+    const pids = join(dir, 'pids.json');
+    writeFileSync(join(dir, 'spawn.aielab'), notebookText(spawnCell(pids)));
+    const ran = aielab(['run', 'spawn.aielab'], dir, 30_000);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.ok(ran.seconds < 20, `the CLI took ${ran.seconds} s`);
+    const kids = JSON.parse(readFileSync(pids, 'utf8')) as number[];
+    strays.push(...kids);
+    assert.equal(kids.length, 51);
+    assert.deepEqual(await settle(kids), [], 'children of the kernel still running');
+  });
+
+  it('kills a SIGSTOPped kernel and its children at the cell timeout plus the grace', async () => {
+    const pids = join(dir, 'pids.json');
+    writeFileSync(join(dir, 'stop.aielab'), notebookText(spawnCell(pids, "process.kill(process.pid, 'SIGSTOP');")));
+    const ran = aielab(['run', 'stop.aielab', '--cell-timeout', '1'], dir, 30_000);
+    assert.notEqual(ran.status, 0);
+    assert.ok(ran.seconds < 15, `the CLI took ${ran.seconds} s (1 s timeout + 5 s grace)`);
+    assert.match(ran.stdout + ran.stderr, /cell timeout/);
+    const kids = JSON.parse(readFileSync(pids, 'utf8')) as number[];
+    strays.push(...kids);
+    assert.deepEqual(await settle(kids), [], 'children of the stopped kernel still running');
+  });
+
+  it('does not wait for a process that left the kernel’s group but still holds its stdout', async () => {
+    const pids = join(dir, 'pids.json');
+    const cell = [
+      "import { spawn } from 'node:child_process';",
+      "import { writeFileSync } from 'node:fs';",
+      // Its own session: out of reach of the group kill, yet holding the kernel's fd 1 and 2.
+      "const escaped = spawn('sleep', ['60'], { stdio: 'inherit', detached: true });",
+      `writeFileSync(${JSON.stringify(pids)}, JSON.stringify([escaped.pid]));`,
+    ].join('\n');
+    writeFileSync(join(dir, 'escape.aielab'), notebookText(cell));
+    const ran = aielab(['run', 'escape.aielab'], dir, 30_000);
+    strays.push(...(JSON.parse(readFileSync(pids, 'utf8')) as number[]));
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.ok(ran.seconds < 20, `the CLI took ${ran.seconds} s`);
+  });
+
+  it('caps what a child process writes to the inherited stdout like console output', async () => {
+    const kernel = await startKernel();
+    try {
+      const extra = 1_000_000;
+      const code = [
+        "import { spawnSync } from 'node:child_process';",
+        `spawnSync(process.execPath, ['-e', "process.stdout.write('x'.repeat(${MAX_STREAM_CHARS + extra}))"], { stdio: 'inherit' });`,
+        "'done'",
+      ].join('\n');
+      const cell = await run(kernel, code);
+      assert.equal(cell.result, "'done'");
+      assert.equal(cell.text.length, MAX_STREAM_CHARS + STREAM_TRUNCATED_NOTE.length);
+      assert.ok(cell.text.endsWith(STREAM_TRUNCATED_NOTE), 'ends with the note');
+    } finally {
+      kernel.kill();
+    }
+  });
+
+  it('refuses a JSON notebook nested 100,000 deep with exit 2 and a message, leaving it untouched', () => {
+    const path = join(dir, 'deep.aielab');
+    const text = `{"cells": [], "metadata": {"x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    writeFileSync(path, text);
+    const ran = aielab(['run', 'deep.aielab'], dir);
+    assert.equal(ran.status, 2, ran.stderr);
+    assert.match(ran.stderr, /nested too deeply/);
+    assert.doesNotMatch(ran.stderr, /RangeError|at .*\.js:\d+/);
+    assert.equal(readFileSync(path, 'utf8'), text);
+  });
+
+  it('writes outputs through a symlink to its target and keeps the file’s mode', () => {
+    const target = join(dir, 'private.aielab');
+    writeFileSync(target, notebookText('6 * 7'));
+    chmodSync(target, 0o600);
+    const link = join(dir, 'link.aielab');
+    symlinkSync(target, link);
+    const ran = aielab(['run', 'link.aielab'], dir);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+    assert.equal(statSync(target).mode & 0o777, 0o600);
+    const cell = parseNotebook(readFileSync(target, 'utf8')).cells[0] as CodeCell;
+    assert.equal(cell.outputs[0]?.kind === 'result' && cell.outputs[0].data['text/plain'], '42');
+  });
+});
