@@ -4,12 +4,13 @@
 // each check runs python3.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIME, type TablePayload } from '../../contracts/mime';
 import { ml, nn, onnx } from '../../sdk';
 import { toMimeBundle } from '../../sdk/display/bundle';
+import { loadLabCsv } from '../helpers/labData';
 
 const python = '/usr/bin/python3';
 
@@ -135,15 +136,7 @@ describe('onnx files, checked by ONNX', function () {
   }
 
   it('exports logistic regression, alone and after scalers in a Pipeline: the same probabilities as predictProba, class names kept', async () => {
-    const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data/iris.csv'), 'utf8').trim().split('\n');
-    const target = (header as string).split(',').indexOf('species');
-    const X = lines.map((l) =>
-      l
-        .split(',')
-        .filter((_, j) => j !== target)
-        .map(Number),
-    );
-    const y = lines.map((l) => l.split(',')[target] as string);
+    const { X, y } = loadLabCsv('iris.csv', 'species');
     const models = {
       logistic: new ml.LogisticRegression({ C: 2 }).fit(X, y),
       scaled: new ml.Pipeline([new ml.StandardScaler(), new ml.MinMaxScaler(), new ml.LogisticRegression()]).fit(X, y),
@@ -172,15 +165,7 @@ describe('onnx files, checked by ONNX', function () {
   });
 
   it('exports decision trees and random forests as ONNX-ML tree ensembles: the same probabilities on every row, two classes or three', async () => {
-    const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data/iris.csv'), 'utf8').trim().split('\n');
-    const target = (header as string).split(',').indexOf('species');
-    const X = lines.map((l) =>
-      l
-        .split(',')
-        .filter((_, j) => j !== target)
-        .map(Number),
-    );
-    const y = lines.map((l) => l.split(',')[target] as string);
+    const { X, y } = loadLabCsv('iris.csv', 'species');
     const binary = y.map((label) => (label === 'virginica' ? 'virginica' : 'other'));
     const models = {
       tree: new ml.DecisionTreeClassifier({ maxDepth: 4 }).fit(X, y),

@@ -9,18 +9,9 @@ import { MIME, type TablePayload } from '../../contracts/mime';
 import { ml, track, type Estimator } from '../../sdk';
 import { toMimeBundle } from '../../sdk/display/bundle';
 import { FileStore } from '../../tracking/store';
+import { loadLabCsv } from '../helpers/labData';
 
 const reference = JSON.parse(readFileSync(join(__dirname, '../fixtures/parity/ml.json'), 'utf8'));
-
-function load(file: string, target: string): { X: number[][]; y: string[] } {
-  const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data', file), 'utf8')
-    .trim()
-    .split('\n');
-  const columns = (header as string).split(',');
-  const t = columns.indexOf(target);
-  const rows = lines.map((l) => l.split(','));
-  return { X: rows.map((r) => r.filter((_, j) => j !== t).map(Number)), y: rows.map((r) => r[t] as string) };
-}
 
 const MODELS: Record<string, () => Estimator> = {
   gaussianNB: () => new ml.GaussianNB(),
@@ -34,7 +25,7 @@ describe(`ml against scikit-learn ${reference.sklearn}`, function () {
   this.timeout(60_000);
   for (const [name, entry] of Object.entries<Record<string, any>>(reference.datasets)) {
     describe(name, () => {
-      const { X, y } = load(entry.file, entry.target);
+      const { X, y } = loadLabCsv(entry.file, entry.target);
       const pick = (index: number[]) => ({ X: index.map((i) => X[i] as number[]), y: index.map((i) => y[i] as string) });
       const train = pick(entry.train);
       const test = pick(entry.test);
@@ -85,7 +76,7 @@ describe(`ml against scikit-learn ${reference.sklearn}`, function () {
 });
 
 describe('ml workflow', () => {
-  const { X, y } = load('iris.csv', 'species');
+  const { X, y } = loadLabCsv('iris.csv', 'species');
 
   it('splits with a seed, stratified, the same way every time', () => {
     const a = ml.trainTestSplit(X, y, { testSize: 0.2, seed: 42 });
@@ -164,7 +155,7 @@ describe('ml workflow', () => {
 });
 
 describe('ml autolog', () => {
-  const { X, y } = load('iris.csv', 'species');
+  const { X, y } = loadLabCsv('iris.csv', 'species');
   const mlruns = freshMlruns();
   beforeEach(() => track.experiment('autolog'));
 

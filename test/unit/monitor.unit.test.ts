@@ -12,22 +12,9 @@ import { psi, type DriftThresholds } from '../../sdk/monitor/drift';
 import { referenceOf } from '../../sdk/monitor';
 import { seeded } from '../../sdk/ml/random';
 import { edgeAt, shortFloat32 } from '../../sdk/monitor/reference';
+import { loadLabCsv } from '../helpers/labData';
 
-function iris(): { X: number[][]; y: string[]; features: string[] } {
-  const [header, ...lines] = readFileSync(join(__dirname, '../../labs/data/iris.csv'), 'utf8').trim().split('\n');
-  const columns = (header as string).split(',');
-  const target = columns.indexOf('species');
-  return {
-    X: lines.map((l) =>
-      l
-        .split(',')
-        .filter((_, j) => j !== target)
-        .map(Number),
-    ),
-    y: lines.map((l) => l.split(',')[target] as string),
-    features: columns.filter((_, j) => j !== target),
-  };
-}
+const iris = () => loadLabCsv('iris.csv', 'species');
 
 /** Rows drawn with replacement, seeded: the same distribution, other rows. */
 function resample<T>(rows: readonly T[], n: number, seed: number): T[] {
