@@ -8,9 +8,21 @@ import { CLI, ROOT } from './paths';
 
 export const LABS = join(ROOT, 'labs');
 
+export interface CliRun extends SpawnSyncReturns<string> {
+  /** How long the command took, start to end. */
+  seconds: number;
+}
+
+/** Runs `aielab args` in `cwd` to the end, or until `timeoutMs` (then it is killed). */
+export function runCli(args: readonly string[], { cwd = ROOT, timeoutMs = 60_000 }: { cwd?: string; timeoutMs?: number } = {}): CliRun {
+  const started = Date.now();
+  const ran = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs });
+  return { ...ran, seconds: (Date.now() - started) / 1000 };
+}
+
 /** Runs `aielab …args` to the end; a whole pack's grading can take many minutes. */
-export function aielab(...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 1_200_000 });
+export function aielab(...args: string[]): CliRun {
+  return runCli(args, { timeoutMs: 1_200_000 });
 }
 
 export function readNotebook(path: string): Notebook {

@@ -5,19 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNotebook, type CodeCell, type Notebook } from '../../contracts/notebook/format';
 import { onnx } from '../../sdk';
+import { runCli } from '../helpers/aielabCli';
 import { notebookText as notebook } from '../helpers/notebooks';
 import { CLI, NOTEBOOKS } from '../helpers/paths';
 
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function aielab(args: string[], cwd = NOTEBOOKS): Ran {
-  const ran = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr };
-}
+const aielab = (args: string[], cwd = NOTEBOOKS) => runCli(args, { cwd });
 
 function codeCells(nb: Notebook): CodeCell[] {
   return nb.cells.filter((c): c is CodeCell => c.kind === 'code');

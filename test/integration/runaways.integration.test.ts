@@ -1,21 +1,16 @@
 // What a cell can leave running or pile up, and what a hostile file can do to `aielab run`: one
 // test per attack a security probe found (issue 20, "runaways"), each failing if its protection goes.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNotebook, type CodeCell } from '../../contracts/notebook/format';
-import { MAX_STREAM_CHARS, STREAM_TRUNCATED_NOTE } from '../../contracts/notebook/streamLimit';
+import { MAX_STREAM_CHARS, STREAM_TRUNCATED_NOTE } from '../../contracts/streamLimit';
+import { runCli } from '../helpers/aielabCli';
 import { notebookText } from '../helpers/notebooks';
 import { run, startKernel } from '../helpers/kernel';
-import { CLI } from '../helpers/paths';
 
-function aielab(args: string[], cwd: string, timeout = 60_000) {
-  const started = Date.now();
-  const ran = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout });
-  return { status: ran.status, stdout: ran.stdout, stderr: ran.stderr, seconds: (Date.now() - started) / 1000 };
-}
+const aielab = (args: string[], cwd: string, timeoutMs?: number) => runCli(args, { cwd, ...(timeoutMs ? { timeoutMs } : {}) });
 
 /** Alive and not a zombie waiting for its reparented parent to reap it. */
 function alive(pid: number): boolean {
