@@ -20,7 +20,7 @@ import {
   type OutputEvent,
   type OutputParams,
 } from '../../contracts/protocol';
-import { capStream } from '../../contracts/notebook/streamLimit';
+import { capStream } from '../../contracts/streamLimit';
 import { KernelDiedError, type KernelExit } from './kernelExit';
 
 export interface KernelStartOptions {

@@ -2,10 +2,10 @@
 // milliseconds, so a loop that prints a million lines costs the editor a few hundred messages;
 // updates of one display within that window collapse into the last one; anything else is sent
 // at once, behind what was queued before it, so order is kept.
-import { capStream } from '../../contracts/notebook/streamLimit';
+import { capStream } from '../../contracts/streamLimit';
 import type { OutputParams } from '../../contracts/protocol';
 
-export { MAX_STREAM_CHARS } from '../../contracts/notebook/streamLimit';
+export { MAX_STREAM_CHARS } from '../../contracts/streamLimit';
 
 const STREAM_INTERVAL_MS = 20;
 
