@@ -11,8 +11,9 @@ const LAYERS = [
   { type: 'scaffolds', pattern: 'scaffolds' },
   { type: 'sdk', pattern: 'sdk' },
   { type: 'server', pattern: 'server' },
+  { type: 'transpile', pattern: 'kernels/transpile' },
   { type: 'kernel-client', pattern: 'kernels/client' },
-  { type: 'kernel', pattern: 'kernels/{transpile,process}' },
+  { type: 'kernel', pattern: 'kernels/process' },
   { type: 'runner', pattern: 'kernels/runner' },
   { type: 'packs', pattern: 'packs' },
   { type: 'cli', pattern: 'cli' },
@@ -29,8 +30,10 @@ const MAY_IMPORT = {
   // sdk → server is the SDK's notebook facade alone (see FACADE below).
   sdk: ['contracts', 'tracking', 'scaffolds', 'server', 'sdk'],
   server: ['contracts', 'tracking', 'sdk', 'server'],
-  'kernel-client': ['contracts', 'kernel-client'],
-  kernel: ['contracts', 'sdk', 'kernel'],
+  // The cell compiler is a library both ends use: an isolated kernel may not start esbuild's process.
+  transpile: ['transpile'],
+  'kernel-client': ['contracts', 'transpile', 'kernel-client'],
+  kernel: ['contracts', 'sdk', 'transpile', 'kernel'],
   runner: ['contracts', 'kernel-client', 'runner'],
   packs: ['contracts', 'kernel-client', 'runner', 'packs'],
   cli: ['contracts', 'tracking', 'scaffolds', 'sdk', 'server', 'kernel-client', 'runner', 'packs', 'cli'],

@@ -1,6 +1,7 @@
 // The one contract between a kernel client (the VS Code extension, the CLI, tests) and the sidecar
 // kernel. Every JSON-RPC method and every output payload is declared here and nowhere else.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { CheckPayload } from './mime';
 
 /** Bumped on any incompatible change; `initialize` refuses a mismatch instead of misbehaving. */
 export const PROTOCOL_VERSION = 1;
@@ -59,6 +60,12 @@ export type OutputEvent = Output | DisplayUpdate;
 export interface InitializeParams {
   protocolVersion: number;
   clientName: string;
+  /**
+   * A graded run: the kernel locks JavaScript's built-ins and the SDK before any cell runs, and
+   * reports the results of trusted cells' checks in CheckNotifications that carry this token.
+   * Cell code never sees the token, so a cell writing to fd 3 itself cannot forge a result.
+   */
+  grading?: { token: string };
 }
 
 export interface KernelInfo {
@@ -68,6 +75,8 @@ export interface KernelInfo {
   runtime: string;
   pid: number;
   notebookPath: string;
+  /** The kernel took `grading`: the built-ins are locked and trusted cells' verdicts are reported. */
+  graded?: boolean;
 }
 
 export interface ExecuteParams {
@@ -77,7 +86,20 @@ export interface ExecuteParams {
   /** How errors name the cell, e.g. `Cell 3`. */
   label: string;
   code: string;
+  /**
+   * A grader's own check cell (honoured only in a graded run): its `checks` and `expect` are the
+   * kernel's, not whatever those names hold in the notebook, and its results are reported.
+   */
+  trusted?: boolean;
+  /**
+   * The cell compiled by the client. An isolated kernel may start no process, esbuild's included,
+   * so its client compiles for it; a cell that does not parse comes as its syntax error.
+   */
+  compiled?: PrecompiledCell;
 }
+
+export type PrecompiledCell =
+  { code: string; rewriteMap: string; typescriptMap: string } | { syntaxError: { message: string; line: number; column: number } };
 
 export type ExecutionStatus = 'ok' | 'error' | 'interrupted';
 
@@ -108,3 +130,16 @@ export interface ComputeInfo {
 export const ComputeNotification = new NotificationType<ComputeInfo>('kernel/compute');
 /** Sent before the `execute` response of its cell, or later for output of a cell's timers. */
 export const OutputNotification = new NotificationType<OutputParams>('kernel/output');
+
+/** What a trusted cell's `checks()` calls found, sent once the cell ends, before its `execute` answer. */
+export interface CheckParams {
+  token: string;
+  executionId: number;
+  cellId: string;
+  status: ExecutionStatus;
+  results: CheckPayload[];
+  /** Why the cell stopped, when not because one of its checks failed. */
+  error?: string;
+}
+
+export const CheckNotification = new NotificationType<CheckParams>('kernel/check');

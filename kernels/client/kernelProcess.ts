@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { Emitter, type Event } from 'vscode-jsonrpc';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
+  CheckNotification,
   ComputeNotification,
   Execute,
   Initialize,
@@ -14,13 +15,16 @@ import {
   OutputNotification,
   PROTOCOL_VERSION,
   Shutdown,
+  type CheckParams,
   type ComputeInfo,
   type ExecuteResult,
   type KernelInfo,
   type OutputEvent,
   type OutputParams,
+  type PrecompiledCell,
 } from '../../contracts/protocol';
 import { capStream } from '../../contracts/streamLimit';
+import { CellSyntaxError, compileCell } from '../transpile/compileCell';
 import { KernelDiedError, type KernelExit } from './kernelExit';
 
 export interface KernelStartOptions {
@@ -29,15 +33,24 @@ export interface KernelStartOptions {
   /** The executable that runs kernel.js: Node, or an Electron binary run as Node. */
   runtime?: string;
   runtimeArgs?: readonly string[];
+  /** Added to this process's environment, or (with `isolated`) the kernel's whole environment. */
   env?: NodeJS.ProcessEnv;
   kernelScript?: string;
   startTimeoutMs?: number;
+  /**
+   * A graded run: the kernel is started through `sandbox` (a command that runs the rest of its
+   * arguments confined, such as bubblewrap) with only `env`, locks its built-ins, and reports
+   * trusted cells' verdicts, which `onVerdict` hands on when they carry the run's secret.
+   */
+  isolated?: { sandbox: readonly string[]; token: string };
 }
 
 export interface CellRequest {
   cellId: string;
   label: string;
   code: string;
+  /** A grader's check cell; only an isolated kernel honours it. */
+  trusted?: boolean;
 }
 
 export type KernelState = 'idle' | 'busy' | 'dead';
@@ -63,6 +76,7 @@ export class KernelProcess {
   private readonly lateEmitter = new Emitter<LateOutput>();
   private readonly rawEmitter = new Emitter<string>();
   private readonly computeEmitter = new Emitter<ComputeInfo>();
+  private readonly verdictEmitter = new Emitter<Omit<CheckParams, 'token'>>();
   private nextExecutionId = 1;
   private stderrTail = '';
   private stopping = false;
@@ -75,14 +89,20 @@ export class KernelProcess {
   readonly onLateOutput: Event<LateOutput> = this.lateEmitter.event;
   /** Where `nn` trains, once a notebook has used it. */
   readonly onCompute: Event<ComputeInfo> = this.computeEmitter.event;
+  /** A trusted cell's verdict in a graded run; anything claiming to be one without the run's secret is dropped. */
+  readonly onVerdict: Event<Omit<CheckParams, 'token'>> = this.verdictEmitter.event;
   /** What the process itself printed while no cell was running (native code, fatal errors). */
   readonly onRawOutput: Event<string> = this.rawEmitter.event;
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly connection: MessageConnection,
+    private readonly token: string | undefined,
   ) {
     connection.onNotification(OutputNotification, (params) => this.route(params));
+    connection.onNotification(CheckNotification, ({ token: claimed, ...verdict }) => {
+      if (token !== undefined && claimed === token) this.verdictEmitter.fire(verdict);
+    });
     connection.onNotification(ComputeNotification, (info) => this.computeEmitter.fire(info));
     child.stdout?.on('data', (data: Buffer) => this.raw('stdout', data.toString()));
     child.stderr?.on('data', (data: Buffer) => {
@@ -98,9 +118,11 @@ export class KernelProcess {
   static async start(options: KernelStartOptions): Promise<KernelProcess> {
     const runtime = options.runtime ?? process.execPath;
     const script = options.kernelScript ?? join(__dirname, 'kernel.js');
-    const child = spawn(runtime, [...(options.runtimeArgs ?? []), script, options.notebookPath], {
+    const kernelArgs = [...(options.runtimeArgs ?? []), script, options.notebookPath];
+    const [command, ...args] = options.isolated ? [...options.isolated.sandbox, runtime, ...kernelArgs] : [runtime, ...kernelArgs];
+    const child = spawn(command as string, args, {
       cwd: dirname(options.notebookPath),
-      env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: options.isolated ? { ...options.env } : { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       detached: PROCESS_GROUPS,
       windowsHide: true,
@@ -111,7 +133,8 @@ export class KernelProcess {
     // keep the CLI alive; partial messages mean nothing to us.
     reader.partialMessageTimeout = 0;
     const connection = createMessageConnection(reader, new StreamMessageWriter(rpc));
-    const kernel = new KernelProcess(child, connection);
+    const token = options.isolated?.token;
+    const kernel = new KernelProcess(child, connection, token);
     connection.listen();
     try {
       kernel.kernelInfo = await new Promise<KernelInfo>((resolve, reject) => {
@@ -122,8 +145,18 @@ export class KernelProcess {
         child.once('error', (err) => reject(new Error(`Cannot start the kernel with ${runtime}: ${err.message}`)));
         kernel.onDidExit((exit) => reject(new KernelDiedError(exit, 'while starting')));
         connection
-          .sendRequest(Initialize, { protocolVersion: PROTOCOL_VERSION, clientName: options.clientName })
-          .then(resolve, reject)
+          .sendRequest(Initialize, {
+            protocolVersion: PROTOCOL_VERSION,
+            clientName: options.clientName,
+            ...(token ? { grading: { token } } : {}),
+          })
+          .then(
+            (info) =>
+              token && !info.graded
+                ? reject(new Error('The kernel does not support graded runs: install matching versions of the CLI and its kernel.'))
+                : resolve(info),
+            reject,
+          )
           .finally(() => clearTimeout(timer));
       });
     } catch (err) {
@@ -150,13 +183,14 @@ export class KernelProcess {
   async execute(cell: CellRequest, onOutput: (output: OutputEvent) => void): Promise<ExecuteResult> {
     if (this.exited) throw new KernelDiedError(this.exited, 'before the cell started');
     const executionId = this.nextExecutionId++;
+    const compiled = this.token === undefined ? {} : { compiled: await precompile(cell) };
     this.running.set(executionId, onOutput);
     this.setState('busy');
     try {
       return await new Promise<ExecuteResult>((resolve, reject) => {
         const died = this.onDidExit((exit) => reject(new KernelDiedError(exit, `while running ${cell.label}`)));
         this.connection
-          .sendRequest(Execute, { executionId, ...cell })
+          .sendRequest(Execute, { executionId, ...cell, ...compiled })
           .then(resolve, (err: unknown) => {
             if (!this.exited) reject(err);
           })
@@ -251,5 +285,15 @@ export class KernelProcess {
     if (state === this.currentState) return;
     this.currentState = state;
     this.stateEmitter.fire(state);
+  }
+}
+
+/** What an isolated kernel is sent instead of compiling the cell itself. */
+async function precompile(cell: CellRequest): Promise<PrecompiledCell> {
+  try {
+    return await compileCell(cell.code, { trusted: cell.trusted === true });
+  } catch (err) {
+    if (!(err instanceof CellSyntaxError)) throw err;
+    return { syntaxError: { message: err.message, line: err.line, column: err.column } };
   }
 }

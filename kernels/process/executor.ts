@@ -9,6 +9,7 @@ import type { ExecutionStatus, OutputEvent } from '../../contracts/protocol';
 import { toMimeBundle } from '../../sdk/display/bundle';
 import { errorOutput } from './errorFormat';
 import type { CellScripts, ErrorReporter } from './errorReport';
+import { GradedCell } from './gradedCells';
 import { FLAG, type ExecuteMessage, type FromExecutionThread } from './threadMessages';
 
 /** Thrown into a cell's code to stop it. A regular exception, so the kernel's state survives. */
@@ -132,16 +133,19 @@ export class Executor {
     if (this.early.delete(run.seq)) run.interrupt();
 
     const started = performance.now();
+    const graded = message.trusted ? new GradedCell() : undefined;
     let status: ExecutionStatus = 'ok';
+    let thrown: unknown;
     try {
       if (run.interrupted) throw new KernelInterrupt();
-      const completion = this.context.run(run, () => this.runScript(message.compiled.code, filename));
+      const completion = this.context.run(run, () => this.runScript(message.compiled.code, filename, graded));
       const result = await Promise.race([completion, run.interruption]);
       if (result && result.value !== undefined && !isTimerHandle(result.value)) {
         this.emit({ kind: 'result', data: toMimeBundle(result.value) }, run);
       }
       if (run.failed) status = 'error';
     } catch (err) {
+      thrown = err;
       if (isInterrupt(err)) {
         status = 'interrupted';
         const { frames, codeFrame } = this.reporter.mapStack(err instanceof KernelInterrupt ? (err.stack ?? '') : '');
@@ -155,14 +159,18 @@ export class Executor {
       this.current = undefined;
       Atomics.compareExchange(this.flags, FLAG.interrupt, run.seq, 0);
     }
+    if (graded) this.send({ type: 'verdict', executionId: run.executionId, cellId: run.cellId, verdict: graded.verdict(status, thrown) });
     this.send({ type: 'done', seq: run.seq, result: { status, durationMs: performance.now() - started } });
   }
 
-  private runScript(code: string, filename: string): Promise<{ value: unknown } | undefined> {
+  private runScript(code: string, filename: string, graded: GradedCell | undefined): Promise<{ value: unknown } | undefined> {
     Atomics.store(this.flags, FLAG.inScript, 1);
     try {
       // breakOnSigint stops synchronous code the loop checks cannot reach (a package's busy loop).
-      return runInThisContext(code, { filename, breakOnSigint: true }) as Promise<{ value: unknown } | undefined>;
+      const script = runInThisContext(code, { filename, breakOnSigint: true }) as unknown;
+      // A trusted cell's script is a function of the grader's own checks and expect.
+      if (graded) return (script as (functions: unknown) => Promise<{ value: unknown } | undefined>)(graded.functions);
+      return script as Promise<{ value: unknown } | undefined>;
     } finally {
       Atomics.store(this.flags, FLAG.inScript, 0);
     }

@@ -10,6 +10,7 @@ import { CELL_RUNTIME } from '../transpile/cellRuntime';
 import { runSelfStopping, trackCellTimers } from './cellTimers';
 import { CellScripts, ErrorReporter } from './errorReport';
 import { Executor } from './executor';
+import { lockDown } from './harden';
 import { ModuleLoader, pickNamed } from './moduleLoader';
 import { captureStreams } from './streamCapture';
 import { FLAG, FLAG_COUNT, type FromExecutionThread, type KernelThreadData, type ToExecutionThread } from './threadMessages';
@@ -26,12 +27,16 @@ const loader = new ModuleLoader(notebookPath, { aielab: sdk });
 
 const workerData: KernelThreadData = { flags: flags.buffer as SharedArrayBuffer, notebookPath };
 const protocol = new Worker(protocolScript, { workerData, stdout: false, stderr: false });
-const send = (message: FromExecutionThread) => protocol.postMessage(message);
+// Taken before any cell runs: a graded run's verdicts must not pass through anything a cell can replace.
+const postMessage = Worker.prototype.postMessage;
+const apply = Reflect.apply;
+const send = (message: FromExecutionThread) => apply(postMessage, protocol, [message]);
 const executor = new Executor(flags, send, scripts, reporter);
 
 protocol.on('message', (message: ToExecutionThread) => {
   if (message.type === 'execute') executor.execute(message);
-  else executor.interrupt(message.seq);
+  else if (message.type === 'interrupt') executor.interrupt(message.seq);
+  else lockDown({ namespaces: [sdk], packageRoots: [join(dirname(__dirname), 'node_modules')] });
 });
 protocol.on('error', (err) => {
   writeSync(2, `aielab kernel: the protocol thread failed: ${err.stack ?? err}\n`);

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { version } from '../../package.json';
 import {
+  CheckNotification,
   ComputeNotification,
   Execute,
   Initialize,
@@ -17,7 +18,7 @@ import {
   type ExecuteResult,
   type KernelInfo,
 } from '../../contracts/protocol';
-import { CellSyntaxError, compileCell } from '../transpile/compileCell';
+import { CellSyntaxError, compileCell, type CompiledCell } from '../transpile/compileCell';
 import { syntaxErrorOutput } from './errorFormat';
 import { OutputQueue } from './outputQueue';
 import { FLAG, type FromExecutionThread, type KernelThreadData, type ToExecutionThread } from './threadMessages';
@@ -45,6 +46,8 @@ const toExecutor = (message: ToExecutionThread) => port.postMessage(message);
 const inFlight = new Map<number, (result: ExecuteResult) => void>();
 let seq = 0;
 let previous: Promise<unknown> = Promise.resolve();
+/** Set by a graded run's initialize, before any cell; verdicts carry it so the client knows them from a forgery. */
+let gradingToken: string | undefined;
 
 connection.onRequest(Initialize, (params): KernelInfo => {
   if (params.protocolVersion !== PROTOCOL_VERSION) {
@@ -52,7 +55,18 @@ connection.onRequest(Initialize, (params): KernelInfo => {
       `${params.clientName} speaks kernel protocol ${params.protocolVersion} but this kernel speaks ${PROTOCOL_VERSION}: install matching versions of the extension and the CLI.`,
     );
   }
-  return { protocolVersion: PROTOCOL_VERSION, kernelVersion: version, runtime: `node ${process.version}`, pid: process.pid, notebookPath };
+  if (params.grading) {
+    gradingToken = params.grading.token;
+    toExecutor({ type: 'grade' });
+  }
+  return {
+    protocolVersion: PROTOCOL_VERSION,
+    kernelVersion: version,
+    runtime: `node ${process.version}`,
+    pid: process.pid,
+    notebookPath,
+    graded: gradingToken !== undefined,
+  };
 });
 
 connection.onRequest(Execute, (params) => {
@@ -88,6 +102,16 @@ port.on('message', (message: FromExecutionThread) => {
   } else if (message.type === 'done') {
     inFlight.get(message.seq)?.(message.result);
     inFlight.delete(message.seq);
+  } else if (message.type === 'verdict') {
+    // Outputs first, so the client has the cell's outputs when it scores it.
+    outputs.flush();
+    if (gradingToken !== undefined)
+      void connection.sendNotification(CheckNotification, {
+        token: gradingToken,
+        executionId: message.executionId,
+        cellId: message.cellId,
+        ...message.verdict,
+      });
   } else if (message.type === 'compute') {
     void connection.sendNotification(ComputeNotification, message.info);
   } else {
@@ -105,7 +129,8 @@ async function execute(params: ExecuteParams): Promise<ExecuteResult> {
   const started = performance.now();
   const id = ++seq;
   try {
-    const compiled = await compileCell(params.code);
+    const trusted = gradingToken !== undefined && params.trusted === true;
+    const compiled = await compiledCell(params, trusted);
     const done = new Promise<ExecuteResult>((resolve) => inFlight.set(id, resolve));
     toExecutor({
       type: 'execute',
@@ -115,6 +140,7 @@ async function execute(params: ExecuteParams): Promise<ExecuteResult> {
       label: params.label,
       source: params.code,
       compiled,
+      trusted,
     });
     return await done;
   } catch (err) {
@@ -126,6 +152,19 @@ async function execute(params: ExecuteParams): Promise<ExecuteResult> {
     outputs.flush();
     outputs.forget(params.executionId);
   }
+}
+
+/** An isolated kernel may not start esbuild: its client compiles the cell and sends it along. */
+async function compiledCell(params: ExecuteParams, trusted: boolean): Promise<CompiledCell> {
+  if (!params.compiled) {
+    if (gradingToken !== undefined) throw new Error('an isolated kernel runs compiled cells only: send the cell compiled');
+    return compileCell(params.code, { trusted });
+  }
+  if ('syntaxError' in params.compiled) {
+    const { message, line, column } = params.compiled.syntaxError;
+    throw new CellSyntaxError(message, line, column);
+  }
+  return params.compiled;
 }
 
 /** The client is gone or asked us to stop: end the process even if a cell is spinning. */

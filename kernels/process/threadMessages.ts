@@ -3,6 +3,7 @@
 // stops the kernel from answering, streaming output or taking an interrupt.
 import type { ComputeInfo, ExecuteResult, OutputEvent } from '../../contracts/protocol';
 import type { CompiledCell } from '../transpile/compileCell';
+import type { Verdict } from './gradedCells';
 
 /** Slots of the Int32Array over the shared buffer both threads hold. */
 export const FLAG = {
@@ -29,13 +30,21 @@ export interface ExecuteMessage {
   label: string;
   source: string;
   compiled: CompiledCell;
+  /** A grader's check cell in a graded run: `compiled.code` evaluates to a function to call. */
+  trusted: boolean;
 }
 
-export type ToExecutionThread = ExecuteMessage | { type: 'interrupt'; seq: number };
+export type ToExecutionThread =
+  | ExecuteMessage
+  | { type: 'interrupt'; seq: number }
+  /** A graded run: lock the built-ins and the SDK before the first cell. Sent before any execute. */
+  | { type: 'grade' };
 
 export type FromExecutionThread =
   | { type: 'output'; executionId: number; cellId: string; output: OutputEvent }
   | { type: 'done'; seq: number; result: ExecuteResult }
+  /** A trusted cell's verdict, sent before its 'done'. */
+  | { type: 'verdict'; executionId: number; cellId: string; verdict: Verdict }
   /** The process is about to exit: write out what is queued, then set FLAG.flushed. */
   | { type: 'compute'; info: ComputeInfo }
   | { type: 'flush' };

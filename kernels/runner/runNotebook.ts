@@ -6,7 +6,9 @@ import { CellOutputs, type DisplayTargets } from '../client/cellOutputs';
 import { KernelDiedError } from '../client/kernelExit';
 import { KernelProcess, type KernelStartOptions } from '../client/kernelProcess';
 import type { CodeCell, Notebook } from '../../contracts/notebook/format';
-import type { ErrorOutput, ExecutionStatus, Output, OutputEvent } from '../../contracts/protocol';
+import type { CheckParams, ErrorOutput, ExecutionStatus, Output, OutputEvent } from '../../contracts/protocol';
+
+export type Verdict = Omit<CheckParams, 'token' | 'executionId' | 'cellId'>;
 
 export const RUNNABLE_LANGUAGES = new Set(['typescript', 'javascript']);
 /** After an interrupt, how long a cell gets to stop before its kernel is killed. */
@@ -22,6 +24,8 @@ export interface RunOptions {
   interrupt?: AbortSignal;
   /** Aborted: the kernel is killed and the run ends at once, without running further cells. */
   signal?: AbortSignal;
+  /** A grader's check cells (by id): run as trusted on an isolated kernel, their verdicts returned. */
+  trustedCells?: ReadonlySet<string>;
 }
 
 export type CellStatus = ExecutionStatus | 'timeout';
@@ -39,6 +43,8 @@ export interface NotebookRun {
   executed: number;
   /** The run was ended by `signal` before every cell ran. */
   stopped: boolean;
+  /** Each trusted cell's verdict, by cell id, as its kernel reported it. */
+  verdicts: Map<string, Verdict>;
 }
 
 /** Runs the code cells, rewriting their outputs and execution counts in `notebook` in place. */
@@ -56,6 +62,7 @@ class Runner {
   /** Displays that may still be updated in place, from any cell. */
   private readonly displays: DisplayTargets<Output> = new Map();
   private readonly outputs = new Map<string, CellOutputs<Output>>();
+  private readonly verdicts = new Map<string, Verdict>();
   private count = 0;
   private executed = 0;
   private failedCell: number | undefined;
@@ -100,6 +107,7 @@ class Runner {
       ok: failedCell === undefined,
       executed: this.executed,
       stopped: this.stopped,
+      verdicts: this.verdicts,
       ...(failedCell === undefined ? {} : { failedCell }),
     };
   }
@@ -147,6 +155,9 @@ class Runner {
       const cell = this.notebook.cells.find((c) => c.id === cellId);
       if (cell?.kind === 'code') this.append(cell, output);
     });
+    started.onVerdict(({ cellId, executionId: _, ...verdict }) => {
+      if (this.options.trustedCells?.has(cellId)) this.verdicts.set(cellId, verdict);
+    });
     return started;
   }
 
@@ -170,7 +181,8 @@ class Runner {
     const timeout = this.options.cellTimeout ? watchTimeout(kernel, this.options.cellTimeout) : undefined;
     let status: CellStatus;
     try {
-      const execution = kernel.execute({ cellId: cell.id, label, code: cell.source }, push);
+      const trusted = this.options.trustedCells?.has(cell.id) === true;
+      const execution = kernel.execute({ cellId: cell.id, label, code: cell.source, ...(trusted ? { trusted } : {}) }, push);
       this.executing = kernel;
       if (this.interruptPending) void this.interruptOnceRunning(kernel);
       this.interruptPending = false;

@@ -3,7 +3,7 @@
 // own line and column.
 import { transform, type Message, type TransformFailure } from 'esbuild';
 import { originalPosition } from './sourcePosition';
-import { rewriteCell } from './rewrite';
+import { rewriteCell, type RewriteOptions } from './rewrite';
 
 export interface CompiledCell {
   code: string;
@@ -25,7 +25,7 @@ export class CellSyntaxError extends Error {
   }
 }
 
-export async function compileCell(source: string): Promise<CompiledCell> {
+export async function compileCell(source: string, options: RewriteOptions = {}): Promise<CompiledCell> {
   let js: string;
   let typescriptMap: string;
   try {
@@ -46,7 +46,7 @@ export async function compileCell(source: string): Promise<CompiledCell> {
     throw syntaxError(first);
   }
   try {
-    const rewritten = rewriteCell(js);
+    const rewritten = rewriteCell(js, options);
     return { code: rewritten.code, rewriteMap: rewritten.map, typescriptMap };
   } catch (err) {
     const loc = (err as { loc?: { line: number; column: number } }).loc;

@@ -19,17 +19,32 @@ export interface RewrittenCell {
 
 type DeclarationPlace = 'statement' | 'for-init' | 'for-in-of';
 
+/** The parameter a trusted cell's function receives the grader's functions in. */
+const GRADER = '__aielab$grader';
 const LOOPS = ['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement'] as const;
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'StaticBlock']);
 
-export function rewriteCell(js: string): RewrittenCell {
+export interface RewriteOptions {
+  /**
+   * A grader's check cell: the script's value is an async function taking the grader's own
+   * `checks` and `expect`, which every use of those names in the cell (and an import of them from
+   * 'aielab', under any alias) binds to, so nothing an earlier cell did to those names reaches it.
+   */
+  trusted?: boolean;
+}
+
+/** The module whose `checks` and `expect` a trusted cell gets from the grader instead. */
+const SDK_MODULE = 'aielab';
+const GRADER_NAMES = new Set(['checks', 'expect']);
+
+export function rewriteCell(js: string, options: RewriteOptions = {}): RewrittenCell {
   const program = parse(js, {
     ecmaVersion: 'latest',
     sourceType: 'module',
     allowAwaitOutsideFunction: true,
     allowHashBang: true,
   });
-  const cell = new CellRewrite(js);
+  const cell = new CellRewrite(js, options.trusted === true);
   cell.rewriteNested(program);
   for (const statement of program.body) cell.rewriteTopLevel(statement);
   cell.returnLastExpression(program.body);
@@ -40,8 +55,13 @@ export function rewriteCell(js: string): RewrittenCell {
 class CellRewrite {
   private readonly s: MagicString;
   private readonly declared = new Set<string>();
+  /** Local name → the grader's name it stands for, in a trusted cell. */
+  private readonly graderBindings = new Map<string, string>(['checks', 'expect'].map((name) => [name, name]));
 
-  constructor(private readonly js: string) {
+  constructor(
+    private readonly js: string,
+    private readonly trusted: boolean,
+  ) {
     this.s = new MagicString(js);
   }
 
@@ -70,8 +90,9 @@ class CellRewrite {
     if (!node) return;
     const s = this.s;
     if (node.type === 'ImportDeclaration') {
-      node.specifiers.forEach((spec) => this.declared.add(spec.local.name));
-      s.overwrite(node.start, node.end, importStatement(node), { contentOnly: true });
+      const kept = this.trusted ? node.specifiers.filter((spec) => !this.graderBinding(node, spec)) : node.specifiers;
+      kept.forEach((spec) => this.declared.add(spec.local.name));
+      s.overwrite(node.start, node.end, importStatement({ ...node, specifiers: kept }), { contentOnly: true });
     } else if (node.type === 'VariableDeclaration') {
       this.rewriteDeclaration(node, 'statement');
     } else if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node.id) {
@@ -99,13 +120,29 @@ class CellRewrite {
   /** Wraps the cell in an async function (for top-level `await` and `return`), after declaring its names. */
   finish(): RewrittenCell {
     const names = [...this.declared];
-    this.s.prepend(`${names.length ? `var ${names.join(', ')}; ` : ''}(async function () { "use strict"; `);
-    this.s.append('\n})();');
+    const declare = names.length ? `var ${names.join(', ')}; ` : '';
+    if (this.trusted) {
+      const bindings = [...this.graderBindings].map(([local, name]) => (local === name ? name : `${name}: ${local}`));
+      this.s.prepend(`${declare}(async function (${GRADER}) { "use strict"; let { ${bindings.join(', ')} } = ${GRADER}; `);
+      this.s.append('\n});');
+    } else {
+      this.s.prepend(`${declare}(async function () { "use strict"; `);
+      this.s.append('\n})();');
+    }
     return {
       code: this.s.toString(),
       map: this.s.generateMap({ hires: true, source: 'cell.js', includeContent: false }).toString(),
       declared: names,
     };
+  }
+
+  /** `import { checks as c } from 'aielab'` in a trusted cell: `c` is the grader's `checks`. */
+  private graderBinding(node: ImportDeclaration, spec: ImportDeclaration['specifiers'][number]): boolean {
+    if (node.source.value !== SDK_MODULE || spec.type !== 'ImportSpecifier') return false;
+    const name = keyName(spec.imported);
+    if (!GRADER_NAMES.has(name)) return false;
+    this.graderBindings.set(spec.local.name, name);
+    return true;
   }
 
   /** Drops `export` from a statement: what is left to rewrite, or nothing when the whole statement went. */

@@ -25,6 +25,12 @@ export interface ChecksOptions {
 
 /** `await checks({ 'the split keeps 80% for training': () => expect(train.length).toBe(120) })` */
 export async function checks(items: Readonly<Record<string, () => unknown>>, options: ChecksOptions = {}): Promise<void> {
+  const payload = await runChecks(items, options);
+  if (payload.passed < payload.total) throw new CheckFailed(payload);
+}
+
+/** Runs every check and shows the results; what `checks()` and a grader's own `checks` share. */
+export async function runChecks(items: Readonly<Record<string, () => unknown>>, options: ChecksOptions = {}): Promise<CheckPayload> {
   const names = Object.keys(items);
   if (!names.length) throw new TypeError('checks() needs at least one check: { "what is checked": () => expect(…)… }');
   const results: CheckPayload['items'] = [];
@@ -43,10 +49,18 @@ export async function checks(items: Readonly<Record<string, () => unknown>>, opt
     total: results.length,
   };
   display(new Rich({ [MIME.check]: payload, 'text/plain': checkText(payload) }));
-  if (payload.passed < payload.total) throw new CheckFailed(payload);
+  return payload;
 }
 
 function explain(err: unknown): string {
+  try {
+    return describe(err);
+  } catch {
+    return 'threw a value that cannot be described';
+  }
+}
+
+function describe(err: unknown): string {
   if (err instanceof ExpectationFailed) return err.message;
   if (err instanceof ReferenceError) return `${err.message}: run the cells above first (Run All runs them in order), then this one`;
   if (err instanceof Error) return `${err.name}: ${err.message}`;

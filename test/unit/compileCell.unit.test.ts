@@ -32,15 +32,42 @@ class FakeKernel {
     });
   }
 
-  async run(source: string): Promise<unknown> {
-    const compiled = await compileCell(source);
-    const result = (await runInContext(compiled.code, this.context)) as { value: unknown } | undefined;
+  /** `grader`: run the cell as a trusted one, handing its function the grader's `checks` and `expect`. */
+  async run(source: string, grader?: Record<string, unknown>): Promise<unknown> {
+    const compiled = await compileCell(source, { trusted: grader !== undefined });
+    const script = runInContext(compiled.code, this.context) as unknown;
+    const completion = grader ? (script as (g: unknown) => unknown)(grader) : script;
+    const result = (await completion) as { value: unknown } | undefined;
     // Values made in the context have its prototypes; a JSON copy compares cleanly with ours.
     return result?.value === undefined ? undefined : JSON.parse(JSON.stringify(result.value));
   }
 }
 
 describe('cell compilation', () => {
+  it("gives a trusted cell the grader's checks and expect, whatever the notebook bound to those names", async () => {
+    const sdk = { checks: () => 'the notebook’s checks', expect: () => 'the notebook’s expect', table: () => 'table' };
+    const k = new FakeKernel({ aielab: sdk });
+    await k.run("import { checks, expect } from 'aielab';\nconst checks2 = checks;");
+    await k.run("var checks = () => 'forged';");
+    const grader = { checks: () => 'grader checks', expect: () => 'grader expect' };
+    assert.deepEqual(await k.run('[checks(), expect()]', grader), ['grader checks', 'grader expect']);
+    // An import of them, under any alias, binds the grader's too; other imports load as usual.
+    assert.deepEqual(
+      await k.run("import { checks as c, expect, table } from 'aielab';\nconst seen = [c(), expect(), table()];\nseen", grader),
+      ['grader checks', 'grader expect', 'table'],
+    );
+    // Its own declarations still reach later cells; the notebook's names are left as they were.
+    assert.deepEqual(await k.run('[seen.length, checks(), checks2()]'), [3, 'forged', 'the notebook’s checks']);
+  });
+
+  it('compiles a trusted cell to a function that runs nothing until called', async () => {
+    const compiled = await compileCell('sideEffect = 1;', { trusted: true });
+    const context = createContext({ sideEffect: 0 });
+    const fn = runInContext(compiled.code, context) as unknown;
+    assert.equal(typeof fn, 'function');
+    assert.equal(context.sideEffect, 0);
+  });
+
   it('keeps top-level declarations across cells and lets a later cell declare them again', async () => {
     const k = new FakeKernel();
     await k.run('const a: number = 1;\nlet b = 2;\nvar c = 3;');
