@@ -4,6 +4,7 @@
 // folder that is not empty). Anything else is a bug of ours: its stack is printed, with exit 1.
 import { NotebookFormatError } from '../contracts/notebook/format';
 import { PackError } from '../packs/release';
+import { SandboxUnavailable } from '../packs/sandbox';
 import { ScaffoldError } from '../scaffolds/errors';
 import { OnnxFormatError } from '../sdk/onnx/read';
 import { UsageError } from './usage';
@@ -27,6 +28,7 @@ const RULES: ReadonlyArray<(error: unknown) => Failure | undefined> = [
   rule(ScaffoldError, (e) => ({ code: 2, lines: [said(e)] })),
   rule(PackError, (e) => ({ code: e.problems.length ? 1 : 2, lines: [said(e), ...e.problems.map((p) => `  ${p.where}: ${p.message}`)] })),
   rule(OnnxFormatError, (e) => ({ code: 1, lines: [said(e)] })),
+  rule(SandboxUnavailable, (e) => ({ code: 2, lines: [said(e)] })),
   // node:util's parseArgs and node:fs say what went wrong by a code, not a class.
   (e) =>
     hasCode(e, (code) => code.startsWith('ERR_PARSE_ARGS')) ? { code: 2, lines: [said(e), 'Run aielab --help for usage.'] } : undefined,

@@ -39,6 +39,7 @@ export async function packCommand(args: string[]): Promise<number> {
         options: {
           out: { type: 'string', default: 'grades' },
           'cell-timeout': { type: 'string', default: String(DEFAULT_GRADE_TIMEOUT_S) },
+          'no-sandbox': { type: 'boolean', default: false },
         },
       });
       if (positionals.length < 2)
@@ -46,8 +47,22 @@ export async function packCommand(args: string[]): Promise<number> {
       const cellTimeout = Number(values['cell-timeout']);
       if (!(cellTimeout > 0)) throw new UsageError(`--cell-timeout takes a number of seconds above 0, not ${values['cell-timeout']}.`);
       const [pack, ...submissions] = positionals as [string, ...string[]];
-      const book = await gradePack(pack, submissions, { cellTimeout, onProgress: (line) => console.error(line) });
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+      const book = await gradePack(pack, submissions, {
+        cellTimeout,
+        noSandbox: values['no-sandbox'],
+        signal: stop.signal,
+        onProgress: (line) => console.error(line),
+        // Written after every learner, so a grading that is stopped keeps what it graded.
+        onLearner: (sofar) => writeGradebook(sofar, values.out),
+      }).finally(() => process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
       const written = writeGradebook(book, values.out);
+      if (stop.signal.aborted) {
+        console.error(`Grading was stopped: ${written.csv} holds the ${book.learners.length} learners graded so far.`);
+        return 130;
+      }
       for (const learner of book.learners)
         console.log(
           `${learner.learner}: ${learner.score} / ${learner.max}  (${learner.labs.map((l) => `${l.id} ${l.score}/${l.max}`).join(', ')})`,

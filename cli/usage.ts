@@ -43,11 +43,12 @@ Usage:
       Writes the student version of a pack into a new folder: solution cells removed, hints
       kept for "Show hint", exercises' starter code recorded, outputs cleared, checks kept.
 
-  aielab pack grade <pack> <submission>... [--out grades] [--cell-timeout 60]
+  aielab pack grade <pack> <submission>... [--out grades] [--cell-timeout 60] [--no-sandbox]
       Runs each submission (a learner's copy of the pack, or .aielab notebooks in a folder named
       after the learner) with the pack's own check cells, and writes gradebook.csv,
       gradebook.json and feedback/<learner>.md. Crashes and timeouts cost points; they do not
-      stop the grading.
+      stop the grading. Each submission runs in a copy of the released pack, isolated with
+      bubblewrap (Linux); --no-sandbox grades trusted submissions without it.
 
   aielab new pack <folder> [--title <title>]
       Creates a small lab pack that shows every cell role, ready to validate, run and grade.

@@ -1,16 +1,23 @@
 // `aielab pack grade`: runs each learner's notebooks headlessly with the pack's own checks and
-// scores them. Checks come from the pack (a learner's edits to check cells, and any solution
-// cells, are dropped), each learner runs in a fresh copy of the pack so one cannot affect
-// another, and a crash or a timeout costs that lab's points instead of stopping the grading.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+// scores them, the way trusted autograders do:
+// - each learner runs in a fresh copy of the *released* pack (no solutions on disk), isolated
+//   (sandbox.ts) from the instructor's files, the other submissions and the grader;
+// - checks come from the pack (a learner's edits to check cells, and any solution cells, are
+//   dropped) and run as trusted cells: a score is computed from the verdict the kernel reports
+//   for them over a channel the notebook cannot reach, never from what the notebook printed;
+// - a crash, a timeout or a flood costs that lab's points instead of stopping the grading, and
+//   every copy is removed whatever happens.
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { runNotebook } from '../kernels/runner/runNotebook';
+import { runNotebook, type Verdict } from '../kernels/runner/runNotebook';
 import { NotebookFormatError, parseNotebook, type Cell, type CodeCell, type Notebook } from '../contracts/notebook/format';
-import { MIME, type CheckPayload } from '../contracts/mime';
+import type { CheckPayload } from '../contracts/mime';
 import { allLabs, type Lab, type LabPack } from './manifest';
-import { PackError } from './release';
+import { PackError, releasePack } from './release';
 import { pointsOf, roleOf } from './roles';
+import { requireBubblewrap, sandboxFor, WORKSPACE_HOME, WORKSPACE_TMP } from './sandbox';
 import { validatePack } from './validate';
 
 export interface CheckGrade {
@@ -45,8 +52,17 @@ export interface LearnerGrade {
 export interface GradeOptions {
   /** Seconds a cell may run before it is stopped and graded as timed out. */
   cellTimeout: number;
+  /** Run submissions without bubblewrap (trusted ones only): Node's permission model still applies. */
+  noSandbox?: boolean;
+  /** Aborted: the running notebook is stopped and no further learner is graded. */
+  signal?: AbortSignal;
   onProgress?(message: string): void;
+  /** After each learner: the gradebook so far, so that it is on disk whatever happens next. */
+  onLearner?(book: Gradebook): void;
 }
+
+/** The product's folder: the CLI and its kernel are dist/*.js. */
+const PRODUCT = dirname(__dirname);
 
 export interface Gradebook {
   pack: LabPack;
@@ -72,20 +88,43 @@ export async function gradePack(packDir: string, submissions: readonly string[],
   });
   if (!graded.length) throw new PackError(`${packDir} has no check cells to grade with: mark cells with "role": "check" in their metadata`);
 
-  const learners: LearnerGrade[] = [];
-  for (const [learner, files] of groupSubmissions(submissions, graded)) {
-    options.onProgress?.(`grading ${learner}`);
-    const workspace = copyPack(root);
-    try {
-      const labs: LabGrade[] = [];
-      for (const entry of graded)
-        labs.push(await gradeLab(entry, files.get(entry.lab.id), join(workspace, entry.lab.notebook as string), options));
-      learners.push({ learner, labs, score: round(sum(labs.map((l) => l.score))), max: sum(labs.map((l) => l.max)) });
-    } finally {
-      rmSync(workspace, { recursive: true, force: true });
+  if (!options.noSandbox) requireBubblewrap();
+  const labs = graded.map(({ lab, checks }) => ({ id: lab.id, title: lab.title, max: sum(checks.map(pointsOf)) }));
+  const byLearner = groupSubmissions(submissions, graded);
+  const book: Gradebook = { pack, labs, learners: [] };
+  const temp = mkdtempSync(join(tmpdir(), 'aielab-grade-'));
+  try {
+    // One release for everyone; each learner gets a copy of it, never of the instructor's pack.
+    const released = join(temp, 'released');
+    releasePack(root, released);
+    let n = 0;
+    for (const [learner, files] of byLearner) {
+      if (options.signal?.aborted) break;
+      options.onProgress?.(`grading ${learner}`);
+      const workspace = join(temp, `learner-${++n}`, basename(root));
+      cpSync(released, workspace, { recursive: true });
+      for (const folder of [WORKSPACE_HOME, WORKSPACE_TMP]) mkdirSync(join(workspace, folder));
+      // Without bubblewrap the pack's packages are linked in; the permission model keeps writes out of them.
+      const packModules = join(root, 'node_modules');
+      if (options.noSandbox && existsSync(packModules)) symlinkSync(packModules, join(workspace, 'node_modules'), 'dir');
+      try {
+        const labGrades: LabGrade[] = [];
+        for (const entry of graded) labGrades.push(await gradeLab(entry, files.get(entry.lab.id), { root, workspace }, options));
+        book.learners.push({
+          learner,
+          labs: labGrades,
+          score: round(sum(labGrades.map((l) => l.score))),
+          max: sum(labGrades.map((l) => l.max)),
+        });
+      } finally {
+        rmSync(dirname(workspace), { recursive: true, force: true });
+      }
+      options.onLearner?.(book);
     }
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
   }
-  return { pack, labs: graded.map(({ lab, checks }) => ({ id: lab.id, title: lab.title, max: sum(checks.map(pointsOf)) })), learners };
+  return book;
 }
 
 /** Learner → lab id → their notebook file. A folder is one learner's copy of the pack; a file is
@@ -132,7 +171,7 @@ function matchLab(file: string, graded: readonly GradedLab[]): Lab | undefined {
 async function gradeLab(
   { lab, notebook: packNotebook, checks }: GradedLab,
   file: string | undefined,
-  runAt: string,
+  where: { root: string; workspace: string },
   options: GradeOptions,
 ): Promise<LabGrade> {
   const max = sum(checks.map(pointsOf));
@@ -147,12 +186,28 @@ async function gradeLab(
   }
   const notebook = gradedNotebook(packNotebook, submitted);
   options.onProgress?.(`  ${lab.id}: running ${notebook.cells.filter((c) => c.kind === 'code').length} cells`);
-  await runNotebook(notebook, { notebookPath: runAt, allowErrors: true, cellTimeout: options.cellTimeout });
-
   const checkIds = new Set(checks.map((c) => c.id));
+  const packModules = join(where.root, 'node_modules');
+  const sandbox = sandboxFor(
+    { workspace: where.workspace, product: PRODUCT, ...(existsSync(packModules) ? { packModules } : {}) },
+    { bubblewrap: !options.noSandbox },
+  );
+  const run = await runNotebook(notebook, {
+    notebookPath: join(where.workspace, lab.notebook as string),
+    allowErrors: true,
+    cellTimeout: options.cellTimeout,
+    trustedCells: checkIds,
+    ...(options.signal ? { signal: options.signal } : {}),
+    kernel: {
+      runtimeArgs: sandbox.nodeFlags,
+      env: sandbox.env,
+      isolated: { sandbox: sandbox.command, token: randomBytes(24).toString('base64url') },
+    },
+  });
   const grades = checks.map((check, k) =>
     gradeCheck(
       check,
+      run.verdicts.get(check.id),
       notebook.cells.find((c): c is CodeCell => c.id === check.id && c.kind === 'code'),
       k,
     ),
@@ -191,38 +246,28 @@ export function gradedNotebook(pack: Notebook, submitted: Notebook): Notebook {
   return { metadata: structuredClone(submitted.metadata), cells };
 }
 
-function gradeCheck(check: Cell, ran: CodeCell | undefined, index: number): CheckGrade {
+/** Points come from the verdict alone; the cell's outputs only explain a missing one. */
+function gradeCheck(check: Cell, verdict: Verdict | undefined, ran: CodeCell | undefined, index: number): CheckGrade {
   const max = pointsOf(check);
-  const results = (ran?.outputs ?? []).flatMap((o) =>
-    (o.kind === 'display' || o.kind === 'result') && o.data[MIME.check] ? [o.data[MIME.check] as CheckPayload] : [],
-  );
+  const results = verdict?.results ?? [];
   const items = results.flatMap((r) => r.items);
   const title = results.find((r) => r.title)?.title ?? commentTitle(check.source) ?? `Check ${index + 1}`;
-  const error = ran?.outputs.find((o) => o.kind === 'error');
-  const why =
-    ran?.executionCount === undefined
-      ? 'did not run'
-      : error?.kind === 'error' && error.name !== 'CheckFailed'
-        ? `${error.name}: ${firstLine(error.message)}`
-        : undefined;
+  const why = verdict ? verdict.error : missingVerdict(ran);
   // A check written with plain asserts instead of checks() is one check: it passes if it ran cleanly.
   const passed = items.length ? items.filter((i) => i.passed).length / items.length : why ? 0 : 1;
   return { cellId: check.id, title, score: round(max * passed), max, items, ...(why ? { error: why } : {}) };
+}
+
+function missingVerdict(ran: CodeCell | undefined): string {
+  if (ran?.executionCount === undefined) return 'did not run';
+  const error = ran.outputs.findLast((o) => o.kind === 'error');
+  return error?.kind === 'error' ? `${error.name}: ${firstLine(error.message)}` : 'its kernel stopped before the check finished';
 }
 
 function commentTitle(source: string): string | undefined {
   const first = source.split('\n').find((l) => l.trim());
   const comment = first?.match(/^\s*\/\/\s*(.+)$/);
   return comment?.[1]?.trim();
-}
-
-/** A private copy of the pack to run in; its installed packages are shared, not copied. */
-function copyPack(root: string): string {
-  const workspace = mkdtempSync(join(tmpdir(), 'aielab-grade-'));
-  cpSync(root, workspace, { recursive: true, filter: (path) => !/[\\/](node_modules|\.git)$/.test(path) });
-  const modules = join(root, 'node_modules');
-  if (existsSync(modules)) symlinkSync(modules, join(workspace, 'node_modules'), 'dir');
-  return workspace;
 }
 
 function firstLine(text: string): string {
