@@ -13,10 +13,17 @@ export interface CliRun extends SpawnSyncReturns<string> {
   seconds: number;
 }
 
+export interface CliOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  /** The command's whole environment (this process's when not given). */
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Runs `aielab args` in `cwd` to the end, or until `timeoutMs` (then it is killed). */
-export function runCli(args: readonly string[], { cwd = ROOT, timeoutMs = 60_000 }: { cwd?: string; timeoutMs?: number } = {}): CliRun {
+export function runCli(args: readonly string[], { cwd = ROOT, timeoutMs = 60_000, env = process.env }: CliOptions = {}): CliRun {
   const started = Date.now();
-  const ran = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs });
+  const ran = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env, maxBuffer: 64 * 1024 * 1024 });
   return { ...ran, seconds: (Date.now() - started) / 1000 };
 }
 
