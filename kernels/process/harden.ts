@@ -61,6 +61,8 @@ const LOCKED_MODULES = [
 export interface LockOptions {
   /** Module namespaces the kernel provides itself (the SDK). */
   namespaces: readonly object[];
+  /** The kernel's own globals that compiled cells call (`import` and every `await` go through them). */
+  runtimeGlobals: readonly string[];
   /** Packages loaded from under these folders, now or later, are locked too. */
   packageRoots: readonly string[];
 }
@@ -68,7 +70,7 @@ export interface LockOptions {
 /** Locks the built-ins, Node's modules, the SDK and the packages it loads, now and when they load later. */
 export function lockDown(options: LockOptions): number {
   const walk = new Walk();
-  for (const name of BUILT_IN_GLOBALS) walk.global(name);
+  for (const name of [...BUILT_IN_GLOBALS, ...options.runtimeGlobals]) walk.global(name);
   for (const hidden of hiddenIntrinsics()) walk.visit(hidden);
   const load = createRequire(__filename);
   for (const name of LOCKED_MODULES) walk.exports(load(`node:${name}`), false);
@@ -119,7 +121,8 @@ class Walk {
     const value: unknown = 'value' in descriptor ? descriptor.value : (globalThis as Record<string, unknown>)[name];
     if (descriptor.configurable) Object.defineProperty(globalThis, name, { value, writable: false, configurable: false });
     this.locked++;
-    this.visit(value);
+    // The global object's own names are the notebook's (its cells' declarations): never locked.
+    if (value !== globalThis) this.visit(value);
   }
 
   /** A module's exports: its functions and classes, and (`followGetters`, for esbuild's namespaces) what its getters hold. */

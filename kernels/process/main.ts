@@ -36,7 +36,13 @@ const executor = new Executor(flags, send, scripts, reporter);
 protocol.on('message', (message: ToExecutionThread) => {
   if (message.type === 'execute') executor.execute(message);
   else if (message.type === 'interrupt') executor.interrupt(message.seq);
-  else lockDown({ namespaces: [sdk], packageRoots: [join(dirname(__dirname), 'node_modules')] });
+  else
+    lockDown({
+      namespaces: [sdk],
+      // A trusted cell's `import` and `await` run through these: a cell must not swap them.
+      runtimeGlobals: [...Object.values(CELL_RUNTIME), 'require'],
+      packageRoots: [join(dirname(__dirname), 'node_modules')],
+    });
 });
 protocol.on('error', (err) => {
   writeSync(2, `aielab kernel: the protocol thread failed: ${err.stack ?? err}\n`);
