@@ -17,7 +17,7 @@ import type { CheckPayload } from '../contracts/mime';
 import { allLabs, type Lab, type LabPack } from './manifest';
 import { PackError, releasePack } from './release';
 import { pointsOf, roleOf } from './roles';
-import { requireBubblewrap, sandboxFor, WORKSPACE_HOME, WORKSPACE_TMP } from './sandbox';
+import { executeOnlyNode, requireBubblewrap, sandboxFor, WORKSPACE_HOME, WORKSPACE_TMP } from './sandbox';
 import { validatePack } from './validate';
 
 export interface CheckGrade {
@@ -97,6 +97,7 @@ export async function gradePack(packDir: string, submissions: readonly string[],
     // One release for everyone; each learner gets a copy of it, never of the instructor's pack.
     const released = join(temp, 'released');
     releasePack(root, released);
+    const node = options.noSandbox ? undefined : executeOnlyNode(temp);
     let n = 0;
     for (const [learner, files] of byLearner) {
       if (options.signal?.aborted) break;
@@ -109,7 +110,8 @@ export async function gradePack(packDir: string, submissions: readonly string[],
       if (options.noSandbox && existsSync(packModules)) symlinkSync(packModules, join(workspace, 'node_modules'), 'dir');
       try {
         const labGrades: LabGrade[] = [];
-        for (const entry of graded) labGrades.push(await gradeLab(entry, files.get(entry.lab.id), { root, workspace }, options));
+        for (const entry of graded)
+          labGrades.push(await gradeLab(entry, files.get(entry.lab.id), { root, workspace, ...(node ? { node } : {}) }, options));
         book.learners.push({
           learner,
           labs: labGrades,
@@ -171,7 +173,7 @@ function matchLab(file: string, graded: readonly GradedLab[]): Lab | undefined {
 async function gradeLab(
   { lab, notebook: packNotebook, checks }: GradedLab,
   file: string | undefined,
-  where: { root: string; workspace: string },
+  where: { root: string; workspace: string; node?: string },
   options: GradeOptions,
 ): Promise<LabGrade> {
   const max = sum(checks.map(pointsOf));
@@ -189,7 +191,12 @@ async function gradeLab(
   const checkIds = new Set(checks.map((c) => c.id));
   const packModules = join(where.root, 'node_modules');
   const sandbox = sandboxFor(
-    { workspace: where.workspace, product: PRODUCT, ...(existsSync(packModules) ? { packModules } : {}) },
+    {
+      workspace: where.workspace,
+      product: PRODUCT,
+      ...(existsSync(packModules) ? { packModules } : {}),
+      ...(where.node ? { node: where.node } : {}),
+    },
     { bubblewrap: !options.noSandbox },
   );
   const run = await runNotebook(notebook, {
@@ -199,6 +206,7 @@ async function gradeLab(
     trustedCells: checkIds,
     ...(options.signal ? { signal: options.signal } : {}),
     kernel: {
+      runtime: sandbox.runtime,
       runtimeArgs: sandbox.nodeFlags,
       env: sandbox.env,
       isolated: { sandbox: sandbox.command, token: randomBytes(24).toString('base64url') },

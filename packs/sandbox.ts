@@ -4,17 +4,23 @@
 //   (read-write), in its own user, process and network namespaces: the instructor's pack, the
 //   solutions, other submissions and the grader's processes do not exist for it, nothing it
 //   starts outlives it (its process namespace dies with it), and its environment is scrubbed;
-// - Node's permission model inside it: no child processes, no inspector (which could read the
-//   grader's secrets out of the kernel's memory), writes only to its own copy and /tmp.
+// - Node's permission model in the kernel: no inspector (which could read the verdicts' secret
+//   out of the kernel's memory, and which SIGUSR1 no longer opens), writes only to its own copy.
+// Cells may start processes (promtool, git) inside the sandbox. None of them can read the
+// kernel's memory: the kernel runs from an execute-only copy of Node, which makes Linux mark it
+// non-dumpable, so ptrace and /proc/<pid>/mem refuse even a process of the same user.
 // Without bubblewrap, grading refuses unless `--no-sandbox` says the submissions are trusted;
-// then only the permission model and the released copy stand between them and the machine.
+// then only the permission model (which then refuses child processes too, as they would escape
+// it) and the released copy stand between them and the machine.
 import { spawnSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface Sandbox {
   /** The command and arguments that run the rest of a command line confined; empty without bubblewrap. */
   command: string[];
+  /** The Node the kernel runs on: the execute-only copy inside bubblewrap. */
+  runtime: string;
   /** Node flags that turn on the permission model for this workspace. */
   nodeFlags: string[];
   env: NodeJS.ProcessEnv;
@@ -27,6 +33,16 @@ export interface SandboxPaths {
   product: string;
   /** The pack's own installed packages, read-only, seen at workspace/node_modules. */
   packModules?: string;
+  /** With bubblewrap: the execute-only copy of Node (executeOnlyNode). */
+  node?: string;
+}
+
+/** A copy of this Node in `dir` that can be run but not read: what makes the kernel non-dumpable. */
+export function executeOnlyNode(dir: string): string {
+  const copy = join(dir, 'node');
+  copyFileSync(process.execPath, copy);
+  chmodSync(copy, 0o111);
+  return copy;
 }
 
 /** What the system libraries and Node need to be found and to resolve `localhost`. */
@@ -82,19 +98,22 @@ export function sandboxFor(paths: SandboxPaths, options: { bubblewrap: boolean }
     // The kernel's protocol thread is a worker, and the SDK loads native packages (polars, ONNX Runtime).
     '--allow-worker',
     '--allow-addons',
+    ...(options.bubblewrap ? ['--allow-child-process'] : []),
     '--no-warnings',
   ];
-  if (!options.bubblewrap) return { command: [], nodeFlags, env };
-  return { command: ['bwrap', ...bubblewrapArgs(paths)], nodeFlags, env };
+  if (!options.bubblewrap) return { command: [], runtime: process.execPath, nodeFlags, env };
+  if (!paths.node) throw new Error('a sandboxed kernel runs on an execute-only copy of Node: make it with executeOnlyNode()');
+  return { command: ['bwrap', ...bubblewrapArgs(paths, paths.node)], runtime: paths.node, nodeFlags, env };
 }
 
-function bubblewrapArgs(paths: SandboxPaths): string[] {
+function bubblewrapArgs(paths: SandboxPaths, node: string): string[] {
   const args = ['--unshare-all', '--die-with-parent', '--new-session', '--uid', NOBODY, '--gid', NOBODY, '--cap-drop', 'ALL'];
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   for (const path of [...SYSTEM_PATHS, ...SYSTEM_FILES]) args.push('--ro-bind-try', path, path);
-  const node = realpathSync(process.execPath);
-  const nodeHome = dirname(dirname(node));
+  // Node's own folder, for a Node installed outside the system's (nvm, a tarball): its libraries.
+  const nodeHome = dirname(dirname(realpathSync(process.execPath)));
   if (!SYSTEM_PATHS.some((p) => nodeHome === p || nodeHome.startsWith(`${p}/`))) args.push('--ro-bind', nodeHome, nodeHome);
+  args.push('--ro-bind', node, node);
   // templates/: what `project.create` copies (the pipeline project).
   for (const part of ['dist', 'node_modules', 'templates', 'package.json']) {
     const path = join(paths.product, part);
