@@ -25,6 +25,13 @@ const CELLS: Cell[] = [
     "// Check: the answer\nimport { checks, expect } from 'aielab';\nawait checks({\n  'the answer is 42': () => expect(answer, 'answer').toBe(42),\n  'the answer is positive': () => expect(answer, 'answer').toBeGreaterThan(0),\n});",
     { role: 'check', points: 4 },
   ),
+  code('ex3', "// Exercise: write the answer to result.txt\nimport { writeFileSync } from 'node:fs';", { role: 'exercise' }),
+  code('sol3', `import { writeFileSync } from 'node:fs';\nwriteFileSync('result.txt', String(answer)); // ${SOLVED}`, { role: 'solution' }),
+  code(
+    'check3',
+    "// Check: the file\nimport { existsSync, readFileSync } from 'node:fs';\nawait checks({ 'result.txt holds 42': () => expect(existsSync('result.txt') && readFileSync('result.txt', 'utf8'), 'result.txt').toBe('42') });",
+    { role: 'check', points: 2 },
+  ),
   code(
     'check2',
     "// Check: double\nawait checks({ 'doubles 1, 2 and 3': () => expect([1, 2, 3].every((n) => double(n) === n * 2), 'double doubles them').toBe(true) });",
@@ -44,6 +51,10 @@ attempt(() => { (Object as any).is = () => true; });
 attempt(() => { (globalThis as any).Math = { abs: () => 0 }; });
 attempt(() => { (globalThis as any).expect = () => ({ toBe() {} }); });
 attempt(() => { (globalThis as any).checks = async () => undefined; });
+attempt(() => { (require('node:fs') as any).existsSync = () => true; });
+// What compiled cells import and await through: a check's import of node:fs would get these.
+attempt(() => { (globalThis as any).__aielab$named = () => ({ existsSync: () => true, readFileSync: () => '42' }); });
+attempt(() => { (globalThis as any).__aielab$resumed = () => undefined; });
 const answer: number = 0;`;
 
 /**
@@ -80,13 +91,21 @@ const RUNAWAYS: Record<string, string> = {
   stop: "process.kill(process.pid, 'SIGSTOP');\nconst answer: number = 0;",
   flood:
     "import { writeSync } from 'node:fs';\nconst mb = 'x'.repeat(1 << 20);\nfor (let i = 0; i < 200; i++) writeSync(1, mb);\nconst answer: number = 0;",
-  children:
-    "import { spawn } from 'node:child_process';\ntry { spawn('sleep', ['777'], { detached: true, stdio: 'inherit' }).unref(); } catch { /* refused */ }\nconst answer: number = 0;",
+  // A detached child holding the kernel's stdout, and one reading the kernel's memory for its secret.
+  children: [
+    "import { spawn, spawnSync } from 'node:child_process';",
+    "spawn('sleep', ['777'], { detached: true, stdio: 'inherit' }).unref();",
+    "const peek = spawnSync('cat', [`/proc/${process.pid}/maps`], { encoding: 'utf8' });",
+    'const answer: number = peek.status === 0 ? 42 : 0;',
+  ].join('\n'),
 };
 
-function submit(dir: string, answer: string, double = WRONG_DOUBLE): string {
+const WRITE_RESULT = "import { writeFileSync } from 'node:fs';\nwriteFileSync('result.txt', String(answer));";
+
+function submit(dir: string, answer: string, double = WRONG_DOUBLE, file = '// not done'): string {
+  const sources: Record<string, string> = { ex: answer, ex2: double, ex3: file };
   const cells = CELLS.filter((c) => c.metadata.role !== 'solution').map((c) =>
-    c.id === 'ex' ? { ...c, source: answer } : c.id === 'ex2' ? { ...c, source: double } : c,
+    sources[c.id] ? { ...c, source: sources[c.id] as string } : c,
   );
   writeNotebook(join(dir, 'm1', 'lab-1.aielab'), { metadata: {}, cells });
   return dir;
@@ -137,7 +156,7 @@ describe('aielab pack grade against hostile submissions', function () {
       submit(join(subs, 'monkeypatch'), MONKEYPATCH),
       submit(join(subs, 'forge'), 'const answer: number = 0;', FORGE_DOUBLE),
       ...Object.entries(RUNAWAYS).map(([name, source]) => submit(join(subs, name), source)),
-      submit(honest, 'const answer: number = input * 2;', 'function double(n: number): number {\n  return n + n;\n}'),
+      submit(honest, 'const answer: number = input * 2;', 'function double(n: number): number {\n  return n + n;\n}', WRITE_RESULT),
     ];
     const packBefore = digestOf(pack);
     const honestBefore = readFileSync(join(honest, 'm1', 'lab-1.aielab'), 'utf8');
@@ -148,14 +167,14 @@ describe('aielab pack grade against hostile submissions', function () {
     });
     assert.equal(ran.status, 0, ran.stderr.slice(-4000));
     assert.deepEqual(scores(out), {
-      snoop: '0/6',
-      monkeypatch: '0/6',
-      forge: '0/6',
-      kill: '0/6',
-      stop: '0/6',
-      flood: '0/6',
-      children: '0/6',
-      honest: '6/6',
+      snoop: '0/8',
+      monkeypatch: '0/8',
+      forge: '0/8',
+      kill: '0/8',
+      stop: '0/8',
+      flood: '0/8',
+      children: '0/8',
+      honest: '8/8',
     });
     for (const learner of ['snoop', 'monkeypatch', 'forge', 'kill', 'stop', 'flood', 'children', 'honest'])
       assert.ok(existsSync(join(out, 'feedback', `${learner}.md`)), `feedback for ${learner}`);
@@ -192,11 +211,11 @@ describe('aielab pack grade against hostile submissions', function () {
     const learners = [
       submit(join(subs, 'monkeypatch'), writeOut),
       submit(join(subs, 'forge'), 'const answer: number = 0;', FORGE_DOUBLE),
-      submit(join(subs, 'honest'), 'const answer: number = 42;', 'function double(n: number): number {\n  return 2 * n;\n}'),
+      submit(join(subs, 'honest'), 'const answer: number = 42;', 'function double(n: number): number {\n  return 2 * n;\n}', WRITE_RESULT),
     ];
     const ran = runCli(['pack', 'grade', pack, ...learners, '--out', out, '--no-sandbox'], { timeoutMs: 120_000 });
     assert.equal(ran.status, 0, ran.stderr.slice(-4000));
-    assert.deepEqual(scores(out), { monkeypatch: '0/6', forge: '0/6', honest: '6/6' });
+    assert.deepEqual(scores(out), { monkeypatch: '0/8', forge: '0/8', honest: '8/8' });
     assert.ok(!existsSync(escape), "Node's permission model kept the write in the copy");
   });
 });
