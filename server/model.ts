@@ -14,6 +14,8 @@ export interface TensorSpec {
   datatype: string;
   /** -1 where the size is free (the batch). */
   shape: number[];
+  /** Ids that index a table (an embedding): the values its Gather accepts, both ends included. */
+  range?: [number, number];
 }
 
 const DATATYPES: Record<string, string> = {
@@ -102,7 +104,7 @@ export class ServedModel {
       datatype: datatypeOf(t.dtype),
       shape: t.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)),
     });
-    const inputs = info.inputs.filter((i) => !weights.has(i.name)).map(spec);
+    const inputs = info.inputs.filter((i) => !weights.has(i.name)).map((i) => withIdRange(spec(i), info));
     const outputs = info.outputs.map(spec);
     for (const input of inputs) {
       if (input.datatype !== 'FP32' && input.datatype !== 'INT64')
@@ -164,4 +166,35 @@ function parseJson<T>(text: string | undefined, accept: (value: unknown) => T | 
   } catch {
     return undefined;
   }
+}
+
+/** Ops that pass ids through unchanged on their way to a Gather (tf2onnx casts them to int32). */
+const PASS_THROUGH = new Set(['Cast', 'Identity']);
+
+/**
+ * An input that indexes a table the graph holds (an embedding's Gather, reached directly as INT64
+ * or through a Cast from FP32): its ids must lie in [-rows, rows - 1] (ONNX lets negative ids
+ * count from the end), or ONNX Runtime fails the whole batch. The server refuses such a request
+ * itself, with a 400 that says the range.
+ */
+function withIdRange(input: TensorSpec, info: ReturnType<typeof readModel>): TensorSpec {
+  if (input.datatype !== 'INT64' && input.datatype !== 'FP32') return input;
+  const weights = new Map(info.weights.map((w) => [w.name, w]));
+  // The input's names along Cast/Identity chains, followed until no node adds one.
+  const names = new Set([input.name]);
+  for (let before = 0; before !== names.size;) {
+    before = names.size;
+    for (const node of info.nodes)
+      if (PASS_THROUGH.has(node.op) && node.inputs.some((name) => names.has(name))) node.outputs.forEach((out) => names.add(out));
+  }
+  let rows = Infinity;
+  for (const node of info.nodes) {
+    const [data, indices] = node.inputs;
+    if (node.op !== 'Gather' || !indices || !names.has(indices) || !data) continue;
+    const table = weights.get(data);
+    const axis = node.attributes.axis ?? 0;
+    const size = table?.dims.at(axis);
+    if (size !== undefined && size > 0) rows = Math.min(rows, size);
+  }
+  return Number.isFinite(rows) ? { ...input, range: [-rows, rows - 1] } : input;
 }

@@ -79,6 +79,10 @@ function signature(specs: TensorSpec[]): string {
   return specs.map((s) => `${s.name} (${s.datatype} [${s.shape.join(', ')}])`).join(', ');
 }
 
+function outside([low, high]: [number, number], id: number): boolean {
+  return id < low || id > high;
+}
+
 /** The values, flat (row-major) or nested exactly as the shape says, as one typed array. */
 function tensor(spec: TensorSpec, shape: number[], data: unknown): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -90,6 +94,10 @@ function tensor(spec: TensorSpec, shape: number[], data: unknown): Tensor {
     for (let i = 0; i < size; i++) {
       const v = flat[i];
       if (!Number.isSafeInteger(v)) throw new RequestError(`input ${spec.name}: value ${i} is ${describe(v)}, not a whole number`);
+      if (spec.range && outside(spec.range, v as number))
+        throw new RequestError(
+          `input ${spec.name}: value ${i} is ${v}, outside the ids the model knows (${spec.range[0]} to ${spec.range[1]})`,
+        );
       values[i] = BigInt(v as number);
     }
     return { dims: shape, data: values };
@@ -99,6 +107,11 @@ function tensor(spec: TensorSpec, shape: number[], data: unknown): Tensor {
     const v = flat[i];
     if (typeof v !== 'number' || !Number.isFinite(v))
       throw new RequestError(`input ${spec.name}: value ${i} is ${describe(v)}, not a finite number`);
+    // Ids the model casts to integers index its table: Cast truncates, so 9.5 is id 9.
+    if (spec.range && outside(spec.range, Math.trunc(v)))
+      throw new RequestError(
+        `input ${spec.name}: value ${i} is ${v}, outside the ids the model knows (${spec.range[0]} to ${spec.range[1]})`,
+      );
     // Past ±3.4e38 a float32 is Infinity, and the model answers nulls: refused instead.
     if (!Number.isFinite(Math.fround(v)))
       throw new RequestError(`input ${spec.name}: value ${i} is ${v}, outside FP32's range (±3.4028235e38)`);

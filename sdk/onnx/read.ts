@@ -18,7 +18,7 @@ export interface WeightInfo {
 }
 
 export interface ModelInfo extends ModelHeader {
-  nodes: Array<{ op: string; name: string; inputs: string[]; outputs: string[] }>;
+  nodes: Array<{ op: string; name: string; inputs: string[]; outputs: string[]; attributes: Record<string, number> }>;
   weights: WeightInfo[];
 }
 
@@ -67,7 +67,7 @@ export function readModel(bytes: Uint8Array, file: string): ModelInfo {
       outputs: list(graph, 12).map((b) => readValueInfo(b as Uint8Array)),
       nodes: list(graph, 1).map((b) => {
         const n = readMessage(b as Uint8Array);
-        return { op: text(n, 4), name: text(n, 3), inputs: texts(n, 1), outputs: texts(n, 2) };
+        return { op: text(n, 4), name: text(n, 3), inputs: texts(n, 1), outputs: texts(n, 2), attributes: intAttributes(n) };
       }),
       weights: list(graph, 5).map((b) => readWeight(b as Uint8Array)),
     };
@@ -149,6 +149,17 @@ function ints(values: ProtoValue[]): number[] {
 
 function list(fields: Map<number, ProtoValue[]>, field: number): ProtoValue[] {
   return fields.get(field) ?? [];
+}
+
+/** A node's integer attributes (AttributeProto: name 1, i 3, type 20 = INT), such as Gather's axis. */
+function intAttributes(node: Map<number, ProtoValue[]>): Record<string, number> {
+  const INT = 2;
+  const found: Record<string, number> = {};
+  for (const bytes of list(node, 5)) {
+    const attribute = readMessage(bytes as Uint8Array);
+    if (num(attribute, 20) === INT) found[text(attribute, 1)] = num(attribute, 3);
+  }
+  return found;
 }
 
 function num(fields: Map<number, ProtoValue[]>, field: number): number {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nn, onnx, serve, text, track, type Served } from '../../sdk';
-import { exportTokenClassifier } from '../helpers/models';
+import { encodeModel } from '../../sdk/onnx/graph';
 import { parsePbtxt, readConfig, writeConfig } from '../../server/pbtxt';
 
 async function post(
@@ -166,14 +166,26 @@ describe('aielab serve', function () {
   });
 
   it('answers a failure inside the model with a 500 that gives nothing away, and keeps serving', async () => {
+    // A Gather over a table the graph computes (Identity of a weight): the server cannot see its
+    // size, so id 99 reaches onnxruntime, which fails inside Gather.
     const ids = join(dir, 'ids.onnx');
-    await exportTokenClassifier(ids);
+    const graph = {
+      name: 'ids',
+      nodes: [
+        { op: 'Cast', inputs: ['input'], outputs: ['ids'], name: 'cast', attributes: { to: 7 } },
+        { op: 'Identity', inputs: ['table'], outputs: ['computed'], name: 'copy' },
+        { op: 'Gather', inputs: ['computed', 'ids'], outputs: ['output'], name: 'lookup' },
+      ],
+      initializers: [{ name: 'table', dims: [10, 2], dtype: 'float32' as const, values: new Float32Array(20) }],
+      inputs: [{ name: 'input', dtype: 'float32' as const, shape: ['N', 3] }],
+      outputs: [{ name: 'output', dtype: 'float32' as const, shape: ['N', 3, 2] }],
+    };
+    writeFileSync(ids, encodeModel(graph, {}, 'test'));
     const words = await serve.start(ids);
     const logged: string[] = [];
     const error = console.error;
     console.error = (...args: unknown[]) => void logged.push(args.join(' '));
     try {
-      // Token id 99 is outside the 10-row embedding table: onnxruntime fails inside Gather.
       const failed = await post(`${words.url}/v2/models/ids/infer`, {
         inputs: [{ name: 'input', shape: [1, 3], datatype: 'FP32', data: [1, 2, 99] }],
       });
