@@ -1,6 +1,6 @@
 // Reading notebooks from disk and writing files without ever leaving a half-written one behind.
-import { chmodSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Writes next to the target, then renames over it: a crash never leaves a truncated notebook.
@@ -18,10 +18,16 @@ export function writeFileAtomic(path: string, text: string): void {
   renameSync(temporary, target);
 }
 
+/** Where `path` really is: a symlink's target, even one that does not exist yet (a dangling link). */
 function existingTarget(path: string): string {
   try {
     return realpathSync(path);
   } catch {
+    try {
+      if (lstatSync(path).isSymbolicLink()) return resolve(dirname(path), readlinkSync(path));
+    } catch {
+      // Neither the file nor a link: write it where it was asked.
+    }
     return path;
   }
 }

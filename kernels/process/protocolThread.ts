@@ -167,7 +167,15 @@ async function compiledCell(params: ExecuteParams, trusted: boolean): Promise<Co
   return params.compiled;
 }
 
-/** The client is gone or asked us to stop: end the process even if a cell is spinning. */
+/**
+ * The client is gone or asked us to stop: end the process even if a cell is spinning. A client
+ * killed outright (SIGKILL) cannot kill our process group as it means to, so when we lead one (a
+ * client on POSIX starts us so) we take it down ourselves, with every process our cells started.
+ */
 function endProcess(): void {
-  process.kill(process.pid, 'SIGTERM');
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    process.kill(process.pid, 'SIGTERM');
+  }
 }

@@ -1,12 +1,14 @@
 // What a cell can leave running or pile up, and what a hostile file can do to `aielab run`: one
 // test per attack a security probe found (issue 20, "runaways"), each failing if its protection goes.
 import { strict as assert } from 'node:assert';
-import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNotebook, type CodeCell } from '../../contracts/notebook/format';
 import { MAX_STREAM_CHARS, STREAM_TRUNCATED_NOTE } from '../../contracts/streamLimit';
 import { runCli } from '../helpers/aielabCli';
+import { CLI } from '../helpers/paths';
 import { notebookText } from '../helpers/notebooks';
 import { run, startKernel } from '../helpers/kernel';
 
@@ -64,6 +66,17 @@ describe('runaways', function () {
     assert.deepEqual(await settle(kids), [], 'children of the kernel still running');
   });
 
+  it('takes the kernel and its children down when the CLI itself is killed (SIGKILL)', async () => {
+    const pids = join(dir, 'pids.json');
+    writeFileSync(join(dir, 'orphans.aielab'), notebookText(spawnCell(pids, 'await new Promise(() => undefined);')));
+    const cli = spawn(process.execPath, [CLI, 'run', 'orphans.aielab'], { cwd: dir, stdio: 'ignore' });
+    for (let i = 0; i < 200 && !existsSync(pids); i++) await new Promise((r) => setTimeout(r, 50));
+    const kids = JSON.parse(readFileSync(pids, 'utf8')) as number[];
+    strays.push(...kids);
+    cli.kill('SIGKILL');
+    assert.deepEqual(await settle(kids), [], 'children of the kernel outlived the CLI');
+  });
+
   it('kills a SIGSTOPped kernel and its children at the cell timeout plus the grace', async () => {
     const pids = join(dir, 'pids.json');
     writeFileSync(join(dir, 'stop.aielab'), notebookText(spawnCell(pids, "process.kill(process.pid, 'SIGSTOP');")));
@@ -119,6 +132,17 @@ describe('runaways', function () {
     assert.match(ran.stderr, /nested too deeply/);
     assert.doesNotMatch(ran.stderr, /RangeError|at .*\.js:\d+/);
     assert.equal(readFileSync(path, 'utf8'), text);
+  });
+
+  it('writes through a dangling symlink to where it points, keeping the link', () => {
+    const source = join(dir, 'source.aielab');
+    writeFileSync(source, notebookText('6 * 7'));
+    const link = join(dir, 'out.aielab');
+    symlinkSync('written/result.aielab', link);
+    const ran = aielab(['run', 'source.aielab', '--out', 'out.aielab'], dir);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+    assert.ok(existsSync(join(dir, 'written', 'result.aielab')), 'the file is where the link points');
   });
 
   it('writes outputs through a symlink to its target and keeps the file’s mode', () => {
