@@ -139,13 +139,14 @@ export function monitoringCommand(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { target: { type: 'string', multiple: true }, interval: { type: 'string' } },
+    options: { target: { type: 'string', multiple: true }, interval: { type: 'string' }, 'credentials-file': { type: 'string' } },
   });
   if (positionals.length !== 1 || !values.target?.length)
-    throw new UsageError('monitoring <folder> --target 127.0.0.1:8000 [--target …] [--interval 15s]');
+    throw new UsageError('monitoring <folder> --target 127.0.0.1:8000 [--target …] [--interval 15s] [--credentials-file key.txt]');
   for (const file of writeMonitoring(positionals[0] as string, {
     targets: values.target,
     ...(values.interval ? { interval: values.interval } : {}),
+    ...(values['credentials-file'] ? { credentialsFile: values['credentials-file'] } : {}),
   }))
     console.log(`Wrote ${file}`);
   console.log(

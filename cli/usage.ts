@@ -85,9 +85,11 @@ Usage:
   aielab api-key add <name> --file keys.json [--rate-per-minute 600]
       Adds an API key for serve --api-keys: prints the key once, stores only its SHA-256.
 
-  aielab monitoring <folder> --target 127.0.0.1:8000 [--interval 15s]
+  aielab monitoring <folder> --target 127.0.0.1:8000 [--interval 15s] [--credentials-file key.txt]
       Writes prometheus.yml (scraping the server), alerts.yml (error ratio, p99 latency, server
-      down, batch backlog) and grafana-dashboard.json for a running aielab serve.
+      down, batch backlog) and grafana-dashboard.json for a running aielab serve. For a server
+      with --api-keys, --credentials-file names a file holding a key Prometheus sends (the key
+      stays out of prometheus.yml).
 
   aielab drift <model.onnx> <requests.jsonl> [--model name] [--since time] [--until time] [--last N] [--json]
       Drift of the requests a server logged (--log-requests) against the model's reference, over

@@ -13,6 +13,12 @@ export interface MonitoringOptions {
   errorRatio?: number;
   /** Alert when the p99 latency exceeds this many seconds over 5 minutes (default 0.25). */
   p99Seconds?: number;
+  /**
+   * A file holding an API key for a server started with keys (its /metrics asks for one unless it
+   * runs with --open-metrics): Prometheus sends it as a bearer token. The key itself is never
+   * written into prometheus.yml, which is often committed or shared.
+   */
+  credentialsFile?: string;
 }
 
 const JOB = 'aielab';
@@ -28,6 +34,9 @@ export function prometheusConfig(options: MonitoringOptions): string {
     'scrape_configs:',
     `  - job_name: ${JOB}`,
     '    metrics_path: /metrics',
+    ...(options.credentialsFile
+      ? ['    authorization:', '      type: Bearer', `      credentials_file: ${JSON.stringify(resolve(options.credentialsFile))}`]
+      : []),
     '    static_configs:',
     `      - targets: [${options.targets.map((t) => JSON.stringify(t)).join(', ')}]`,
     '',

@@ -4,7 +4,7 @@
 // SIGTERM stops the server cleanly.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +184,63 @@ describe('serving watched by Prometheus', function () {
       assert.equal(failed.status, 2, failed.stderr);
       assert.match(failed.stderr, reason);
       assert.doesNotMatch(failed.stderr, /\n\s+at /);
+    }
+  });
+  it('scrapes a server that asks for API keys with the key from --credentials-file, which stays out of prometheus.yml', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aielab-prom-keys-'));
+    await nn.backend();
+    const file = join(dir, 'model.onnx');
+    await onnx.export(nn.sequential([nn.layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })]), file, { labels: ['a', 'b'] });
+    const keys = join(dir, 'keys.json');
+    const added = spawnSync(process.execPath, [CLI, 'api-key', 'add', 'prometheus', '--file', keys], { encoding: 'utf8' });
+    assert.equal(added.status, 0, added.stderr);
+    const key = /aielab_[\w-]+/.exec(added.stdout)?.[0] as string;
+    const keyFile = join(dir, 'prometheus.key');
+    writeFileSync(keyFile, key, { mode: 0o600 });
+    const served = await startCli([file, '--port', '0', '--api-keys', keys]);
+    const running: ChildProcess[] = [];
+    try {
+      const target = new URL(served.url).host;
+      const scrape = async (name: string, extra: string[]) => {
+        const folder = join(dir, name);
+        const written = spawnSync(process.execPath, [CLI, 'monitoring', folder, '--target', target, '--interval', '1s', ...extra], {
+          encoding: 'utf8',
+        });
+        assert.equal(written.status, 0, written.stderr);
+        const config = readFileSync(join(folder, 'prometheus.yml'), 'utf8');
+        const checked = spawnSync(PROMTOOL, ['check', 'config', join(folder, 'prometheus.yml')], { encoding: 'utf8' });
+        assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+        const port = await freePort();
+        running.push(
+          spawn(
+            PROMETHEUS,
+            [
+              `--config.file=${join(folder, 'prometheus.yml')}`,
+              `--storage.tsdb.path=${join(folder, 'tsdb')}`,
+              `--web.listen-address=127.0.0.1:${port}`,
+            ],
+            {
+              stdio: 'ignore',
+            },
+          ),
+        );
+        const up = await until(`a scrape by ${name}`, async () => {
+          const answer = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=up`)).json()) as {
+            data?: { result: Array<{ value: [number, string] }> };
+          };
+          return answer.data?.result[0]?.value[1];
+        });
+        return { config, up };
+      };
+      const keyed = await scrape('with-key', ['--credentials-file', keyFile]);
+      assert.equal(keyed.up, '1', 'the scrape with the key succeeds');
+      assert.match(keyed.config, /authorization:\n\s+type: Bearer\n\s+credentials_file: /);
+      assert.ok(!keyed.config.includes(key), 'the key is not in prometheus.yml');
+      const keyless = await scrape('without-key', []);
+      assert.equal(keyless.up, '0', 'without it, /metrics answers 401 and the target is down');
+    } finally {
+      for (const child of running) child.kill('SIGTERM');
+      served.child.kill('SIGTERM');
     }
   });
 });
