@@ -71,6 +71,8 @@ export class KernelProcess {
   private readonly running = new Map<number, (output: OutputEvent) => void>();
   /** Characters of raw fd 1/2 output each running execution has received. */
   private readonly rawChars = new Map<number, number>();
+  /** Characters of raw output since the last cell ended: a process a cell left behind is capped too. */
+  private idleRawChars = 0;
   private readonly stateEmitter = new Emitter<KernelState>();
   private readonly exitEmitter = new Emitter<KernelExit>();
   private readonly lateEmitter = new Emitter<LateOutput>();
@@ -185,6 +187,7 @@ export class KernelProcess {
     const executionId = this.nextExecutionId++;
     const compiled = this.token === undefined ? {} : { compiled: await precompile(cell) };
     this.running.set(executionId, onOutput);
+    this.idleRawChars = 0;
     this.setState('busy');
     try {
       return await new Promise<ExecuteResult>((resolve, reject) => {
@@ -262,7 +265,9 @@ export class KernelProcess {
   private raw(name: 'stdout' | 'stderr', text: string): void {
     const running = [...this.running].pop();
     if (!running) {
-      this.rawEmitter.fire(text);
+      const capped = capStream(this.idleRawChars, text);
+      this.idleRawChars += text.length;
+      if (capped !== undefined) this.rawEmitter.fire(capped);
       return;
     }
     // Cell code's own printing is capped in the kernel; a child process writing to the inherited

@@ -123,6 +123,25 @@ describe('runaways', function () {
     }
   });
 
+  it('caps what a process a cell left behind writes while no cell runs, with the same note', async () => {
+    const kernel = await startKernel();
+    try {
+      let idle = '';
+      kernel.onRawOutput((text) => (idle += text));
+      const size = MAX_STREAM_CHARS + 1_000_000;
+      const code = [
+        "import { spawn } from 'node:child_process';",
+        `spawn(process.execPath, ['-e', "setTimeout(() => process.stdout.write('x'.repeat(${size})), 300)"], { stdio: 'inherit' });`,
+        "'started'",
+      ].join('\n');
+      assert.equal((await run(kernel, code)).result, "'started'");
+      for (let i = 0; i < 100 && !idle.endsWith(STREAM_TRUNCATED_NOTE); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(idle.length, MAX_STREAM_CHARS + STREAM_TRUNCATED_NOTE.length);
+    } finally {
+      kernel.kill();
+    }
+  });
+
   it('refuses a JSON notebook nested 100,000 deep with exit 2 and a message, leaving it untouched', () => {
     const path = join(dir, 'deep.aielab');
     const text = `{"cells": [], "metadata": {"x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
