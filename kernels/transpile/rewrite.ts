@@ -55,6 +55,7 @@ export function rewriteCell(js: string, options: RewriteOptions = {}): Rewritten
 class CellRewrite {
   private readonly s: MagicString;
   private readonly declared = new Set<string>();
+  private imports = 0;
   /** Local name → the grader's name it stands for, in a trusted cell. */
   private readonly graderBindings = new Map<string, string>(['checks', 'expect'].map((name) => [name, name]));
 
@@ -69,7 +70,8 @@ class CellRewrite {
   rewriteNested(program: Program): void {
     const s = this.s;
     ancestor(program, {
-      VariableDeclaration: (node, _state, ancestors) => this.rewriteNestedVar(node, ancestors),
+      // A trusted cell's nested `var`s stay its function's own, like its other bindings.
+      VariableDeclaration: (node, _state, ancestors) => (this.trusted ? undefined : this.rewriteNestedVar(node, ancestors)),
       ImportExpression(node) {
         s.overwrite(node.start, node.start + 'import'.length, CELL_RUNTIME.importModule, { contentOnly: true });
       },
@@ -88,11 +90,14 @@ class CellRewrite {
   rewriteTopLevel(statement: Program['body'][number]): void {
     const node = this.unwrapExport(statement);
     if (!node) return;
+    if (this.trusted) {
+      this.keepLocal(node);
+      return;
+    }
     const s = this.s;
     if (node.type === 'ImportDeclaration') {
-      const kept = this.trusted ? node.specifiers.filter((spec) => !this.graderBinding(node, spec)) : node.specifiers;
-      kept.forEach((spec) => this.declared.add(spec.local.name));
-      s.overwrite(node.start, node.end, importStatement({ ...node, specifiers: kept }), { contentOnly: true });
+      node.specifiers.forEach((spec) => this.declared.add(spec.local.name));
+      s.overwrite(node.start, node.end, importStatement(node), { contentOnly: true });
     } else if (node.type === 'VariableDeclaration') {
       this.rewriteDeclaration(node, 'statement');
     } else if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node.id) {
@@ -105,6 +110,30 @@ class CellRewrite {
       s.prependRight(node.start, '(');
       s.appendLeft(node.end, ');');
     }
+  }
+
+  /**
+   * A trusted cell's statement: its bindings stay local to the cell's function, which reads them,
+   * and are copied to the global object for later cells. So a timer an earlier cell left running
+   * cannot rebind what the check computed while the check awaits.
+   */
+  private keepLocal(node: AnyNode): void {
+    let names: string[] = [];
+    if (node.type === 'ImportDeclaration') {
+      const kept = node.specifiers.filter((spec) => !this.graderBinding(node, spec));
+      names = kept.map((spec) => spec.local.name);
+      const ns = `__aielab$ns${this.imports++}`;
+      this.s.overwrite(node.start, node.end, importStatement({ ...node, specifiers: kept }, ns), { contentOnly: true });
+    } else if (node.type === 'VariableDeclaration') {
+      names = node.declarations.flatMap((d) => boundNames(d.id));
+    } else if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node.id) {
+      names = [node.id.name];
+    } else if (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') {
+      this.s.prependRight(node.start, '(');
+      this.s.appendLeft(node.end, ');');
+    }
+    names.forEach((name) => this.declared.add(name));
+    if (names.length) this.s.appendLeft(node.end, ` ${names.map((name) => `globalThis[${JSON.stringify(name)}] = ${name};`).join(' ')}`);
   }
 
   returnLastExpression(body: Program['body']): void {
@@ -122,8 +151,11 @@ class CellRewrite {
     const names = [...this.declared];
     const declare = names.length ? `var ${names.join(', ')}; ` : '';
     if (this.trusted) {
-      const bindings = [...this.graderBindings].map(([local, name]) => (local === name ? name : `${name}: ${local}`));
-      this.s.prepend(`${declare}(async function (${GRADER}) { "use strict"; let { ${bindings.join(', ')} } = ${GRADER}; `);
+      // A cell's own `const expect = …` wins over the grader's binding of that name.
+      const bindings = [...this.graderBindings]
+        .filter(([local]) => !this.declared.has(local))
+        .map(([local, name]) => (local === name ? name : `${name}: ${local}`));
+      this.s.prepend(`(async function (${GRADER}) { "use strict"; let { ${bindings.join(', ')} } = ${GRADER}; `);
       this.s.append('\n});');
     } else {
       this.s.prepend(`${declare}(async function () { "use strict"; `);
@@ -209,20 +241,25 @@ function instrumentLoop(s: MagicString, node: AnyNode): void {
   }
 }
 
-function importStatement(node: ImportDeclaration): string {
+/**
+ * The import as statements: assignments to the cell's globals, or, given `local` (the name for
+ * the module in a trusted cell), const declarations of the cell's function.
+ */
+function importStatement(node: ImportDeclaration, local?: string): string {
   const source = JSON.stringify(node.source.value);
   const attributes = node.attributes?.length
     ? `, { with: { ${node.attributes.map((a) => `${JSON.stringify(keyName(a.key))}: ${JSON.stringify(a.value.value)}`).join(', ')} } }`
     : '';
   const load = `await ${CELL_RUNTIME.importModule}(${source}${attributes})`;
   if (node.specifiers.length === 0) return `${load};`;
-  const ns = '__aielab$ns';
+  const ns = local ?? '__aielab$ns';
+  const declare = local ? 'const ' : '';
   const assignments: string[] = [];
   const picked: string[] = [];
   const fields: string[] = [];
   for (const spec of node.specifiers) {
     if (spec.type === 'ImportNamespaceSpecifier') {
-      assignments.push(`${spec.local.name} = ${ns};`);
+      assignments.push(`${declare}${spec.local.name} = ${ns};`);
     } else {
       const imported = spec.type === 'ImportDefaultSpecifier' ? 'default' : keyName(spec.imported);
       picked.push(JSON.stringify(imported));
@@ -230,9 +267,10 @@ function importStatement(node: ImportDeclaration): string {
     }
   }
   if (fields.length) {
-    assignments.push(`({ ${fields.join(', ')} } = ${CELL_RUNTIME.named}(${ns}, [${picked.join(', ')}], ${source}));`);
+    const pick = `{ ${fields.join(', ')} } = ${CELL_RUNTIME.named}(${ns}, [${picked.join(', ')}], ${source});`;
+    assignments.push(local ? `const ${pick}` : `(${pick.slice(0, -1)});`);
   }
-  return `{ const ${ns} = ${load}; ${assignments.join(' ')} }`;
+  return local ? `const ${ns} = ${load}; ${assignments.join(' ')}` : `{ const ${ns} = ${load}; ${assignments.join(' ')} }`;
 }
 
 function keyName(key: { type: string; name?: string; value?: unknown }): string {

@@ -16,6 +16,7 @@ class FakeKernel {
     this.context = createContext({
       console,
       Atomics,
+      setTimeout,
       [CELL_RUNTIME.flags]: this.flags,
       [CELL_RUNTIME.interrupted]: () => {
         throw new Error('interrupted');
@@ -58,6 +59,17 @@ describe('cell compilation', () => {
     );
     // Its own declarations still reach later cells; the notebook's names are left as they were.
     assert.deepEqual(await k.run('[seen.length, checks(), checks2()]'), [3, 'forged', 'the notebook’s checks']);
+  });
+
+  it("keeps a trusted cell's bindings its own while it awaits: a timer rebinding the global changes nothing", async () => {
+    const k = new FakeKernel();
+    await k.run("void setTimeout(() => { globalThis.target = 'rebound'; }, 5);");
+    const grader = { checks: () => undefined, expect: () => undefined };
+    assert.equal(
+      await k.run("const target = 'computed';\nawait new Promise((resolve) => setTimeout(resolve, 30));\ntarget", grader),
+      'computed',
+    );
+    assert.equal(await k.run('target'), 'rebound', 'the global copy is what the timer left');
   });
 
   it('compiles a trusted cell to a function that runs nothing until called', async () => {
