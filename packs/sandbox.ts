@@ -91,7 +91,8 @@ export function sandboxFor(paths: SandboxPaths, options: { bubblewrap: boolean }
   const tmp = options.bubblewrap ? '/tmp' : join(paths.workspace, WORKSPACE_TMP);
   const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: join(paths.workspace, WORKSPACE_HOME), TMPDIR: tmp, LANG: 'C.UTF-8' };
   const nodeFlags = [
-    '--experimental-permission',
+    // Node 20 calls it experimental; 22.13 and later name it --permission.
+    process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission',
     '--allow-fs-read=*',
     `--allow-fs-write=${paths.workspace}`,
     ...(options.bubblewrap ? ['--allow-fs-write=/tmp'] : []),
