@@ -30,13 +30,26 @@ export class ErrorReporter {
     private readonly kernelFiles: readonly string[],
   ) {}
 
+  /**
+   * Never throws: a thrown value whose getters or Proxy traps throw in turn is described as such,
+   * so reporting it cannot wedge the cell that threw it.
+   */
   report(err: unknown): ErrorOutput {
+    try {
+      return this.describe(err);
+    } catch (failure) {
+      const why = failure instanceof Error ? `reading it threw ${String(failure.name)}: ${String(failure.message)}` : 'reading it threw';
+      return errorOutput('Error', `The cell threw a value that cannot be described (${why}).`, []);
+    }
+  }
+
+  private describe(err: unknown): ErrorOutput {
     if (!isError(err)) return errorOutput('Uncaught', inspect(err, { depth: 4 }), []);
     if ((err as { [QUIET_ERROR]?: boolean })[QUIET_ERROR] === true) return errorOutput(err.name, err.message, []);
     const { frames, codeFrame: frame } = this.mapStack(err.stack ?? '');
     const out = errorOutput(err.name || 'Error', err.message, frames, frame);
     if (err.cause !== undefined) {
-      const cause = this.report(err.cause);
+      const cause = this.describe(err.cause);
       out.stack += `\n\nCaused by: ${cause.stack}`;
     }
     return out;

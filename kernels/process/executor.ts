@@ -112,7 +112,7 @@ export class Executor {
 
   /** An error nothing caught: shown in its cell, and it fails that cell if the cell is still running. */
   uncaught(err: unknown): void {
-    if (err instanceof KernelInterrupt) return;
+    if (isKernelInterrupt(err)) return;
     const run = this.owner();
     if (run && run === this.current) run.failed = true;
     const report = this.reporter.report(err);
@@ -148,7 +148,7 @@ export class Executor {
       thrown = err;
       if (isInterrupt(err)) {
         status = 'interrupted';
-        const { frames, codeFrame } = this.reporter.mapStack(err instanceof KernelInterrupt ? (err.stack ?? '') : '');
+        const { frames, codeFrame } = this.reporter.mapStack(isKernelInterrupt(err) ? ((err as Error).stack ?? '') : '');
         this.emit(errorOutput('Interrupted', 'The cell was interrupted.', frames, codeFrame), run);
       } else {
         status = 'error';
@@ -183,6 +183,19 @@ function isTimerHandle(value: unknown): boolean {
   return name === 'Timeout' || name === 'Immediate';
 }
 
+/** Both are safe on any thrown value: a Proxy whose traps throw is simply not an interrupt. */
+function isKernelInterrupt(err: unknown): boolean {
+  try {
+    return err instanceof KernelInterrupt;
+  } catch {
+    return false;
+  }
+}
+
 function isInterrupt(err: unknown): boolean {
-  return err instanceof KernelInterrupt || (err as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+  try {
+    return isKernelInterrupt(err) || (err as { code?: string } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+  } catch {
+    return false;
+  }
 }

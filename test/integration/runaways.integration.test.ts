@@ -142,6 +142,28 @@ describe('runaways', function () {
     }
   });
 
+  it('reports a thrown value whose getters or Proxy traps throw, and the cell ends', async () => {
+    const kernel = await startKernel();
+    try {
+      const hostile = {
+        'a stack getter that throws':
+          "const e = new Error('x');\nObject.defineProperty(e, 'stack', { get() { throw new Error('no stack'); } });\nthrow e;",
+        'a Proxy whose traps throw':
+          "const trap = () => { throw new Error('trap'); };\nthrow new Proxy({}, { get: trap, getPrototypeOf: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap });",
+        'name and message getters that throw':
+          "const e = new Error('x');\nfor (const key of ['name', 'message']) Object.defineProperty(e, key, { get() { throw new Error('no'); } });\nthrow e;",
+      };
+      for (const [what, code] of Object.entries(hostile)) {
+        const cell = await run(kernel, code);
+        assert.equal(cell.status, 'error', what);
+        assert.match(cell.error?.message ?? '', /The cell threw a value that cannot be described \(reading it threw Error: /, what);
+      }
+      assert.equal((await run(kernel, '6 * 7')).result, '42', 'the kernel goes on');
+    } finally {
+      kernel.kill();
+    }
+  });
+
   it('refuses a JSON notebook nested 100,000 deep with exit 2 and a message, leaving it untouched', () => {
     const path = join(dir, 'deep.aielab');
     const text = `{"cells": [], "metadata": {"x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
