@@ -47,7 +47,7 @@ export class ErrorReporter {
     if (!isError(err)) return errorOutput('Uncaught', inspect(err, { depth: 4 }), []);
     if ((err as { [QUIET_ERROR]?: boolean })[QUIET_ERROR] === true) return errorOutput(err.name, err.message, []);
     const { frames, codeFrame: frame } = this.mapStack(err.stack ?? '');
-    const out = errorOutput(err.name || 'Error', err.message, frames, frame);
+    const out = errorOutput(err.name || 'Error', withReason(err), frames, frame);
     if (err.cause !== undefined) {
       const cause = this.describe(err.cause);
       out.stack += `\n\nCaused by: ${cause.stack}`;
@@ -81,6 +81,12 @@ export class ErrorReporter {
   private isInternal(file: string): boolean {
     return file.startsWith('node:') || file === 'native' || file === '<anonymous>' || this.kernelFiles.includes(file);
   }
+}
+
+/** Only a graded run's kernel runs under Node's permission model: say why it refused. */
+function withReason(err: Error): string {
+  if ((err as { code?: unknown }).code !== 'ERR_ACCESS_DENIED') return err.message;
+  return `${err.message}: a graded run keeps a notebook to its own copy of the pack (no inspector, no writes elsewhere, and without bubblewrap no child processes)`;
 }
 
 function isError(value: unknown): value is Error {

@@ -4,7 +4,9 @@
 // `Expectation.prototype.toBe`. Nothing is frozen whole and no new property is refused (packages
 // still add their own); the methods and accessors that exist become non-writable and
 // non-configurable, and the globals that name built-ins cannot be rebound.
+import { realpathSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
+import { sep } from 'node:path';
 
 /** The global names of built-ins a check may use; the kernel's own globals are not among them. */
 const BUILT_IN_GLOBALS = [
@@ -77,7 +79,35 @@ export function lockDown(options: LockOptions): number {
   walk.builtIns = false;
   for (const namespace of options.namespaces) walk.exports(namespace, true);
   lockPackagesAsTheyLoad(walk, options.packageRoots);
+  allowNativeCodeFrom(options.packageRoots);
   return walk.locked;
+}
+
+/**
+ * Native addons load from the product's packages only (polars, ONNX Runtime): one a notebook wrote
+ * itself would run outside every lock above. Node's permission model allows addons or none.
+ */
+function allowNativeCodeFrom(roots: readonly string[]): void {
+  const dlopen = process.dlopen.bind(process);
+  const allowed = roots.map((root) => realpathOr(root));
+  Object.defineProperty(process, 'dlopen', {
+    value: (module: object, filename: string, flags?: number) => {
+      const real = realpathOr(filename);
+      if (!allowed.some((root) => real.startsWith(`${root}${sep}`)))
+        throw new Error(`A graded run loads native code from the product's own packages only, not ${filename}.`);
+      return flags === undefined ? dlopen(module, filename) : dlopen(module, filename, flags);
+    },
+    writable: false,
+    configurable: false,
+  });
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Every module `require` loads from the product's packages is locked before the caller sees it. */

@@ -43,6 +43,7 @@ const WRONG_DOUBLE = 'function double(n: number): number {\n  return 0;\n}';
 
 /** Replaces the SDK's expectations, the built-ins checks use, and the names `checks` and `expect`. */
 const MONKEYPATCH = `import { Expectation } from 'aielab';
+import { writeFileSync } from 'node:fs';
 const attempt = (act: () => void) => { try { act(); } catch { /* refused */ } };
 attempt(() => { (Expectation.prototype as any).toBe = () => undefined; });
 attempt(() => Object.defineProperty(Expectation.prototype, 'toEqual', { value: () => undefined }));
@@ -55,7 +56,13 @@ attempt(() => { (require('node:fs') as any).existsSync = () => true; });
 // What compiled cells import and await through: a check's import of node:fs would get these.
 attempt(() => { (globalThis as any).__aielab$named = () => ({ existsSync: () => true, readFileSync: () => '42' }); });
 attempt(() => { (globalThis as any).__aielab$resumed = () => undefined; });
-const answer: number = 0;`;
+attempt(() => { (process as any).dlopen = () => undefined; });
+// Native code of its own would run outside every lock: an addon it wrote is refused before it loads
+// (were it attempted, this one fails on its bytes, and the answer says so).
+writeFileSync('own.node', 'not really an addon');
+let native = '';
+try { process.dlopen({ exports: {} }, \`\${process.cwd()}/own.node\`); } catch (e) { native = String((e as Error).message); }
+const answer: number = native.includes('graded run') ? 0 : 42;`;
 
 /**
  * Passing results of its own: the SDK's checks() from inside the check that calls it, and a
@@ -207,7 +214,7 @@ describe('aielab pack grade against hostile submissions', function () {
     const subs = join(work, 'trusted');
     const out = join(work, 'trusted-grades');
     const escape = join(work, 'trusted-escaped.txt');
-    const writeOut = `import { writeFileSync } from 'node:fs';\ntry { writeFileSync(${JSON.stringify(escape)}, 'pwned'); } catch { /* refused */ }\n${MONKEYPATCH}`;
+    const writeOut = `${MONKEYPATCH}\ntry { writeFileSync(${JSON.stringify(escape)}, 'pwned'); } catch { /* refused */ }`;
     const learners = [
       submit(join(subs, 'monkeypatch'), writeOut),
       submit(join(subs, 'forge'), 'const answer: number = 0;', FORGE_DOUBLE),
