@@ -24,7 +24,7 @@ describe('the headless runner', function () {
       'runner.aielab',
     );
     const run = await runNotebook(notebook, { ...options, allowErrors: false });
-    assert.deepEqual(run, { ok: true, executed: 2, stopped: false });
+    assert.deepEqual(run, { ok: true, executed: 2, stopped: false, verdicts: new Map() });
     const [first, second] = [code(notebook, 0), code(notebook, 1)];
     assert.deepEqual(
       first.outputs.map((o) => o.kind),
@@ -48,7 +48,7 @@ describe('the headless runner', function () {
       },
     );
     assert.deepEqual(ends, ['interrupted']);
-    assert.deepEqual(run, { ok: false, failedCell: 0, executed: 1, stopped: false });
+    assert.deepEqual(run, { ok: false, failedCell: 0, executed: 1, stopped: false, verdicts: new Map() });
     assert.deepEqual(code(notebook, 1).outputs, []);
     assert.equal(process.listenerCount('SIGINT'), 0, 'the runner leaves process signals to its caller');
   });
@@ -61,7 +61,7 @@ describe('the headless runner', function () {
       { ...options, allowErrors: false, interrupt: interrupt.signal },
       { onCellStart: () => interrupt.abort() },
     );
-    assert.deepEqual(run, { ok: false, failedCell: 0, executed: 1, stopped: false });
+    assert.deepEqual(run, { ok: false, failedCell: 0, executed: 1, stopped: false, verdicts: new Map() });
   });
 
   it('ends the run at once when the stop signal aborts, even with errors allowed, saying where it stopped', async () => {
@@ -73,5 +73,32 @@ describe('the headless runner', function () {
     const error = code(notebook, 0).outputs.find((o) => o.kind === 'error');
     assert.equal(error?.kind === 'error' && error.name, 'Stopped');
     assert.deepEqual(code(notebook, 1).outputs, []);
+  });
+  it("returns a trusted cell's verdict from an isolated kernel, and none for a cell that calls checks() itself", async () => {
+    const notebook = parseNotebook(
+      notebookText(
+        "import { checks as own } from 'aielab';\nconst x = 2;\nawait own({ 'printed, not scored': () => undefined });",
+        "await checks({ 'x is 2': () => expect(x).toBe(2), 'x is 3': () => expect(x).toBe(3) });",
+      ),
+      'graded.aielab',
+    );
+    const [mine, check] = [code(notebook, 0), code(notebook, 1)];
+    const run = await runNotebook(notebook, {
+      ...options,
+      allowErrors: true,
+      trustedCells: new Set([check.id]),
+      kernel: { kernelScript: KERNEL_SCRIPT, isolated: { sandbox: [], token: 'a secret of the run' } },
+    });
+    assert.deepEqual([...run.verdicts.keys()], [check.id], `no verdict for ${mine.id}`);
+    const verdict = run.verdicts.get(check.id);
+    assert.equal(verdict?.status, 'error');
+    assert.equal(verdict?.error, undefined, 'a check failing is not an error of the cell');
+    assert.deepEqual(
+      verdict?.results.flatMap((r) => r.items.map((i) => [i.name, i.passed])),
+      [
+        ['x is 2', true],
+        ['x is 3', false],
+      ],
+    );
   });
 });
