@@ -5,6 +5,7 @@
 import { NotebookFormatError } from '../contracts/notebook/format';
 import { PackError } from '../packs/release';
 import { SandboxUnavailable } from '../packs/sandbox';
+import { TrafficError } from '../server/traffic';
 import { ScaffoldError } from '../scaffolds/errors';
 import { OnnxFormatError } from '../sdk/onnx/read';
 import { UsageError } from './usage';
@@ -29,6 +30,7 @@ const RULES: ReadonlyArray<(error: unknown) => Failure | undefined> = [
   rule(PackError, (e) => ({ code: e.problems.length ? 1 : 2, lines: [said(e), ...e.problems.map((p) => `  ${p.where}: ${p.message}`)] })),
   rule(OnnxFormatError, (e) => ({ code: 1, lines: [said(e)] })),
   rule(SandboxUnavailable, (e) => ({ code: 2, lines: [said(e)] })),
+  rule(TrafficError, (e) => ({ code: 2, lines: [said(e)] })),
   // node:util's parseArgs and node:fs say what went wrong by a code, not a class.
   (e) =>
     hasCode(e, (code) => code.startsWith('ERR_PARSE_ARGS')) ? { code: 2, lines: [said(e), 'Run aielab --help for usage.'] } : undefined,

@@ -8,6 +8,7 @@ import { createApiKey } from '../server/auth';
 import { writeMonitoring } from '../server/monitoring';
 import { writeToRepository } from '../server/repository';
 import { startServer } from '../server/server';
+import { parseTraffic } from '../server/traffic';
 import { UsageError } from './usage';
 
 function number(value: string | undefined, flag: string): number | undefined {
@@ -43,6 +44,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       'keep-alive-timeout-s': { type: 'string' },
       'max-connections': { type: 'string' },
       version: { type: 'string' },
+      traffic: { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1)
@@ -76,6 +78,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     ...(maxBody !== undefined ? { maxBodyBytes: Math.round(maxBody * 1024 * 1024) } : {}),
     ...(values['drift-window'] ? { driftWindow: number(values['drift-window'], '--drift-window') } : {}),
     ...(values['log-requests'] ? { logRequests: values['log-requests'] } : {}),
+    ...(values.traffic ? { traffic: parseTraffic(values.traffic) } : {}),
     ...limits(values),
   });
   for (const [name, versions] of server.repository) {
@@ -89,6 +92,11 @@ export async function serveCommand(args: string[]): Promise<number> {
       `  ${name} (version${versions.size > 1 ? 's' : ''} ${[...versions.keys()].join(', ')}): ${latest.inputs.map((i) => `${i.name} ${i.datatype} [${i.shape.join(', ')}]`).join(', ')}; ${batchingNote}`,
     );
   }
+  const shares = server.traffic.shares();
+  if (shares.length)
+    console.log(
+      `  traffic split: ${shares.map((s) => `${s.model} version ${s.version} ${(100 * s.share).toFixed(1)} %`).join(', ')} (X-Routing-Key keeps a client on one version)`,
+    );
   // The line tools wait for: the address, once the server answers.
   console.log(`Serving at ${server.url} (POST /v2/models/<name>/infer, /predict; /metrics; /openapi.json). Ctrl+C stops.`);
   await new Promise<void>((resolve) => {

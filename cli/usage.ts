@@ -66,6 +66,7 @@ Usage:
         [--max-body-mb 4] [--name <model>] [--drift-window 1000] [--log-requests requests.jsonl]
         [--log-max-mb 64] [--log-keep 5] [--open-metrics] [--open-docs] [--request-timeout-s 30]
         [--headers-timeout-s 10] [--keep-alive-timeout-s 72] [--max-connections 512]
+        [--traffic <model>=<version>:<weight>,<version>:<weight>]
       Serves models over HTTP: the Open Inference Protocol v2 (/v2/health/ready,
       /v2/models/<name>[/versions/<v>]/infer, metadata), POST /predict for plain JSON rows,
       /metrics for Prometheus, /openapi.json. A repository is Triton's layout
@@ -78,6 +79,9 @@ Usage:
       /openapi.json. A request must arrive within --request-timeout-s (its headers within
       --headers-timeout-s); connections past --max-connections are closed. --log-requests writes
       a 0600 file rotated past --log-max-mb (requests.1.jsonl…, --log-keep kept).
+      --traffic iris=1:90,2:10 splits requests that name no version between versions (a canary
+      or an A/B test; an X-Routing-Key header keeps a client on one version); /metrics counts
+      each version.
       Ctrl+C finishes the requests in flight, then stops.
   aielab serve <file.onnx> --save-repository <folder> [--name n] [--version 2] [--max-queue-delay-ms N]
       Lays the file out as a model repository with its config.pbtxt, for aielab serve or Triton.

@@ -13,6 +13,7 @@ import { docs } from './plugins/docs';
 import { drift as driftRoutes } from './plugins/drift';
 import { errors } from './plugins/errors';
 import type { InferenceContext } from './plugins/inference';
+import type { TrafficSplit } from './traffic';
 import { metrics as metricsRoute } from './plugins/metrics';
 import { oip } from './plugins/oip';
 import { predict } from './plugins/predict';
@@ -31,6 +32,7 @@ export interface AppOptions {
   /** What stays open with keys on, besides health (see ./plugins/auth.ts for why). */
   open: readonly Access[];
   sockets: SocketLimits;
+  traffic: TrafficSplit;
 }
 
 /** How long a client may take, and how many may hold a socket at once; all in milliseconds. */
@@ -66,7 +68,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     },
   });
   app.server.maxConnections = sockets.maxConnections;
-  const inference: InferenceContext = { repository, metrics, drift, limits: { maxRows: options.maxRows } };
+  const inference: InferenceContext = { repository, metrics, drift, limits: { maxRows: options.maxRows }, traffic: options.traffic };
   void app.register(jsonBody);
   void app.register(cors, { origins: options.cors });
   void app.register(auth, { keys, open: options.open });

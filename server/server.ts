@@ -21,6 +21,7 @@ import type { ServedModel } from './model';
 import type { Access } from './plugins/auth';
 import { loadRepository, type Repository, type RepositoryOptions } from './repository';
 import { SocketTracker } from './sockets';
+import { TrafficSplit, type TrafficWeights } from './traffic';
 
 export interface ServeOptions extends RepositoryOptions {
   host?: string;
@@ -56,18 +57,22 @@ export interface ServeOptions extends RepositoryOptions {
   keepAliveTimeoutMs?: number;
   /** Connections at once; more are closed as they arrive (default 512: well under the usual 1024 descriptors a process gets). */
   maxConnections?: number;
+  /** A canary or A/B split: model → version → weight, for requests that name no version (see traffic.ts). */
+  traffic?: TrafficWeights;
 }
 
 export interface RunningServer {
   url: string;
   repository: Repository;
   metrics: ServerMetrics;
+  traffic: TrafficSplit;
   /** Stops taking requests, answers those in flight, then releases the models. */
   close(): Promise<void>;
 }
 
 export async function startServer(target: string, options: ServeOptions = {}): Promise<RunningServer> {
   const repository = await loadRepository(target, options);
+  const traffic = new TrafficSplit(repository, options.traffic);
   const keys = options.apiKeys ? new ApiKeys(readKeys(options.apiKeys)) : undefined;
   const served = [...repository.values()].flatMap((versions) => [...versions.values()]);
   const drift = new DriftWatch(served, {
@@ -88,10 +93,11 @@ export async function startServer(target: string, options: ServeOptions = {}): P
     maxRows: options.maxRows ?? 1024,
     open: [...(options.openMetrics ? ['metrics' as const] : []), ...(options.openDocs ? ['docs' as const] : [])] satisfies Access[],
     sockets: socketLimits(options),
+    traffic,
   });
   const sockets = new SocketTracker(app.server);
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8000 });
-  return { url: urlOf(app), repository, metrics, close: () => stop(app, sockets, drift, served) };
+  return { url: urlOf(app), repository, metrics, traffic, close: () => stop(app, sockets, drift, served) };
 }
 
 function socketLimits(options: ServeOptions): SocketLimits {

@@ -2,13 +2,14 @@
 // batch when batching is on), show the rows to drift detection and the request log, and count it
 // in /metrics (requests, rows, latency, queue time, batch size). The endpoints only say how a
 // request is parsed and how the outputs are written back.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Feeds } from '../batcher';
 import type { DriftWatch } from '../driftWindow';
 import type { ServerMetrics } from '../metrics';
 import type { ServedModel } from '../model';
 import type { Limits } from '../oip';
-import type { Repository } from '../repository';
+import { findModel, modelOf, type ModelRoute, type Repository } from '../repository';
+import { ROUTING_KEY_HEADER, type TrafficSplit } from '../traffic';
 
 /** The endpoint label of an inference route's requests in /metrics. */
 export type Endpoint = 'infer' | 'predict';
@@ -26,6 +27,22 @@ export interface InferenceContext {
   metrics: ServerMetrics;
   drift: DriftWatch;
   limits: Limits;
+  traffic: TrafficSplit;
+}
+
+/**
+ * The model version an inference request runs on: the one its route names, else the one the
+ * model's traffic split picks (by its routing key when it has one), else the latest.
+ */
+export function routedModel(context: InferenceContext, request: FastifyRequest): ServedModel {
+  const params = request.params as Partial<ModelRoute>;
+  const name = params.name ?? (context.repository.size === 1 ? [...context.repository.keys()][0] : undefined);
+  if (name !== undefined && params.version === undefined) {
+    const key = request.headers[ROUTING_KEY_HEADER];
+    const version = context.traffic.pick(name, typeof key === 'string' ? key : undefined);
+    if (version !== undefined) return findModel(context.repository, { name, version });
+  }
+  return modelOf(context.repository, params);
 }
 
 /** How one endpoint reads a request and writes the answer. */

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { version as productVersion } from '../../package.json';
 import { inferResponse, modelMetadata, parseInfer } from '../oip';
 import { findModel, type ModelRoute } from '../repository';
-import { answer, type InferenceContext } from './inference';
+import { answer, routedModel, type InferenceContext } from './inference';
 
 export const oip: FastifyPluginAsync<InferenceContext> = async (app, context) => {
   const { repository, limits } = context;
@@ -25,7 +25,7 @@ export const oip: FastifyPluginAsync<InferenceContext> = async (app, context) =>
   app.get('/v2/models/:name/versions/:version/ready', ready);
 
   const infer = async (request: FastifyRequest, reply: FastifyReply) => {
-    const model = findModel(repository, request.params as ModelRoute);
+    const model = routedModel(context, request);
     return answer(context, model, reply, {
       endpoint: 'infer',
       parse: () => parseInfer(request.body, model, limits),

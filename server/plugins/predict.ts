@@ -2,13 +2,12 @@
 // into the model's input, and the outputs into labelled predictions, in ../predict.ts.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePredict, predictResponse } from '../predict';
-import { modelOf, type ModelRoute } from '../repository';
-import { answer, type InferenceContext } from './inference';
+import { answer, routedModel, type InferenceContext } from './inference';
 
 export const predict: FastifyPluginAsync<InferenceContext> = async (app, context) => {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     // /predict names no model: it serves the server's only one.
-    const model = modelOf(context.repository, request.params as Partial<ModelRoute>);
+    const model = routedModel(context, request);
     return answer(context, model, reply, {
       endpoint: 'predict',
       parse: () => parsePredict(request.body, model, context.limits),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { nn, onnx, serve, text, track, type Served } from '../../sdk';
 import { encodeModel } from '../../sdk/onnx/graph';
 import { parsePbtxt, readConfig, writeConfig } from '../../server/pbtxt';
+import { parseTraffic } from '../../server/traffic';
 
 async function post(
   url: string,
@@ -361,6 +362,54 @@ describe('aielab serve', function () {
       serve.start(join(dir, 'nothing-here')),
       /Nothing to serve at .*nothing-here: give an \.onnx file, a model repository folder, or models:\/<name>@<alias>\./,
     );
+  });
+
+  it('splits traffic between versions by weight, keeps a routing key on one version, and counts each version', async () => {
+    const repo = join(dir, 'canary');
+    nn.seed(12);
+    const v2 = join(dir, 'canary-v2.onnx');
+    await onnx.export(model(), v2, { labels: ['setosa', 'versicolor', 'virginica'] });
+    await serve.saveRepository(repo, file, { name: 'iris', version: 1 });
+    await serve.saveRepository(repo, v2, { name: 'iris', version: 2 });
+    const served = await serve.start(repo, { traffic: { iris: { '1': 90, '2': 10 } } });
+    try {
+      const body = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] });
+      const versionFor = async (headers: Record<string, string>, path = '/v2/models/iris/infer') => {
+        const answer = await fetch(`${served.url}${path}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', ...headers },
+        });
+        return ((await answer.json()) as { model_version: string }).model_version;
+      };
+      const users = Array.from({ length: 400 }, (_, i) => `user-${i}`);
+      const first = await Promise.all(users.map((user) => versionFor({ 'x-routing-key': user })));
+      const canary = first.filter((v) => v === '2').length / users.length;
+      assert.ok(canary > 0.05 && canary < 0.15, `the canary got ${(100 * canary).toFixed(1)} % of the users`);
+      assert.deepEqual(
+        await Promise.all(users.slice(0, 40).map((user) => versionFor({ 'x-routing-key': user }))),
+        first.slice(0, 40),
+        'a user stays on their version',
+      );
+      assert.equal(await versionFor({}, '/v2/models/iris/versions/1/infer'), '1', 'a request naming its version gets it');
+      const counted = (version: string) =>
+        served.metric('aielab_inference_requests_total', { model: 'iris', version, code: '200', endpoint: 'infer' });
+      assert.equal((await counted('1')) + (await counted('2')), 441);
+      assert.equal(await counted('2'), first.filter((v) => v === '2').length + first.slice(0, 40).filter((v) => v === '2').length);
+    } finally {
+      await served.close();
+    }
+    await assert.rejects(
+      serve.start(repo, { traffic: { iris: { '1': 90, '3': 10 } } }),
+      /traffic: model iris has no version 3; it has 1, 2\./,
+    );
+    await assert.rejects(
+      serve.start(repo, { traffic: { iris: { '1': 90, '2': 0 } } }),
+      /the weight of iris version 2 must be a number above 0, not 0/,
+    );
+    await assert.rejects(serve.start(repo, { traffic: { iris: { '1': 1 } } }), /iris needs two versions or more to split between/);
+    assert.deepEqual(parseTraffic(['iris=1:90, 2:10']), { iris: { '1': 90, '2': 10 } });
+    assert.throws(() => parseTraffic(['iris:90']), /--traffic takes <model>=<version>:<weight>,<version>:<weight>, such as iris=1:90,2:10/);
   });
 
   it('serves a registered model by alias (models:/name@alias) under its registered name and version', async () => {
