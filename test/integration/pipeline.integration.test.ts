@@ -52,10 +52,10 @@ describe('aielab new pipeline', function () {
     assert.equal(typecheck.status, 0, typecheck.output);
     const tests = sh('npm', ['test'], project);
     assert.equal(tests.status, 0, tests.output);
-    assert.match(tests.output, /# pass 7\n# fail 0/);
+    assert.match(tests.output, /# pass 10\n# fail 0/);
   });
 
-  it("npm run train logs a run per configuration in MLflow's layout, registers the best and packages it", () => {
+  it("npm run train logs a run per configuration in MLflow's layout, chooses on validation, tests the choice once, registers and packages it", () => {
     const train = sh('npm', ['run', 'train'], project);
     assert.equal(train.status, 0, train.output);
     assert.match(train.output, /6 runs tracked in mlruns\/ \(experiment "penguins"\)/);
@@ -69,14 +69,25 @@ describe('aielab new pipeline', function () {
       assert.equal(run.status, 'FINISHED');
       assert.match(run.tags['data.sha256'] ?? '', /^[0-9a-f]{64}$/);
       assert.ok(
-        run.metrics.accuracy !== undefined && run.metrics.loss !== undefined,
+        run.metrics.val_accuracy !== undefined && run.metrics.val_f1_macro !== undefined && run.metrics.loss !== undefined,
         `metrics of ${run.runName}: ${Object.keys(run.metrics)}`,
       );
+      assert.equal(run.params.val_size, '0.2');
     }
+    // Only the chosen run was scored on the test split, and the card carries both figures.
+    const tested = trials.filter((r) => r.metrics.test_accuracy !== undefined);
+    assert.equal(tested.length, 1, 'one run has test metrics');
+    const chosen = tested[0]!;
+    assert.equal(chosen.tags['aielab.chosen'], 'true');
     const champion = readFileSync(join(project, 'mlruns', 'models', 'penguins', 'aliases', 'champion'), 'utf8').trim();
     const card = JSON.parse(readFileSync(join(project, 'model', 'model-card.json'), 'utf8'));
     assert.equal(String(card.version), champion);
-    assert.equal(card.metrics.accuracy, Math.max(...trials.map((r) => r.metrics.accuracy as number)));
+    assert.equal(card.runId, chosen.runId);
+    assert.equal(card.metrics.val_accuracy, Math.max(...trials.map((r) => r.metrics.val_accuracy as number)));
+    assert.equal(card.metrics.test_accuracy, chosen.metrics.test_accuracy);
+    assert.ok(card.metrics.test_accuracy >= 0.9, `test_accuracy ${card.metrics.test_accuracy} passed the gate`);
+    assert.equal(card.splits.train.rows + card.splits.validation.rows + card.splits.test.rows, 342);
+    assert.match(train.output, /Chose run [0-9a-f]{8} \(val_accuracy [\d.]+\); on the 69 test rows, once: test_accuracy [\d.]+/);
     const listed = sh(process.execPath, [CLI, 'runs', 'list', '--store', join(project, 'mlruns')], project);
     assert.match(listed.output, /7 runs in/, listed.output);
   });

@@ -6,6 +6,11 @@ export const config = {
   target: 'species',
   numeric: ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'],
   categorical: ['island', 'sex'],
+  /**
+   * One seeded, stratified split into three parts, as shares of all rows: train fits the features
+   * and the weights, validation chooses the sweep's best run, test measures that one run once.
+   */
+  valSize: 0.2,
   testSize: 0.2,
   seed: 42,
   experiment: 'penguins',
@@ -15,7 +20,7 @@ export const config = {
   epochs: 40,
   /** Where `package` puts the champion for serving and the container. */
   modelDir: 'model',
-  /** The quality gate: no model below it is registered. */
+  /** The quality gate: the chosen run's accuracy on the test split (test_accuracy) must reach it, or nothing is registered. */
   minAccuracy: 0.9,
 };
 

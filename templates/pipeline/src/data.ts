@@ -1,5 +1,6 @@
 // Step 1, data: load the raw table, refuse it if it is not what the pipeline expects, and split
-// it once, seeded and stratified, so every run is evaluated on the same held-out rows.
+// it once, seeded and stratified, into train, validation and test: every run trains on the same
+// rows and is compared on the same validation rows; the test rows wait for the chosen run.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { data, ml } from 'aielab';
@@ -8,7 +9,11 @@ import type { Config } from './config';
 export type Row = Record<string, string | number | null>;
 
 export interface Dataset {
+  /** Fits the features and the weights. */
   train: Row[];
+  /** Scores every run of the sweep: the best here is the one chosen. */
+  validation: Row[];
+  /** Scores the chosen run only, once: the figure the quality gate reads. */
   test: Row[];
   /** sha256 of the file's bytes: which data a model was trained on. */
   hash: string;
@@ -26,12 +31,45 @@ export function loadData(config: Config): Dataset {
   const rows = (frame.dropna({ subset: [config.target] }).toRecords() as Row[]).filter((row) =>
     config.numeric.some((c) => row[c] !== null),
   );
-  const labels = rows.map((row) => String(row[config.target]));
-  const index = rows.map((_, i) => [i]);
-  const split = ml.trainTestSplit(index, labels, { testSize: config.testSize, seed: config.seed });
+  const { train, validation, test } = splitThreeWays(
+    rows.map((row) => String(row[config.target])),
+    config,
+  );
   return {
-    train: split.trainIndex.map((i) => rows[i] as Row),
-    test: split.testIndex.map((i) => rows[i] as Row),
+    train: train.map((i) => rows[i] as Row),
+    validation: validation.map((i) => rows[i] as Row),
+    test: test.map((i) => rows[i] as Row),
     hash: createHash('sha256').update(readFileSync(config.dataPath)).digest('hex'),
+  };
+}
+
+/**
+ * Row indices of the three parts, each class in the same share in all three: first the test rows
+ * (testSize of all), then the validation rows from the rest (valSize of all).
+ */
+export function splitThreeWays(
+  labels: readonly string[],
+  config: Pick<Config, 'valSize' | 'testSize' | 'seed'>,
+): { train: number[]; validation: number[]; test: number[] } {
+  const { valSize, testSize, seed } = config;
+  if (!(valSize > 0 && testSize > 0 && valSize + testSize < 1))
+    throw new RangeError(
+      `config: valSize (${valSize}) and testSize (${testSize}) are shares of all rows, each above 0 and together below 1, so rows are left to train on.`,
+    );
+  const outer = ml.trainTestSplit(
+    labels.map((_, i) => [i]),
+    labels,
+    { testSize, seed },
+  );
+  const rest = outer.trainIndex;
+  const inner = ml.trainTestSplit(
+    rest.map((i) => [i]),
+    rest.map((i) => labels[i] as string),
+    { testSize: valSize / (1 - testSize), seed },
+  );
+  return {
+    train: inner.trainIndex.map((j) => rest[j] as number),
+    validation: inner.testIndex.map((j) => rest[j] as number),
+    test: outer.testIndex,
   };
 }

@@ -12,7 +12,10 @@ export interface ModelCard {
   version: number;
   runId: string;
   params: Record<string, string | number | boolean>;
+  /** val_*: on the validation split, where this run was chosen; test_*: on the test split, measured once, after the choice. */
   metrics: Record<string, number>;
+  /** Each split's rows and what it was used for, so every number above says where it comes from. */
+  splits: Record<'train' | 'validation' | 'test', { rows: number; use: string }>;
   dataSha256: string;
   packagedAt: string;
 }
