@@ -85,6 +85,16 @@ export class Registry implements ModelRegistry {
     writeFileSync(join(this.dir(name), 'aliases', alias), String(version));
   }
 
+  /** The registered models' names (folders of mlruns/models/ that name a model). */
+  names(): string[] {
+    const root = join(this.store.root, 'models');
+    if (!existsSync(root)) return [];
+    return readdirSync(root, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && NAME.test(entry.name) && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort();
+  }
+
   versions(name: string): ModelVersion[] {
     const dir = this.dir(name);
     if (!existsSync(dir)) return [];

@@ -1,10 +1,13 @@
 // "AI Lab: New Lab Note": a dated markdown note in the pack's journal folder, linked to the lab
-// being worked on, with headings for what was tried, what broke and the numbers worth keeping.
-import { posix } from 'node:path';
+// being worked on, filled with the runs and models the lab tracked and its checks' score, with
+// headings for what was tried, what broke and the numbers worth keeping (noteText.ts).
+import { dirname, join, posix } from 'node:path';
 import * as vscode from 'vscode';
+import { labNoteText, labRecord } from './noteText';
 import { notebookUri, notesUri, type LabPacks, type LabRef } from './packs';
+import type { ProgressStore } from './progress';
 
-export async function newLabNote(packs: LabPacks, today = new Date()): Promise<vscode.Uri | undefined> {
+export async function newLabNote(packs: LabPacks, checks: ProgressStore, today = new Date()): Promise<vscode.Uri | undefined> {
   const ref = await currentLab(packs);
   if (!ref) return undefined;
   const journal = ref.pack.pack.modules.flatMap((m) => m.labs).find((lab) => lab.kind === 'journal');
@@ -12,28 +15,17 @@ export async function newLabNote(packs: LabPacks, today = new Date()): Promise<v
   await vscode.workspace.fs.createDirectory(folder);
   const date = today.toISOString().slice(0, 10);
   const uri = await freeName(folder, `${date}-${ref.lab.id}`);
-  const notebook = posix.relative(folder.path, notebookUri(ref.pack, ref.lab).path);
-  const text = [
-    '---',
-    `date: ${date}`,
-    `lab: ${ref.lab.id}`,
-    `notebook: ${notebook}`,
-    'runs: []',
-    '---',
-    '',
-    `# ${date} · ${ref.lab.title}`,
-    '',
-    `Lab: [${ref.lab.id} ${ref.lab.title}](${encodeURI(notebook)})`,
-    '',
-    '## What I tried',
-    '',
-    '## What broke, and how I fixed it',
-    '',
-    '## Numbers worth keeping (accuracy, latency, cost)',
-    '',
-    '## Next',
-    '',
-  ].join('\n');
+  const labNotebook = notebookUri(ref.pack, ref.lab);
+  const notebook = posix.relative(folder.path, labNotebook.path);
+  const progress = checks.progress(ref);
+  const text = labNoteText({
+    date,
+    lab: ref.lab,
+    notebook,
+    // Where track writes a notebook's runs: mlruns/ beside it (MLFLOW_TRACKING_URI aside).
+    record: labRecord(join(dirname(labNotebook.fsPath), 'mlruns'), labNotebook.fsPath),
+    checks: progress.status === 'not started' ? undefined : { passed: progress.passedChecks, total: progress.totalChecks },
+  });
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   await vscode.window.showTextDocument(uri);
   return uri;

@@ -28,7 +28,7 @@ export function registerLabs(context: vscode.ExtensionContext): vscode.Disposabl
     notesWatcher.onDidDelete(() => explorer.refresh()),
     vscode.commands.registerCommand('aielab.openLab', (uri: vscode.Uri) => vscode.commands.executeCommand('vscode.openWith', uri, 'aielab')),
     vscode.commands.registerCommand('aielab.refreshLabs', () => packs.reload()),
-    vscode.commands.registerCommand('aielab.newLabNote', () => newLabNote(packs)),
+    vscode.commands.registerCommand('aielab.newLabNote', () => newLabNote(packs, progress)),
     ...registerExercises(),
   ];
 }

@@ -1,7 +1,6 @@
 // What the Runs panel shows: every mlruns/ folder in the workspace (MLflow's file store, written by
 // track), its experiments with their runs and metric histories, and its registered models.
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { Registry } from '../../tracking/registry';
 import { FileStore } from '../../tracking/store';
@@ -32,8 +31,7 @@ export function readStores(roots: readonly string[]): RunsData {
         })),
       }));
       const registry = new Registry(store);
-      const names = existsSync(join(root, 'models')) ? readdirSync(join(root, 'models')) : [];
-      const models = names.map((name) => ({
+      const models = registry.names().map((name) => ({
         name,
         versions: registry
           .versions(name)
