@@ -110,5 +110,5 @@ function modelLine(model: NoteModel): string {
 }
 
 function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  return String(Number(value.toPrecision(4)));
 }
