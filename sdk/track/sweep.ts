@@ -25,6 +25,12 @@ export interface SweepOptions {
   /** Random search: how many configurations to draw (required when the space has ranges). */
   trials?: number;
   seed?: number;
+  /**
+   * The seed each trial trains with. 'same' (the default): every trial gets `seed`, so trials
+   * differ in their hyperparameters alone and their effects can be told apart. 'per trial': trial
+   * i gets seed × 1000 + i, for measuring the seed's own spread (one configuration, several trials).
+   */
+  seeds?: 'same' | 'per trial';
 }
 
 export interface Trial {
@@ -87,12 +93,14 @@ export async function sweep(
     space: JSON.stringify(space),
     metric: options.metric,
     goal: options.goal ?? 'max',
-    ...(options.trials ? { trials: options.trials, seed: options.seed ?? 0 } : {}),
+    ...(options.trials ? { trials: options.trials } : {}),
+    seed: options.seed ?? 0,
+    seeds: options.seeds ?? 'same',
   });
   const trials: Trial[] = [];
   try {
     for (const [index, params] of configs.entries()) {
-      const seed = (options.seed ?? 0) * 1000 + index;
+      const seed = options.seeds === 'per trial' ? (options.seed ?? 0) * 1000 + index : (options.seed ?? 0);
       const run = start(`${options.name ?? 'sweep'} · trial ${index + 1}`, true);
       try {
         run.logParams({ ...params, seed });

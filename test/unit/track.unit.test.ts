@@ -106,6 +106,28 @@ describe('track (MLflow file store)', function () {
     );
   });
 
+  it('trains every trial on the same seed unless told to give each its own', async () => {
+    track.experiment('seeds');
+    const same = await track.sweep({ units: [8, 16, 32] }, async () => ({ score: 1 }), { metric: 'score', seed: 7 });
+    assert.deepEqual(
+      same.trials.map((t) => t.seed),
+      [7, 7, 7],
+      'trials differ in their hyperparameters alone',
+    );
+    const dir = join(mlruns(), track.experiment('seeds').id);
+    assert.equal(readFileSync(join(dir, same.trials[2]!.runId, 'params', 'seed'), 'utf8'), '7', 'the seed logged is the seed used');
+    const spread = await track.sweep({ units: [8] }, async () => ({ score: 1 }), {
+      metric: 'score',
+      trials: 3,
+      seed: 1,
+      seeds: 'per trial',
+    });
+    assert.deepEqual(
+      spread.trials.map((t) => t.seed),
+      [1000, 1001, 1002],
+    );
+  });
+
   it('draws a random search from ranges with a seed, the same draws every time', async () => {
     const space = { lr: { min: 1e-4, max: 1e-1, log: true }, units: { min: 4, max: 64, int: true }, act: ['relu', 'tanh'] } as const;
     const draws = async () =>
