@@ -1,13 +1,14 @@
 // `aielab new pipeline`: a real project from templates/pipeline (data → features → tracked sweep →
-// registry → packaged model → HTTP server, Dockerfile, tests), with this version of the SDK
-// vendored as a local package, because the SDK is not on the npm registry: `npm install` links it
-// and fetches its dependencies (TensorFlow.js, nodejs-polars) from the registry as usual.
+// registry → packaged model → HTTP server, retraining, Dockerfile, CI workflow, tests), with this
+// version of the SDK vendored as a local package, because the SDK is not on the npm registry:
+// `npm install` links it and fetches its dependencies (TensorFlow.js, nodejs-polars) from the
+// registry as usual.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { ScaffoldError } from './errors';
 
-/** Files npm and vsce would drop or act on if they shipped under their real names. */
-const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore', dockerignore: '.dockerignore' };
+/** Files and folders npm and vsce would drop or act on if they shipped under their real names. */
+const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore', dockerignore: '.dockerignore', github: '.github' };
 
 /**
  * Writes the project into `dir` (new or empty) and returns the files written, relative to it.

@@ -1,11 +1,14 @@
 // `aielab new pipeline` as a learner uses it: scaffold, npm install, the project's own typecheck
-// and tests, `npm run train`, then the bundle the container runs. npm installs from its cache
-// when it can (the same versions as this repo's), from the registry otherwise.
+// and tests, `npm run train` and `npm run retrain`, the bundle the container runs, and the CI
+// workflow, read by the parser GitHub Actions uses. npm installs from its cache when it can (the
+// same versions as this repo's), from the registry otherwise.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as WorkflowParser from '@actions/workflow-parser';
 import { FileStore } from '../../tracking/store';
 import { learnerEnv } from '../helpers/learnerEnv';
 import { CLI } from '../helpers/paths';
@@ -13,6 +16,19 @@ import { CLI } from '../helpers/paths';
 function sh(command: string, args: string[], cwd: string, timeout = 300_000) {
   const ran = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: learnerEnv() });
   return { status: ran.status, output: `${ran.stdout}\n${ran.stderr}` };
+}
+
+/**
+ * @actions/workflow-parser is ESM-only and imports its schema as `import … from "….json"` with no
+ * `with { type: 'json' }`, which bundlers accept and Node refuses: a load hook adds the attribute.
+ */
+async function workflowParser(): Promise<typeof WorkflowParser> {
+  const hook = `export function load(url, context, next) {
+    const json = url.endsWith('.json') && !context.importAttributes?.type;
+    return next(url, json ? { ...context, importAttributes: { ...context.importAttributes, type: 'json' } } : context);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+  return (await import('@actions/workflow-parser')) as typeof WorkflowParser;
 }
 
 describe('aielab new pipeline', function () {
@@ -34,6 +50,8 @@ describe('aielab new pipeline', function () {
     for (const file of [
       'src/pipeline.ts',
       'src/serve.ts',
+      'src/retrain.ts',
+      '.github/workflows/pipeline.yml',
       'Dockerfile',
       'README.md',
       'SCALING.md',
@@ -52,7 +70,7 @@ describe('aielab new pipeline', function () {
     assert.equal(typecheck.status, 0, typecheck.output);
     const tests = sh('npm', ['test'], project);
     assert.equal(tests.status, 0, tests.output);
-    assert.match(tests.output, /# pass 10\n# fail 0/);
+    assert.match(tests.output, /# pass 16\n# fail 0/);
   });
 
   it("npm run train logs a run per configuration in MLflow's layout, chooses on validation, tests the choice once, registers and packages it", () => {
@@ -90,6 +108,83 @@ describe('aielab new pipeline', function () {
     assert.match(train.output, /Chose run [0-9a-f]{8} \(val_accuracy [\d.]+\); on the 69 test rows, once: test_accuracy [\d.]+/);
     const listed = sh(process.execPath, [CLI, 'runs', 'list', '--store', join(project, 'mlruns')], project);
     assert.match(listed.output, /7 runs in/, listed.output);
+  });
+
+  it('npm run retrain keeps a champion just packaged, with no requests logged', () => {
+    assert.ok(existsSync(join(project, 'model', 'reference.json')), "the champion has its training rows' statistics");
+    const retrain = sh('npm', ['run', 'retrain'], project);
+    assert.equal(retrain.status, 0, retrain.output);
+    assert.match(retrain.output, /- penguins version 1 is 0\.0 days old, under maxAgeDays \(30\)\n- no request log at requests\.jsonl/);
+    assert.match(retrain.output, /No retraining: model\/ keeps the champion\./);
+  });
+
+  it("ships a CI workflow GitHub's parser accepts: test, then train through the gate and upload the model; a weekly retrain", async () => {
+    const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await workflowParser();
+    const content = readFileSync(join(project, '.github', 'workflows', 'pipeline.yml'), 'utf8');
+    const parsed = parseWorkflow({ name: 'pipeline.yml', content }, new NoOperationTraceWriter());
+    assert.deepEqual(
+      parsed.context.errors.getErrors().map((e) => e.message),
+      [],
+    );
+    assert.ok(parsed.value, 'a workflow');
+    const workflow = await convertWorkflowTemplate(parsed.context, parsed.value);
+    assert.deepEqual(workflow.errors ?? [], []);
+    assert.deepEqual(Object.keys(workflow.events).sort(), ['pull_request', 'push', 'schedule', 'workflow_dispatch']);
+    assert.deepEqual(workflow.events.schedule, [{ cron: '17 5 * * 1' }]);
+
+    const jobs = new Map(workflow.jobs.map((job) => [job.id.value, job]));
+    assert.deepEqual([...jobs.keys()], ['test', 'train', 'retrain']);
+    assert.deepEqual(jobs.get('test')?.needs, undefined);
+    for (const id of ['train', 'retrain'])
+      assert.deepEqual(
+        jobs.get(id)?.needs?.map((n) => n.value),
+        ['test'],
+        `${id} runs after the tests pass`,
+      );
+    assert.match(jobs.get('train')?.if.expression ?? '', /github\.event_name == 'push' \|\| github\.event_name == 'pull_request'/);
+    assert.match(
+      jobs.get('retrain')?.if.expression ?? '',
+      /github\.event_name == 'schedule' \|\| github\.event_name == 'workflow_dispatch'/,
+    );
+
+    /** Each step of a job: whether it is an action, what it runs or uses, and the condition it runs on. */
+    const steps = (id: string) => {
+      const job = jobs.get(id);
+      assert.ok(job && job.type === 'job', `job ${id}`);
+      return job.steps.map((step) => ({
+        action: 'uses' in step,
+        does: 'uses' in step ? step.uses.value : 'run' in step ? step.run.toString().trim() : '',
+        if: 'if' in step ? step.if?.expression : undefined,
+        continueOnError: step['continue-on-error'],
+      }));
+    };
+    const setup = ['actions/checkout@v7', 'actions/setup-node@v7', 'npm ci --no-audit --no-fund'];
+    assert.deepEqual(
+      steps('test').map((s) => s.does),
+      [...setup, 'npm run typecheck', 'npm test'],
+    );
+    const train = steps('train');
+    assert.deepEqual(
+      train.map((s) => s.does.split('\n')[0]),
+      [...setup, 'npm run train', 'node -e "', 'actions/upload-artifact@v7', 'actions/upload-artifact@v7'],
+    );
+    // The gate fails `npm run train`, so the job fails there: no step may swallow it, and the model
+    // is uploaded only when every step before it succeeded.
+    assert.ok(train.every((s) => !s.continueOnError));
+    assert.deepEqual(
+      train.map((s) => s.if),
+      ['success()', 'success()', 'success()', 'success()', 'success()', 'success()', 'always()'],
+    );
+    assert.match(
+      content,
+      /- name: Upload the packaged model\n\s+uses: actions\/upload-artifact@v7\n\s+with:\n\s+name: model\n\s+path: model\/\n/,
+    );
+    const retrain = steps('retrain').map((s) => s.does.split('\n')[0]);
+    assert.deepEqual(retrain.slice(0, 3), setup);
+    assert.deepEqual(retrain.slice(-3), ['npm run retrain', 'actions/upload-artifact@v7', 'actions/upload-artifact@v7']);
+    // Only GitHub's own actions, each pinned to a major version.
+    for (const id of jobs.keys())
+      for (const { action, does } of steps(id)) if (action) assert.match(does, /^actions\/(checkout|setup-node|upload-artifact)@v\d+$/);
   });
 
   it('builds the bundle the container runs, and it serves the packaged model', async () => {

@@ -22,6 +22,12 @@ export const config = {
   modelDir: 'model',
   /** The quality gate: the chosen run's accuracy on the test split (test_accuracy) must reach it, or nothing is registered. */
   minAccuracy: 0.9,
+  /**
+   * When `npm run retrain` reruns the pipeline: the champion's inputs drifted (over the newest
+   * `windowRows` rows its server logged since it was packaged, judged only from `minRows` rows on),
+   * or the champion is `maxAgeDays` old. Either way only with data it has not trained on.
+   */
+  retrain: { requestLog: 'requests.jsonl', windowRows: 500, minRows: 100, maxAgeDays: 30 },
 };
 
 export type Config = typeof config;

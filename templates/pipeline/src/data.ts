@@ -39,8 +39,13 @@ export function loadData(config: Config): Dataset {
     train: train.map((i) => rows[i] as Row),
     validation: validation.map((i) => rows[i] as Row),
     test: test.map((i) => rows[i] as Row),
-    hash: createHash('sha256').update(readFileSync(config.dataPath)).digest('hex'),
+    hash: fileSha256(config.dataPath),
   };
+}
+
+/** sha256 of a file's bytes: which data a model was trained on (the runs' data.sha256 tag, the card's dataSha256). */
+export function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 /**

@@ -45,6 +45,11 @@ export function transform(spec: FeatureSpec, rows: readonly Row[]): number[][] {
   ]);
 }
 
+/** The name of each number `transform` writes, in order: the numeric columns, then `column=value` per category. */
+export function featureNames(spec: FeatureSpec): string[] {
+  return [...spec.numeric.map((f) => f.name), ...spec.categorical.flatMap(({ name, values }) => values.map((v) => `${name}=${v}`))];
+}
+
 export function labels(spec: FeatureSpec, rows: readonly Row[]): number[] {
   return rows.map((row) => {
     const code = spec.classes.indexOf(String(row[spec.target]));

@@ -28,6 +28,8 @@ export interface PackagedModel {
 
 export const FEATURES_FILE = 'features.json';
 export const CARD_FILE = 'model-card.json';
+/** The training rows' statistics (monitor.reference), for drift checks on what the server sees. */
+export const REFERENCE_FILE = 'reference.json';
 
 export async function loadPackaged(dir: string): Promise<PackagedModel> {
   for (const file of ['model.json', FEATURES_FILE, CARD_FILE]) {

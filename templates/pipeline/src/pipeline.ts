@@ -1,13 +1,13 @@
 // The whole pipeline, one command (`npm run train`): data → features → a sweep of training runs,
 // each tracked in mlruns/ and scored on the validation split → the best by validation accuracy,
 // scored once on the test split → if that passes the quality gate, registered as the "champion"
-// version of the model → packaged into model/ for serving.
-import { track, type Run } from 'aielab';
+// version of the model → packaged into model/ for serving, with the statistics drift checks need.
+import { monitor, nn, track, type Run } from 'aielab';
 import { config as defaults, type Config } from './config';
 import { loadData } from './data';
 import { evaluate, named } from './evaluate';
-import { fitFeatures, labels, transform } from './features';
-import { FEATURES_FILE, type ModelCard } from './model';
+import { featureNames, fitFeatures, labels, transform } from './features';
+import { FEATURES_FILE, REFERENCE_FILE, type ModelCard } from './model';
 import { packageModel } from './package';
 import { trainModel, type Model } from './train';
 
@@ -52,6 +52,12 @@ export async function runPipeline(config: Config = defaults): Promise<PipelineRe
   // The test split, for the first and only time: the chosen model's score on rows no choice has seen.
   const chosen = trained.get(best.runId) as { run: Run; model: Model };
   const test = named('test', evaluate(chosen.model, spec, transform(spec, dataset.test), labels(spec, dataset.test)));
+  // What the chosen model learned from and what it predicts there: the training rows' statistics,
+  // which `npm run retrain` compares the served requests with (drift).
+  const reference = monitor.reference(xTrain, {
+    features: featureNames(spec),
+    predictions: { labels: spec.classes, classes: nn.predict(chosen.model, xTrain).map((p) => p.indexOf(Math.max(...p))) },
+  });
   for (const { model } of trained.values()) model.dispose();
   // MLflow takes metrics on a finished run: the test scores join the chosen run's record.
   chosen.run.logMetrics(test).setTag('aielab.chosen', 'true');
@@ -70,6 +76,7 @@ export async function runPipeline(config: Config = defaults): Promise<PipelineRe
       use: 'test_* metrics: this run only, measured once after the choice; the quality gate reads test_accuracy',
     },
   };
+  chosen.run.logText(`${JSON.stringify(reference)}\n`, `model/${REFERENCE_FILE}`);
   const version = track.registerModel(config.modelName, {
     run: best.runId,
     alias: 'champion',

@@ -1,10 +1,15 @@
 // The model over HTTP with the Open Inference Protocol (KServe v2), which KServe, Triton and
 // Seldon speak too: GET /v2/health/live|ready, GET /v2/models/<name>, POST /v2/models/<name>/infer.
 // A request carries one tensor per raw column (shape [n]); the answer, the predicted class and
-// the class probabilities per row.
+// the class probabilities per row. With a request log (`npm run serve -- --log-requests
+// requests.jsonl`), each answered inference is one JSON line: the model's inputs and predictions,
+// in the format of `aielab serve --log-requests`, which `npm run retrain` checks for drift.
+import { chmodSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
 import type { Row } from './data';
+import { transform } from './features';
 import { loadPackaged, predict, type PackagedModel } from './model';
 
 const MAX_BODY = 1 << 20;
@@ -31,19 +36,41 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { modelDir: string; port?: number; host?: string }): Promise<Serving> {
+/** One line of the request log. */
+export interface LoggedRequest {
+  time: string;
+  model: string;
+  version: string;
+  /** The model's inputs, one row of numbers per request row (features.ts's transform). */
+  rows: number[][];
+  predictions: string[];
+}
+
+export async function startServer(options: { modelDir: string; port?: number; host?: string; requestLog?: string }): Promise<Serving> {
   const packaged = await loadPackaged(options.modelDir);
+  const log = options.requestLog ? openLog(options.requestLog) : undefined;
   const server = createServer((req, res) => {
-    handle(packaged, req)
+    handle(packaged, req, log)
       .then((body) => send(res, 200, body))
       .catch((error: Error) => send(res, error instanceof BadRequest ? error.status : 500, { error: error.message }));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 8080, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => (log ? log.end(resolve) : resolve()))),
+  };
 }
 
-async function handle(packaged: PackagedModel, req: IncomingMessage): Promise<unknown> {
+/** The clients' data: readable by its owner alone (0600, also when the file existed before). */
+function openLog(file: string): WriteStream {
+  const fd = openSync(file, 'a', 0o600);
+  chmodSync(file, 0o600);
+  return createWriteStream(file, { fd });
+}
+
+async function handle(packaged: PackagedModel, req: IncomingMessage, log: WriteStream | undefined): Promise<unknown> {
   const { name, version } = packaged.card;
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
   if (req.method === 'GET' && path === '/v2/health/live') return { live: true };
@@ -73,6 +100,16 @@ async function handle(packaged: PackagedModel, req: IncomingMessage): Promise<un
   const request = parse(await body(req));
   const rows = toRows(packaged, request.inputs);
   const predictions = predict(packaged, rows);
+  if (log && rows.length) {
+    const line: LoggedRequest = {
+      time: new Date().toISOString(),
+      model: name,
+      version: String(version),
+      rows: transform(packaged.spec, rows),
+      predictions: predictions.map((p) => p.label),
+    };
+    log.write(`${JSON.stringify(line)}\n`);
+  }
   return {
     model_name: name,
     model_version: String(version),
@@ -153,9 +190,17 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 if (require.main === module) {
   const modelDir = process.env.MODEL_DIR ?? 'model';
-  startServer({ modelDir, port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? '0.0.0.0' }).then(
+  const { values } = parseArgs({ options: { 'log-requests': { type: 'string' } } });
+  const requestLog = values['log-requests'] ?? process.env.LOG_REQUESTS;
+  startServer({
+    modelDir,
+    port: Number(process.env.PORT ?? 8080),
+    host: process.env.HOST ?? '0.0.0.0',
+    ...(requestLog ? { requestLog } : {}),
+  }).then(
     (serving) => {
       console.log(`Serving ${modelDir} at ${serving.url}/v2/models (Open Inference Protocol). Ctrl+C stops.`);
+      if (requestLog) console.log(`Logging each inference's model inputs and predictions to ${requestLog} (npm run retrain reads it).`);
       const stop = () => void serving.close().then(() => process.exit(0));
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);

@@ -1,6 +1,6 @@
 // The server as a client sees it: a model trained and packaged here, then asked over HTTP.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,6 +9,7 @@ import { runPipeline } from '../src/pipeline';
 import { startServer, type Serving } from '../src/serve';
 
 let serving: Serving;
+let dir: string;
 const row = {
   bill_length_mm: [39.1, 46.5],
   bill_depth_mm: [18.7, 13.5],
@@ -25,7 +26,7 @@ const inputs = Object.entries(row).map(([name, data]) => ({
 }));
 
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'serve-test-'));
+  dir = mkdtempSync(join(tmpdir(), 'serve-test-'));
   process.env.MLFLOW_TRACKING_URI = join(dir, 'mlruns');
   await runPipeline({ ...config, space: { units: [16], learningRate: [0.05] }, epochs: 30, modelDir: join(dir, 'model') });
   serving = await startServer({ modelDir: join(dir, 'model'), port: 0, host: '127.0.0.1' });
@@ -69,4 +70,26 @@ test('says what is wrong with a bad request', async () => {
   });
   assert.match(text.body.error, /input body_mass_g: value "heavy" at 0 is not a number/);
   assert.equal((await call('/v2/models/other/infer', { inputs })).status, 404);
+});
+
+test('with a request log, writes one JSON line per inference: the model inputs and predictions, readable by its owner only', async () => {
+  const requestLog = join(dir, 'requests.jsonl');
+  const logging = await startServer({ modelDir: join(dir, 'model'), port: 0, host: '127.0.0.1', requestLog });
+  try {
+    await fetch(`${logging.url}/v2/models/${config.modelName}/infer`, { method: 'POST', body: JSON.stringify({ inputs }) });
+    await fetch(`${logging.url}/v2/models/${config.modelName}/infer`, { method: 'POST', body: 'nope' });
+  } finally {
+    await logging.close();
+  }
+  const lines = readFileSync(requestLog, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 1, 'the bad request is not logged');
+  const entry = JSON.parse(lines[0] as string);
+  assert.deepEqual([entry.model, entry.version, entry.predictions], [config.modelName, '1', ['Adelie', 'Gentoo']]);
+  // 4 numbers, then one-hot islands (3 + unknown) and sexes (2 + unknown): the features the model reads.
+  assert.deepEqual(
+    entry.rows.map((r: number[]) => r.length),
+    [11, 11],
+  );
+  assert.ok(!Number.isNaN(Date.parse(entry.time)));
+  assert.equal(statSync(requestLog).mode & 0o777, 0o600);
 });
