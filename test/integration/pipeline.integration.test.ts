@@ -158,7 +158,7 @@ describe('aielab new pipeline', function () {
         continueOnError: step['continue-on-error'],
       }));
     };
-    const setup = ['actions/checkout@v7', 'actions/setup-node@v7', 'npm ci --no-audit --no-fund'];
+    const setup = ['actions/checkout@v4', 'actions/setup-node@v4', 'npm ci --no-audit --no-fund'];
     assert.deepEqual(
       steps('test').map((s) => s.does),
       [...setup, 'npm run typecheck', 'npm test'],
@@ -166,7 +166,7 @@ describe('aielab new pipeline', function () {
     const train = steps('train');
     assert.deepEqual(
       train.map((s) => s.does.split('\n')[0]),
-      [...setup, 'npm run train', 'node -e "', 'actions/upload-artifact@v7', 'actions/upload-artifact@v7'],
+      [...setup, 'npm run train', 'node -e "', 'actions/upload-artifact@v4', 'actions/upload-artifact@v4'],
     );
     // The gate fails `npm run train`, so the job fails there: no step may swallow it, and the model
     // is uploaded only when every step before it succeeded.
@@ -177,11 +177,11 @@ describe('aielab new pipeline', function () {
     );
     assert.match(
       content,
-      /- name: Upload the packaged model\n\s+uses: actions\/upload-artifact@v7\n\s+with:\n\s+name: model\n\s+path: model\/\n/,
+      /- name: Upload the packaged model\n\s+uses: actions\/upload-artifact@v4\n\s+with:\n\s+name: model\n\s+path: model\/\n/,
     );
     const retrain = steps('retrain').map((s) => s.does.split('\n')[0]);
     assert.deepEqual(retrain.slice(0, 3), setup);
-    assert.deepEqual(retrain.slice(-3), ['npm run retrain', 'actions/upload-artifact@v7', 'actions/upload-artifact@v7']);
+    assert.deepEqual(retrain.slice(-3), ['npm run retrain', 'actions/upload-artifact@v4', 'actions/upload-artifact@v4']);
     // Only GitHub's own actions, each pinned to a major version.
     for (const id of jobs.keys())
       for (const { action, does } of steps(id)) if (action) assert.match(does, /^actions\/(checkout|setup-node|upload-artifact)@v\d+$/);
