@@ -17,12 +17,13 @@ const M2L3 = 'module-2-data-science/lab-03-text-classification.aielab';
 const L5 = 'module-2-data-science/lab-05-evaluation-metrics.aielab';
 const M2L4 = 'module-2-data-science/lab-04-model-optimisation.aielab';
 const M2L6 = 'module-2-data-science/lab-06-model-debugging.aielab';
+const M2L7 = 'module-2-data-science/lab-07-quality-across-labels.aielab';
 const M3L1 = 'module-3-ai-engineering/lab-01-model-packaging.aielab';
 const M3L2 = 'module-3-ai-engineering/lab-02-inference-api.aielab';
 const M3L4 = 'module-3-ai-engineering/lab-04-model-versioning.aielab';
 const M3L5 = 'module-3-ai-engineering/lab-05-monitoring-drift.aielab';
 const PROJECT = 'project/first-ml-pipeline.aielab';
-const GRADED = [L1, L2, M2L1, M2L2, M2L3, M2L4, L5, M2L6, M3L1, M3L2, M3L4, M3L5, PROJECT];
+const GRADED = [L1, L2, M2L1, M2L2, M2L3, M2L4, L5, M2L6, M2L7, M3L1, M3L2, M3L4, M3L5, PROJECT];
 
 /** The released notebook with every exercise answered by the pack's own solution. */
 function solved(released: Notebook, pack: Notebook): Notebook {
@@ -53,8 +54,8 @@ describe('aielab pack on the curriculum', function () {
   it('validates labs/, listing every curriculum lab and the ones still planned', () => {
     const ran = aielab('pack', 'validate', LABS);
     assert.equal(ran.status, 0, ran.stderr);
-    assert.match(ran.stdout, /is valid: 6 modules, 22 labs \(13 written, 8 planned, 1 journal\)/);
-    assert.match(ran.stdout, /planned: m2-l7 Improving quality across all labels/);
+    assert.match(ran.stdout, /is valid: 6 modules, 22 labs \(14 written, 7 planned, 1 journal\)/);
+    assert.match(ran.stdout, /planned: m2-l8 Fine-tuning a language model with LoRA/);
     const pack = JSON.parse(readFileSync(join(LABS, 'labpack.json'), 'utf8')) as { modules: Array<{ labs: Array<{ id: string }> }> };
     const ids = pack.modules.flatMap((m) => m.labs.map((l) => l.id));
     const expected = [
@@ -141,7 +142,22 @@ describe('aielab pack on the curriculum', function () {
     };
     assert.deepEqual(
       book.labs.map((l) => l.id),
-      ['m1-l1', 'm1-l2', 'm2-l1', 'm2-l2', 'm2-l3', 'm2-l4', 'm2-l5', 'm2-l6', 'm3-l1', 'm3-l2', 'm3-l4', 'm3-l5', 'pipeline-project'],
+      [
+        'm1-l1',
+        'm1-l2',
+        'm2-l1',
+        'm2-l2',
+        'm2-l3',
+        'm2-l4',
+        'm2-l5',
+        'm2-l6',
+        'm2-l7',
+        'm3-l1',
+        'm3-l2',
+        'm3-l4',
+        'm3-l5',
+        'pipeline-project',
+      ],
     );
     const maxes = book.labs.map((l) => l.max);
     const [maxL1, maxL2] = maxes as [number, number];
@@ -149,7 +165,10 @@ describe('aielab pack on the curriculum', function () {
     const grade = (name: string) => book.learners.find((l) => l.learner === name) as LearnerGrade;
     const lab = (name: string, id: string) => grade(name).labs.find((l) => l.id === id);
     const csv = readFileSync(join(out, 'gradebook.csv'), 'utf8').trim().split('\n');
-    assert.equal(csv[0], 'learner,m1-l1,m1-l2,m2-l1,m2-l2,m2-l3,m2-l4,m2-l5,m2-l6,m3-l1,m3-l2,m3-l4,m3-l5,pipeline-project,total,max');
+    assert.equal(
+      csv[0],
+      'learner,m1-l1,m1-l2,m2-l1,m2-l2,m2-l3,m2-l4,m2-l5,m2-l6,m2-l7,m3-l1,m3-l2,m3-l4,m3-l5,pipeline-project,total,max',
+    );
     assert.equal(
       csv.find((row) => row.startsWith('eve,')),
       `eve,${maxL1},${maxes
