@@ -82,7 +82,8 @@ describe('lab packs in VS Code', function () {
     await wb.showLabExplorer();
     assert.equal(await wb.waitForLab('AI lifecycle'), 'AI lifecycle & terminology, 60 minutes, not started');
     assert.equal(await wb.waitForLab('AI tooling'), 'AI tooling landscape, 45 minutes, not started');
-    assert.equal(await wb.waitForLab('Improving quality'), 'Improving quality across all labels, 60 minutes, planned');
+    assert.equal(await wb.waitForLab('Improving quality'), 'Improving quality across all labels, 90 minutes, not started');
+    assert.equal(await wb.waitForLab('Fine-tuning'), 'Fine-tuning a language model with LoRA, 90 minutes, planned');
     await wb.clickLab('AI tooling landscape');
     await wb.waitForKernel();
     await wb.revealCell(7);

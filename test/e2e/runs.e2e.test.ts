@@ -63,15 +63,15 @@ describe('a pipeline project in VS Code', function () {
     await opened.runCommand('AI Lab: Show Runs');
     const panel = await opened.frameWith('h2:has-text("Runs")');
     await panel.waitForSelector('text=sweep · trial 6', { timeout: 30_000 });
-    await panel.click('th:has-text("accuracy")');
+    await panel.click('th:has-text("val_accuracy")');
     await panel.check('input[aria-label="Compare sweep · trial 1"]');
     await panel.check('input[aria-label="Compare sweep · trial 6"]');
     await panel.waitForSelector('text=Comparing 2 runs');
     const label = await panel.$eval('canvas[aria-label*="loss"]', (c) => c.getAttribute('aria-label'));
     assert.match(label ?? '', /sweep · trial 1 \(40 points\)/);
-    // A score logged once per run is a bar per run.
-    const accuracy = await panel.$eval('canvas[aria-label^="accuracy"]', (c) => c.getAttribute('aria-label'));
-    assert.equal(accuracy, 'accuracy: accuracy (2 points)');
+    // A score logged once per run is a bar per run: the sweep chose on validation accuracy.
+    const accuracy = await panel.$eval('canvas[aria-label^="val_accuracy"]', (c) => c.getAttribute('aria-label'));
+    assert.equal(accuracy, 'val_accuracy: val_accuracy (2 points)');
     assert.match((await panel.textContent('body')) ?? '', /penguins\s*1\s*champion/);
     await opened.screenshot('runs panel - pipeline project sweep compared');
   });
