@@ -114,7 +114,9 @@ export class KernelProcess {
     });
     child.on('exit', () => this.reap());
     // 'close' comes after the process's pipes have drained, so the cause is in stderrTail.
-    child.on('close', (code, signal) => this.died({ code, signal, stderr: this.stderrTail, expected: this.stopping }));
+    child.on('close', (code, signal) =>
+      afterQueuedMessages(() => this.died({ code, signal, stderr: this.stderrTail, expected: this.stopping })),
+    );
   }
 
   static async start(options: KernelStartOptions): Promise<KernelProcess> {
@@ -291,6 +293,16 @@ export class KernelProcess {
     this.currentState = state;
     this.stateEmitter.fire(state);
   }
+}
+
+/**
+ * vscode-jsonrpc handles the messages it has read one per event-loop turn (setImmediate): the
+ * output a dying kernel wrote last (its `process.exit` line) may still be queued when its pipes
+ * close. Disposing the connection then would drop it, so the death waits those turns out.
+ */
+function afterQueuedMessages(then: () => void, turns = 64): void {
+  if (turns <= 0) then();
+  else setImmediate(() => afterQueuedMessages(then, turns - 1));
 }
 
 /** What an isolated kernel is sent instead of compiling the cell itself. */
